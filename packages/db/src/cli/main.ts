@@ -1,0 +1,70 @@
+import { createDb } from "../get-db.ts";
+import { DbError, describeError } from "../errors.ts";
+import { redactDatabaseUrl } from "../database-url.ts";
+import { migrate, migrationStatus } from "../migrator/migrate.ts";
+import { verifySchema } from "../schema-parity/verify-schema.ts";
+import { ConfigError, HELP, loadDbCliConfig } from "./config.ts";
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`fleet-db: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadDbCliConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`${error.message} (see fleet-db --help)`, 2);
+    throw error;
+  }
+  if (config.command === "help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.port });
+  const where = db.embedded ? `embedded PGlite in ${config.dataDir}/db` : redactDatabaseUrl(db.url);
+  try {
+    switch (config.command) {
+      case "migrate": {
+        const result = await migrate({
+          url: db.url,
+          onApplied: (name, index, total) => process.stdout.write(`fleet-db: applied ${name} (${index + 1}/${total})\n`),
+        });
+        const total = result.applied.length + result.upToDate.length;
+        process.stdout.write(`fleet-db: ${where} is up to date (${total} migrations, ${result.applied.length} applied now)\n`);
+        break;
+      }
+      case "status": {
+        const status = await migrationStatus({ url: db.url });
+        for (const name of status.applied) process.stdout.write(`applied  ${name}\n`);
+        for (const name of status.pending) process.stdout.write(`pending  ${name}\n`);
+        break;
+      }
+      case "verify": {
+        const problems = await verifySchema(db.url);
+        for (const problem of problems) process.stdout.write(`${problem}\n`);
+        if (problems.length > 0) fail(`${problems.length} differences between schema.prisma and ${where}`, 1);
+        process.stdout.write(`fleet-db: ${where} matches prisma/schema.prisma\n`);
+        break;
+      }
+      case "serve": {
+        if (!db.ownsEmbedded) {
+          fail(db.embedded ? `another process already serves ${where} at ${db.url}` : "serve is for the embedded database; DATABASE_URL is set", 1);
+        }
+        process.stdout.write(`fleet-db: serving ${where} at ${db.url}\n`);
+        await new Promise<void>((resolve) => {
+          process.once("SIGINT", resolve);
+          process.once("SIGTERM", resolve);
+        });
+        break;
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof DbError ? error.message : describeError(error), 1);
+});

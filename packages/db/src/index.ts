@@ -1,0 +1,12 @@
+export { createDb, getDb, closeDb, type FleetDb, type TDbOptions } from "./get-db.ts";
+export { createPrismaClient, type TClientOptions } from "./client.ts";
+export { checkReachable } from "./check-reachable.ts";
+export { parseDatabaseUrl, redactDatabaseUrl, type TParsedDatabaseUrl } from "./database-url.ts";
+export { DbError, isDbError, describeError, type TDbErrorCode } from "./errors.ts";
+export { openEmbeddedPostgres, servePglite, embeddedUrl, type TEmbeddedPostgres } from "./embedded/embedded-postgres.ts";
+export { migrate, migrationStatus, type TMigrateResult, type TMigrationStatus } from "./migrator/migrate.ts";
+export { verifySchema } from "./schema-parity/verify-schema.ts";
+export { readMigrations, defaultMigrationsDir, type TMigration } from "./migrator/read-migrations.ts";
+export { PrismaClient, Prisma } from "./generated/prisma/client.ts";
+export * from "./generated/prisma/enums.ts";
+export type * from "./generated/prisma/models.ts";

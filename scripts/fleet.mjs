@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Entry point of `npm start` / `npm test` on a fresh clone with only Node.js and npm:
+// installs the pinned pnpm locally, installs the workspace, generates the Prisma client,
+// then migrates and starts the stack, or runs every test. Plain Node: nothing is installed yet.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startStack } from "./start-stack.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const tools = path.join(root, ".tools");
+const ci = process.env.CI === "true" || process.env.CI === "1";
+
+function log(message) {
+  process.stdout.write(`\x1b[36mfleet\x1b[0m ${message}\n`);
+}
+
+function die(message, code = 1) {
+  process.stderr.write(`fleet: ${message}\n`);
+  process.exit(code);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+  if (result.error) die(`${command} could not start: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function mustRun(label, command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) die(`${label} failed (exit ${status})`, status);
+}
+
+/** pnpm at the version `packageManager` pins, installed with npm into .tools (no global pnpm). */
+function ensurePnpm() {
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+  const match = /^pnpm@(\d+\.\d+\.\d+)/.exec(pkg.packageManager ?? "");
+  if (!match) die("package.json must pin pnpm in packageManager (pnpm@x.y.z)");
+  const version = match[1];
+  const dir = path.join(tools, `pnpm-${version}`);
+  const entry = path.join(dir, "node_modules", "pnpm", "bin", "pnpm.mjs");
+  if (!existsSync(entry)) {
+    log(`installing pnpm ${version} into .tools (once)`);
+    mkdirSync(dir, { recursive: true });
+    // Its own package.json keeps npm from walking up to our workspace manifest.
+    writeFileSync(path.join(dir, "package.json"), '{ "private": true }\n');
+    mustRun("installing pnpm", "npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", `pnpm@${version}`], { cwd: dir });
+  }
+  return entry;
+}
+
+function pnpm(entry, args, label) {
+  mustRun(label ?? `pnpm ${args.join(" ")}`, process.execPath, [entry, ...args]);
+}
+
+/** `prisma generate` needs no engine here, but the CLI insists on a schema engine path: give it a stub. */
+function generatePrismaClient() {
+  const schema = readFileSync(path.join(root, "prisma", "schema.prisma"));
+  const prismaPkg = path.join(root, "node_modules", "prisma", "package.json");
+  const version = existsSync(prismaPkg) ? JSON.parse(readFileSync(prismaPkg, "utf8")).version : "?";
+  const stamp = createHash("sha256").update(schema).update(version).digest("hex");
+  const stampFile = path.join(tools, "prisma-client.stamp");
+  const output = path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts");
+  if (existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
+  const stub = path.join(tools, "schema-engine-stub");
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(stub, '#!/bin/sh\necho "prisma schema engine is not available here; migrations are applied by fleet-db" >&2\nexit 1\n');
+  chmodSync(stub, 0o755);
+  log("generating the Prisma client");
+  mustRun("prisma generate", path.join(root, "node_modules", ".bin", "prisma"), ["generate"], {
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? stub,
+      PRISMA_HIDE_UPDATE_MESSAGE: "1",
+      CHECKPOINT_DISABLE: "1",
+    },
+  });
+  writeFileSync(stampFile, stamp);
+}
+
+function setup() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < 20) die(`Node.js 20 or newer is required (this is ${process.version})`);
+  const entry = ensurePnpm();
+  log(ci ? "installing dependencies (frozen lockfile)" : "installing dependencies");
+  pnpm(entry, ["install", ...(ci ? ["--frozen-lockfile"] : []), "--reporter=append-only"], "pnpm install");
+  generatePrismaClient();
+  return entry;
+}
+
+function bin(name) {
+  return path.join(root, "node_modules", ".bin", name);
+}
+
+function migrate() {
+  mustRun("migrations", bin("fleet-db"), ["migrate"]);
+}
+
+const [command = "help", ...rest] = process.argv.slice(2);
+switch (command) {
+  case "setup":
+    setup();
+    break;
+  case "migrate":
+    setup();
+    migrate();
+    break;
+  case "typecheck": {
+    setup();
+    mustRun("typecheck", process.execPath, [path.join(root, "scripts", "typecheck.mjs")]);
+    break;
+  }
+  case "test": {
+    setup();
+    log(`running every test${ci ? " (CI: tests that need PostgreSQL, Redis or Mosquitto must run)" : ""}`);
+    process.exitCode = run(bin("vitest"), ["run", ...rest]);
+    break;
+  }
+  case "start": {
+    setup();
+    await startStack({ root, bin, log, die, args: rest });
+    break;
+  }
+  default:
+    die(`unknown command ${command} (setup | migrate | start | test | typecheck)`, 2);
+}
