@@ -1,0 +1,50 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadAgentConfig } from "./config.ts";
+
+const required = {
+  FLEET_AGENT_BROKER_URL: "mqtt://127.0.0.1:1883",
+  FLEET_AGENT_DEVICE_ID: "gw-0001",
+  FLEET_AGENT_SECRET: "0123456789abcdef0123",
+};
+
+describe("agent config", () => {
+  it("reads the environment and applies defaults", () => {
+    const { config } = loadAgentConfig(required, ["config"]);
+    expect(config).toMatchObject({ brokerUrl: "mqtt://127.0.0.1:1883", deviceId: "gw-0001", dataDir: "./data/agent", deviceClass: "gateway", logLevel: "info" });
+  });
+
+  it("flags override the environment, which overrides the config file", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));
+    const file = path.join(dir, "agent.json");
+    await writeFile(file, JSON.stringify({ deviceClass: "wearable", dataDir: "/var/lib/fleet", logLevel: "warn" }));
+    const { config } = loadAgentConfig({ ...required, FLEET_AGENT_LOG_LEVEL: "error" }, ["run", "--config", file, "--data-dir", "/srv/agent"]);
+    expect(config).toMatchObject({ deviceClass: "wearable", dataDir: "/srv/agent", logLevel: "error" });
+  });
+
+  it.each([
+    [{ ...required, FLEET_AGENT_BROKER_URL: "http://x" }, /--broker \(FLEET_AGENT_BROKER_URL\)/],
+    [{ ...required, FLEET_AGENT_DEVICE_ID: "Gateway/1" }, /--device-id \(FLEET_AGENT_DEVICE_ID\)/],
+    [{ ...required, FLEET_AGENT_DEVICE_ID: "gw+1" }, /--device-id/],
+    [{ ...required, FLEET_AGENT_SECRET: "short" }, /--secret \(FLEET_AGENT_SECRET\) must be at least 16/],
+    [{ FLEET_AGENT_BROKER_URL: "mqtt://x" }, /--device-id \(FLEET_AGENT_DEVICE_ID\) is required/],
+    [{ ...required, FLEET_AGENT_CLASS: "phone" }, /--class \(FLEET_AGENT_CLASS\)/],
+  ])("refuses bad settings with one line naming the setting (%#)", (env, message) => {
+    expect(() => loadAgentConfig(env, ["run"])).toThrow(ConfigError);
+    expect(() => loadAgentConfig(env, ["run"])).toThrow(message);
+  });
+
+  it("refuses an unreadable or non-JSON config file", async () => {
+    expect(() => loadAgentConfig(required, ["run", "--config", "/nonexistent/agent.json"])).toThrow(/cannot be read \(ENOENT\)/);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));
+    const file = path.join(dir, "agent.json");
+    await writeFile(file, "[1,2]");
+    expect(() => loadAgentConfig(required, ["run", "--config", file])).toThrow(/is not a JSON object/);
+  });
+
+  it("refuses unknown flags", () => {
+    expect(() => loadAgentConfig(required, ["run", "--brokr", "x"])).toThrow(ConfigError);
+  });
+});

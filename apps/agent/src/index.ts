@@ -1,0 +1,1 @@
+export { loadAgentConfig, ZAgentConfig, ConfigError, type TAgentConfig } from "./config.ts";
