@@ -1,0 +1,32 @@
+// aedes with one addition: a PUBLISH the ACL refused can be acknowledged yet routed nowhere.
+// aedes closes the connection when authorizePublish fails; MQTT 3.1.1 also allows a normal
+// acknowledgement instead [MQTT-3.3.5-2], which is what `drop` gives (no retain, no delivery, no Will).
+import { Aedes, type Client, type PublishPacket } from "aedes";
+
+type TPublishCallback = (error?: Error) => void;
+type TPublish = (packet: PublishPacket, client: Client | null, done?: TPublishCallback) => void;
+
+export class GuardedAedes extends Aedes {
+  readonly #dropped = new WeakSet<object>();
+
+  /** Mark a packet passed to authorizePublish so the publish that follows is skipped. */
+  drop(packet: PublishPacket): void {
+    this.#dropped.add(packet);
+  }
+
+  // aedes calls publish(packet, client, done) internally; its typings only show (packet, done).
+  override publish(
+    packet: PublishPacket,
+    clientOrDone?: Client | null | TPublishCallback,
+    maybeDone?: TPublishCallback,
+  ): void {
+    const client = typeof clientOrDone === "function" ? null : (clientOrDone ?? null);
+    const done = typeof clientOrDone === "function" ? clientOrDone : maybeDone;
+    if (this.#dropped.has(packet)) {
+      this.#dropped.delete(packet);
+      if (done !== undefined) setImmediate(done);
+      return;
+    }
+    (Aedes.prototype.publish as unknown as TPublish).call(this, packet, client, done);
+  }
+}

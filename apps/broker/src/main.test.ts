@@ -1,0 +1,89 @@
+// The `fleet-broker` bin as a user runs it: a real process, its stdout/stderr and exit code.
+import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { BROKER_SETTINGS } from "./settings.ts";
+import { connackCode } from "./test-helpers.ts";
+
+const BIN = fileURLToPath(new URL("../bin/fleet-broker.mjs", import.meta.url));
+const EPHEMERAL = ["--host", "127.0.0.1", "--mqtt-port", "0", "--ws-port", "0", "--metrics-port", "0"];
+
+/** The test runner's own environment, minus any broker setting that would leak into the child. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const spec of BROKER_SETTINGS) delete env[spec.env];
+  return env;
+}
+
+interface Run {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+}
+
+function runBin(args: string[], onStdout?: (text: string, stop: () => void) => void): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onStdout?.(stdout, () => child.kill("SIGTERM"));
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ stdout, stderr, code })));
+}
+
+function occupyPort(): Promise<Server> {
+  const server = createServer();
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+describe("fleet-broker (bin)", () => {
+  it("exits 1 with one stderr line naming MQTT_PORT when the port is in use", async () => {
+    const squatter = await occupyPort();
+    try {
+      const address = squatter.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const run = await runBin([...EPHEMERAL, "--mqtt-port", String(port)]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`fleet-broker: MQTT_PORT ${port} is already in use; set MQTT_PORT (or --mqtt-port) to a free port\n`);
+      expect(run.stdout).toBe("");
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("exits 2 with one stderr line for an invalid setting", async () => {
+    const run = await runBin(["--mqtt-port", "eighty"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('fleet-broker: invalid --mqtt-port "eighty": must be a port number 0-65535 (0 = any free port)\n');
+  });
+
+  it("documents every setting in --help and exits 0", async () => {
+    const run = await runBin(["--help"]);
+    expect(run.code).toBe(0);
+    for (const spec of BROKER_SETTINGS) expect(run.stdout).toContain(spec.env);
+  });
+
+  it("prints one readiness line, warns loudly in anonymous mode, and stops cleanly on SIGTERM", async () => {
+    let refusedCode: number | undefined;
+    let stopping = false;
+    const run = await runBin([...EPHEMERAL, "--allow-anonymous"], (stdout, stop) => {
+      const port = /mqtt:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
+      if (port === undefined || stopping) return;
+      stopping = true;
+      // Prove it serves before stopping it: a client id with "/" is refused [MQTT-3.1.3-9].
+      void connackCode(`mqtt://127.0.0.1:${port}`, { clientId: "a/b" }).then((code) => {
+        refusedCode = code;
+        stop();
+      });
+    });
+    expect(run.code).toBe(0);
+    expect(refusedCode).toBe(2);
+    expect(run.stdout).toMatch(/^fleet-broker: mqtt:\/\/127\.0\.0\.1:\d+ {2}ws:\/\/127\.0\.0\.1:\d+\/mqtt {2}metrics http:\/\/127\.0\.0\.1:\d+\/metrics\n$/);
+    expect(run.stderr).toContain("WARNING: MQTT_ALLOW_ANONYMOUS=true");
+    expect(run.stderr).toContain('"msg":"stopped"');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});

@@ -1,0 +1,80 @@
+// The `fleet-broker` command: validate settings, start, print where it listens, stop on SIGINT/SIGTERM.
+// Failures are one line on stderr and an exit code (2 bad setting, 1 anything else), never a stack.
+import { wantsHelp } from "./argv.ts";
+import { loadBrokerConfigFromProcess, type BrokerConfig } from "./config.ts";
+import { BrokerError, ConfigError } from "./errors.ts";
+import { createLogger } from "./logger.ts";
+import { startBroker } from "./server.ts";
+import { brokerHelpText } from "./settings.ts";
+import { readinessLine } from "./urls.ts";
+
+const EXIT_RUNTIME = 1;
+const EXIT_CONFIG = 2;
+/** After this long a shutdown that has not finished is cut short. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function fail(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const known = error instanceof BrokerError;
+  process.stderr.write(`fleet-broker: ${known ? "" : "unexpected error: "}${message.split("\n")[0]}\n`);
+  process.exitCode = error instanceof ConfigError ? EXIT_CONFIG : EXIT_RUNTIME;
+}
+
+async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(brokerHelpText());
+    return;
+  }
+
+  let config: BrokerConfig;
+  try {
+    config = loadBrokerConfigFromProcess();
+  } catch (error) {
+    fail(error);
+    return;
+  }
+
+  const logger = createLogger({ level: config.logLevel });
+  let broker: Awaited<ReturnType<typeof startBroker>>;
+  try {
+    broker = await startBroker(config, { logger });
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  process.stdout.write(`${readinessLine(broker.urls)}\n`);
+  logger.info("broker started", { ...broker.ports, allowAnonymous: config.allowAnonymous });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn("second signal, exiting now", { signal });
+      process.exit(EXIT_RUNTIME);
+    }
+    stopping = true;
+    logger.info("shutting down", { signal });
+    setTimeout(() => {
+      logger.error("shutdown took too long, exiting", { graceMs: SHUTDOWN_GRACE_MS });
+      process.exit(EXIT_RUNTIME);
+    }, SHUTDOWN_GRACE_MS).unref();
+    broker.close().then(
+      () => logger.info("stopped"),
+      (error: unknown) => {
+        logger.error("shutdown failed", { error });
+        process.exitCode = EXIT_RUNTIME;
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  // A bug must not leave a half-working broker behind: log one line and exit so a supervisor restarts it.
+  const crash = (error: unknown): void => {
+    logger.error("fatal error, exiting", { error, stack: error instanceof Error ? error.stack : undefined });
+    process.exit(EXIT_RUNTIME);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+}
+
+await main();
