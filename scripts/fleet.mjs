@@ -94,6 +94,12 @@ function bin(name) {
   return path.join(root, "node_modules", ".bin", name);
 }
 
+/** The console's production build, when its sources changed (tests and start then never race to build it). */
+function buildConsole() {
+  if (!existsSync(bin("fleet-console"))) return;
+  mustRun("console build", bin("fleet-console"), ["build"]);
+}
+
 function migrate() {
   mustRun("migrations", bin("fleet-db"), ["migrate"]);
 }
@@ -114,12 +120,14 @@ switch (command) {
   }
   case "test": {
     setup();
+    buildConsole();
     log(`running every test${ci ? " (CI: tests that need PostgreSQL, Redis or Mosquitto must run)" : ""}`);
     process.exitCode = run(bin("vitest"), ["run", ...rest]);
     break;
   }
   case "start": {
     setup();
+    buildConsole();
     await startStack({ root, bin, log, die, args: rest });
     break;
   }

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The datamodel part of Prisma's DMMF, as prisma-schema-wasm (the engine behind `prisma generate`) emits it.
@@ -43,7 +44,7 @@ export interface TDatamodel {
   indexes: TDmmfIndex[];
 }
 
-export const defaultSchemaPath = fileURLToPath(new URL("../../../../prisma/schema.prisma", import.meta.url));
+export const defaultSchemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../prisma/schema.prisma");
 
 export async function loadDatamodel(schemaPath: string = defaultSchemaPath): Promise<TDatamodel> {
   const schema = await readFile(schemaPath, "utf8");

@@ -1,0 +1,19 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Workspace packages ship TypeScript source (exports → ./src/*.ts); Next compiles them.
+  transpilePackages: ["@fleet/db", "@fleet/protocol"],
+  // Loaded by Node at runtime instead of bundled: WASM/native assets, dynamic requires, and the
+  // Prisma runtime must stay single instances shared with @fleet/db.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-socket",
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+  ],
+};
+
+export default nextConfig;
