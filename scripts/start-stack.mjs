@@ -65,7 +65,7 @@ export async function startStack({ bin, log, die }) {
     try {
       return await proc.ready;
     } catch (error) {
-      process.stderr.write(`fleet: ${name} stopped: ${error.message}\n`);
+      process.stderr.write(`fleet: ${name} could not start (see its line above); stopping the stack\n`);
       await shutdown(error.status || 1);
       return [];
     }
@@ -85,12 +85,17 @@ export async function startStack({ bin, log, die }) {
     await shutdown(migrated);
   }
 
+  let mqttUrl = process.env.MQTT_URL;
   for (const [name, binName, pattern] of [
     ["broker", "fleet-broker", /^fleet-broker: .*mqtt:\/\//],
     ["console", "fleet-console", /^fleet-console: http/],
   ]) {
     if (!existsSync(bin(binName))) continue;
+    // The console talks to the broker this launcher started, unless told otherwise.
+    if (name === "console" && mqttUrl) process.env.MQTT_URL = mqttUrl;
     const lines = await start(name, [binName], pattern);
+    const port = name === "broker" ? /mqtt:\/\/[^:\s]+:(\d+)/.exec(lines[0] ?? "")?.[1] : undefined;
+    if (port && !mqttUrl) mqttUrl = `mqtt://127.0.0.1:${port}`;
     summary.push([name, lines[0]?.replace(/^fleet-[a-z]+: /, "") ?? ""]);
   }
 
