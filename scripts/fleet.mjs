@@ -121,6 +121,8 @@ switch (command) {
   case "test": {
     setup();
     buildConsole();
+    log("type-checking every package (strict TypeScript)");
+    mustRun("typecheck", process.execPath, [path.join(root, "scripts", "typecheck.mjs")]);
     log(`running every test${ci ? " (CI: tests that need PostgreSQL, Redis or Mosquitto must run)" : ""}`);
     process.exitCode = run(bin("vitest"), ["run", ...rest]);
     break;

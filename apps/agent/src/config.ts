@@ -124,3 +124,8 @@ Settings (flag > environment > config file key > default):
   --log-level LEVEL   FLEET_AGENT_LOG_LEVEL    logLevel     debug | info | warn | error (default info)
   --config FILE       FLEET_AGENT_CONFIG                    JSON file with the keys above
 `;
+
+/** This process's settings: the one read of process.env in the agent. */
+export function readAgentConfig(): TParsedCommand {
+  return loadAgentConfig(process.env, process.argv.slice(2));
+}

@@ -1,4 +1,4 @@
-import { ConfigError, HELP, loadAgentConfig } from "./config.ts";
+import { ConfigError, HELP, readAgentConfig } from "./config.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`fleet-agent: ${message}\n`);
@@ -7,7 +7,7 @@ function fail(message: string, code: number): never {
 
 let parsed;
 try {
-  parsed = loadAgentConfig(process.env, process.argv.slice(2));
+  parsed = readAgentConfig();
 } catch (error) {
   if (error instanceof ConfigError) fail(`${error.message} (see fleet-agent --help)`, 2);
   throw error;

@@ -62,3 +62,8 @@ Settings (flag > environment > default):
   --data-dir      FLEET_DATA_DIR  data directory (default ./data)
   --port          FLEET_DB_PORT   port for the embedded database socket (default 0 = any free port)
 `;
+
+/** This process's settings: the one read of process.env in fleet-db. */
+export function readDbCliConfig(): TDbCliConfig {
+  return loadDbCliConfig(process.env, process.argv.slice(2));
+}

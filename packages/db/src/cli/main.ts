@@ -3,7 +3,7 @@ import { DbError, describeError } from "../errors.ts";
 import { redactDatabaseUrl } from "../database-url.ts";
 import { migrate, migrationStatus } from "../migrator/migrate.ts";
 import { verifySchema } from "../schema-parity/verify-schema.ts";
-import { ConfigError, HELP, loadDbCliConfig } from "./config.ts";
+import { ConfigError, HELP, readDbCliConfig } from "./config.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`fleet-db: ${message}\n`);
@@ -13,7 +13,7 @@ function fail(message: string, code: number): never {
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadDbCliConfig(process.env, process.argv.slice(2));
+    config = readDbCliConfig();
   } catch (error) {
     if (error instanceof ConfigError) fail(`${error.message} (see fleet-db --help)`, 2);
     throw error;
