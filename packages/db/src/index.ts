@@ -7,3 +7,4 @@ export { openEmbeddedPostgres, servePglite, embeddedUrl, type TEmbeddedPostgres 
 export { PrismaClient, Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";
+export { hashSecret, verifySecret, parseHash, DEFAULT_SCRYPT_PARAMS, type TScryptParams } from "./credentials.ts";
