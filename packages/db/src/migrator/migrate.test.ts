@@ -3,6 +3,8 @@ import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DbError } from "../errors.ts";
 import { checkService, createTestDatabase, type TTestDatabase } from "../testing/index.ts";
@@ -134,5 +136,27 @@ describe("migration folder checks", () => {
       code: "MIGRATION_FOLDER",
       message: expect.stringContaining(`"add-stuff"`),
     });
+  });
+});
+
+describe.skipIf(!postgres.available)("fleet-db migrate from two processes at once", () => {
+  it("applies each migration once; both processes succeed", async () => {
+    const db = await emptyDatabase("postgres");
+    const bin = fileURLToPath(new URL("../../bin/fleet-db.mjs", import.meta.url));
+    const run = () =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, "migrate", "--database-url", db.url]);
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.on("exit", (code) => resolve({ code, out }));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const all = await readMigrations();
+    const appliedLines = `${a.out}${b.out}`.match(/applied \d{14}_\w+/g) ?? [];
+    expect(appliedLines).toHaveLength(all.length);
+    const rows = await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM "_prisma_migrations"`);
+    expect(rows[0]?.n).toBe(all.length);
   });
 });
