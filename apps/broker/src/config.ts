@@ -30,9 +30,28 @@ export interface BrokerConfig {
   readonly allowAnonymous: boolean;
   readonly databaseUrl: string | null;
   readonly redisUrl: string | null;
+  readonly redisKeyPrefix: string;
   /** Absolute path. */
   readonly dataDir: string;
   readonly logLevel: TLogLevel;
+  /** Service accounts file; `required` false when it is only the default path. */
+  readonly serviceAccounts: { readonly file: string; readonly required: boolean };
+  readonly deviceRecheckMs: number;
+  readonly limits: BrokerLimits;
+  /** null = ingest off. */
+  readonly ingest: { readonly batchRows: number; readonly flushMs: number } | null;
+}
+
+export interface BrokerLimits {
+  readonly maxPacketBytes: number;
+  readonly maxTopicLevels: number;
+  /** PUBLISH packets per second per connection; 0 = unlimited. */
+  readonly publishRate: number;
+  readonly connectTimeoutMs: number;
+  /** Accepted keepalive range in seconds, inclusive. */
+  readonly keepaliveMin: number;
+  readonly keepaliveMax: number;
+  readonly offlineQueueMax: number;
 }
 
 export type TEnv = Readonly<Record<string, string | undefined>>;
@@ -74,6 +93,13 @@ const urlWithProtocols = (protocols: readonly string[], example: string) =>
 
 const ZDatabaseUrl = urlWithProtocols(["postgres:", "postgresql:"], "postgresql://user:password@host:5432/fleet");
 const ZRedisUrl = urlWithProtocols(["redis:", "rediss:"], "redis://host:6379");
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `must be a whole number ${min}-${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number ${min}-${max}`);
 
 const ZLogLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` });
 
@@ -141,11 +167,33 @@ export function loadBrokerConfig(env: TEnv, argv: readonly string[] = []): Broke
     allowAnonymous: read("MQTT_ALLOW_ANONYMOUS", ZBoolean),
     databaseUrl: readOptional("DATABASE_URL", ZDatabaseUrl),
     redisUrl: readOptional("REDIS_URL", ZRedisUrl),
+    redisKeyPrefix: read("REDIS_KEY_PREFIX", z.string().max(128).regex(/^[A-Za-z0-9:._-]*$/, "must be letters, digits and :._-")),
     dataDir: resolve(read("FLEET_DATA_DIR", z.string().min(1, "must be a directory path"))),
     logLevel: read("LOG_LEVEL", ZLogLevel),
+    serviceAccounts: serviceAccountsFile(readOptional("MQTT_SERVICE_ACCOUNTS", ZFile), read("FLEET_DATA_DIR", z.string().min(1))),
+    deviceRecheckMs: read("MQTT_DEVICE_RECHECK_MS", intIn(100, 60_000)),
+    limits: {
+      maxPacketBytes: read("MQTT_MAX_PACKET_BYTES", intIn(1024, 256 * 1024 * 1024)),
+      maxTopicLevels: read("MQTT_MAX_TOPIC_LEVELS", intIn(1, 100)),
+      publishRate: read("MQTT_PUBLISH_RATE", intIn(0, 1_000_000)),
+      connectTimeoutMs: read("MQTT_CONNECT_TIMEOUT_MS", intIn(100, 600_000)),
+      keepaliveMin: read("MQTT_KEEPALIVE_MIN", intIn(0, 65535)),
+      keepaliveMax: read("MQTT_KEEPALIVE_MAX", intIn(1, 65535)),
+      offlineQueueMax: read("MQTT_OFFLINE_QUEUE_MAX", intIn(1, 10_000_000)),
+    },
+    ingest: read("INGEST_ENABLED", ZBoolean)
+      ? { batchRows: read("INGEST_BATCH_ROWS", intIn(1, 10_000)), flushMs: read("INGEST_FLUSH_MS", intIn(1, 60_000)) }
+      : null,
   };
+  if (config.limits.keepaliveMin > config.limits.keepaliveMax) {
+    throw new ConfigError("MQTT_KEEPALIVE_MIN", `MQTT_KEEPALIVE_MIN ${config.limits.keepaliveMin} is above MQTT_KEEPALIVE_MAX ${config.limits.keepaliveMax}`);
+  }
   assertDistinctPorts(config);
   return config;
+}
+
+function serviceAccountsFile(file: string | null, dataDir: string): BrokerConfig["serviceAccounts"] {
+  return file === null ? { file: resolve(dataDir, "service-accounts.json"), required: false } : { file: resolve(file), required: true };
 }
 
 /** The entry point's view: the real environment and command line. */

@@ -14,6 +14,11 @@ export class GuardedAedes extends Aedes {
     this.#dropped.add(packet);
   }
 
+  /** Clients connected to this node (aedes keeps them in `clients`, which its typings omit). */
+  listClients(): Client[] {
+    return Object.values((this as unknown as { clients: Record<string, Client> }).clients);
+  }
+
   // aedes calls publish(packet, client, done) internally; its typings only show (packet, done).
   override publish(
     packet: PublishPacket,

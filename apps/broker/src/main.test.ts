@@ -1,13 +1,18 @@
 // The `fleet-broker` bin as a user runs it: a real process, its stdout/stderr and exit code.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { BROKER_SETTINGS } from "./settings.ts";
 import { connackCode } from "./test-helpers.ts";
 
 const BIN = fileURLToPath(new URL("../bin/fleet-broker.mjs", import.meta.url));
-const EPHEMERAL = ["--host", "127.0.0.1", "--mqtt-port", "0", "--ws-port", "0", "--metrics-port", "0"];
+// Its own data dir: the bin opens (and migrates) an embedded database there.
+const DATA_DIR = mkdtempSync(join(tmpdir(), "fleet-broker-main-"));
+const EPHEMERAL = ["--host", "127.0.0.1", "--mqtt-port", "0", "--ws-port", "0", "--metrics-port", "0", "--data-dir", DATA_DIR];
 
 /** The test runner's own environment, minus any broker setting that would leak into the child. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -38,6 +43,8 @@ function occupyPort(): Promise<Server> {
   const server = createServer();
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
+
+afterAll(() => rmSync(DATA_DIR, { recursive: true, force: true }));
 
 describe("fleet-broker (bin)", () => {
   it("exits 1 with one stderr line naming MQTT_PORT when the port is in use", async () => {

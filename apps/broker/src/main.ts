@@ -1,5 +1,7 @@
 // The `fleet-broker` command: validate settings, start, print where it listens, stop on SIGINT/SIGTERM.
 // Failures are one line on stderr and an exit code (2 bad setting, 1 anything else), never a stack.
+import { closeDb, getDb, isDbError, type FleetDb } from "@fleet/db";
+import { migrate } from "@fleet/db/migrator";
 import { wantsHelp } from "./argv.ts";
 import { loadBrokerConfigFromProcess, type BrokerConfig } from "./config.ts";
 import { BrokerError, ConfigError } from "./errors.ts";
@@ -15,9 +17,20 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 function fail(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  const known = error instanceof BrokerError;
+  const known = error instanceof BrokerError || isDbError(error);
   process.stderr.write(`fleet-broker: ${known ? "" : "unexpected error: "}${message.split("\n")[0]}\n`);
   process.exitCode = error instanceof ConfigError ? EXIT_CONFIG : EXIT_RUNTIME;
+}
+
+/**
+ * DATABASE_URL, or the embedded PGlite in FLEET_DATA_DIR (shared with the console through its lock).
+ * A fresh embedded store gets the schema here, so `fleet-broker` alone works on an empty data dir;
+ * an external database is migrated by `npm start` / `fleet-db migrate`, never behind an operator's back.
+ */
+async function openDatabase(config: BrokerConfig): Promise<FleetDb> {
+  const db = await getDb({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir });
+  if (db.ownsEmbedded) await migrate({ url: db.url });
+  return db;
 }
 
 async function main(): Promise<void> {
@@ -35,10 +48,18 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ level: config.logLevel });
+  let db: FleetDb;
+  try {
+    db = await openDatabase(config);
+  } catch (error) {
+    fail(error);
+    return;
+  }
   let broker: Awaited<ReturnType<typeof startBroker>>;
   try {
-    broker = await startBroker(config, { logger });
+    broker = await startBroker(config, { logger, database: db.prisma });
   } catch (error) {
+    await closeDb().catch(() => {});
     fail(error);
     return;
   }
@@ -57,7 +78,7 @@ async function main(): Promise<void> {
       logger.error("shutdown took too long, exiting", { graceMs: SHUTDOWN_GRACE_MS });
       process.exit(EXIT_RUNTIME);
     }, SHUTDOWN_GRACE_MS).unref();
-    broker.close().then(
+    broker.close().then(closeDb).then(
       () => logger.info("stopped"),
       (error: unknown) => {
         logger.error("shutdown failed", { error });

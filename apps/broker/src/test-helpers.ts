@@ -97,3 +97,18 @@ export function collectMessages(client: MqttClient) {
 export async function endAll(...clients: Array<MqttClient | undefined>): Promise<void> {
   await Promise.all(clients.map((client) => client?.endAsync(true)));
 }
+
+/** The value of one sample (`name` or `name{labels}`) on the broker's /metrics page; 0 when absent. */
+export async function scrapeMetric(broker: RunningBroker, sample: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${broker.ports.metrics}/metrics`)).text();
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${sample} `));
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+}
+
+/** Resolves when the client's connection closes (for any reason). */
+export function closedOf(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => {
+    if (!client.connected) resolve();
+    client.once("close", () => resolve());
+  });
+}

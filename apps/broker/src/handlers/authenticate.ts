@@ -1,11 +1,15 @@
 // authenticate: decide the principal of a CONNECT or refuse it with the right CONNACK return code.
-//   2 identifier rejected   client id is not a device id (`+ # /`, upper case, ...) [MQTT-3.1.3-9]
+//   2 identifier rejected   client id is not a device id (`+ # /`, upper case, ...) [MQTT-3.1.3-9];
+//                           keepalive outside MQTT_KEEPALIVE_MIN..MAX (3.1.1 has no better code;
+//                           Mosquitto answers the same for max_keepalive)
 //   3 server unavailable    the Authenticator failed (e.g. database down)
 //   4 bad username/password username not a device id, or credentials the Authenticator refused
-//   5 not authorized        no credentials and anonymous mode off; device id mismatch; Will not allowed
+//   5 not authorized        no credentials and anonymous mode off; device id mismatch; Will not allowed;
+//                           right secret of a disabled device
 import type { AuthenticateError, Client } from "aedes";
 import { isDeviceId } from "@fleet/protocol";
 import { mayPublish } from "../auth/acl.ts";
+import type { AuthRefusal } from "../auth/authenticator.ts";
 import { ANONYMOUS, describePrincipal, type Principal } from "../auth/principal.ts";
 import { loggableId, type HandlerContext } from "./context.ts";
 
@@ -55,6 +59,11 @@ async function decide(
     return { returnCode: 2, reason: "client id must match ^[a-z0-9][a-z0-9-]{0,63}$" };
   }
 
+  if (facts !== undefined && (facts.keepalive < ctx.limits.keepaliveMin || facts.keepalive > ctx.limits.keepaliveMax)) {
+    ctx.metrics.limitViolations.inc({ limit: "keepalive" });
+    return { returnCode: 2, reason: `keepalive ${facts.keepalive}s outside ${ctx.limits.keepaliveMin}..${ctx.limits.keepaliveMax}s` };
+  }
+
   let principal: Principal;
   if (!hasCredentials) {
     if (!ctx.allowAnonymous) return { returnCode: 5, reason: "credentials required" };
@@ -63,7 +72,7 @@ async function decide(
     if (username === undefined || !isDeviceId(username)) {
       return { returnCode: 4, reason: "username must match ^[a-z0-9][a-z0-9-]{0,63}$" };
     }
-    let found: Principal | null;
+    let found: Principal | AuthRefusal | null;
     try {
       found = await ctx.authenticator.authenticate(client.id, username, password);
     } catch (error) {
@@ -71,6 +80,7 @@ async function decide(
       return { returnCode: 3, reason: "authenticator unavailable" };
     }
     if (found === null) return { returnCode: 4, reason: "bad username or password" };
+    if ("refused" in found) return { returnCode: 5, reason: found.reason };
     if (found.kind === "device" && found.deviceId !== client.id) {
       return { returnCode: 5, reason: "a device must connect with its device id as client id" };
     }

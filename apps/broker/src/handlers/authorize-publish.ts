@@ -1,10 +1,22 @@
 // authorizePublish: a PUBLISH outside the sender's rights is acknowledged and dropped, not routed.
 // MQTT 3.1.1 lets the server either acknowledge it normally or close the connection [MQTT-3.3.5-2];
 // dropping keeps a misconfigured client connected and visible in the logs and metrics.
+// Devices and anonymous clients are also held to MQTT_PUBLISH_RATE; beyond it they are disconnected.
 import type { Client, PublishPacket } from "aedes";
 import { mayPublish } from "../auth/acl.ts";
 import { describePrincipal } from "../auth/principal.ts";
+import { createRateLimiter } from "../limits/publish-rate.ts";
 import { loggableId, type HandlerContext } from "./context.ts";
+
+function withinRate(ctx: HandlerContext, client: Client): boolean {
+  if (ctx.limits.publishRate === 0) return true;
+  let limiter = ctx.rateLimiters.get(client);
+  if (limiter === undefined) {
+    limiter = createRateLimiter(ctx.limits.publishRate);
+    ctx.rateLimiters.set(client, limiter);
+  }
+  return limiter.take();
+}
 
 export function createAuthorizePublish(ctx: HandlerContext) {
   return (client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void => {
@@ -16,6 +28,13 @@ export function createAuthorizePublish(ctx: HandlerContext) {
       return;
     }
     const principal = ctx.principals.get(client);
+    // client.closed: aedes is publishing the Will of a dropped connection, not a PUBLISH of the client.
+    if (!client.closed && principal?.kind !== "service" && !withinRate(ctx, client)) {
+      ctx.metrics.limitViolations.inc({ limit: "publish_rate" });
+      ctx.logger.warn("publish rate exceeded, disconnecting", { clientId: loggableId(client), ratePerSecond: ctx.limits.publishRate });
+      done(new Error("publish rate exceeded")); // aedes closes the connection on an error here
+      return;
+    }
     if (principal !== undefined && mayPublish(principal, packet.topic)) {
       done(null);
       return;

@@ -2,6 +2,8 @@
 import type { Client, PublishPacket } from "aedes";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Principal } from "../auth/principal.ts";
+import type { BrokerLimits } from "../config.ts";
+import type { RateLimiter } from "../limits/publish-rate.ts";
 import type { Logger } from "../logger.ts";
 import type { BrokerMetrics } from "../metrics.ts";
 
@@ -11,6 +13,8 @@ export interface ConnectFacts {
   readonly cleanSession: boolean;
   /** Topic of the Last Will, checked against the principal's publish rights at CONNECT. */
   readonly willTopic: string | undefined;
+  /** Seconds; 0 = the client asked for no keepalive. */
+  readonly keepalive: number;
 }
 
 export interface HandlerContext {
@@ -20,6 +24,9 @@ export interface HandlerContext {
   readonly metrics: BrokerMetrics;
   readonly principals: WeakMap<Client, Principal>;
   readonly connectFacts: WeakMap<Client, ConnectFacts>;
+  readonly limits: BrokerLimits;
+  /** One publish-rate bucket per connection (devices and anonymous clients). */
+  readonly rateLimiters: WeakMap<Client, RateLimiter>;
   /** Acknowledge a PUBLISH but route it nowhere (see guarded-aedes.ts). */
   readonly dropPublish: (packet: PublishPacket) => void;
 }

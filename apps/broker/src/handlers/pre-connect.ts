@@ -8,6 +8,7 @@ export function createPreConnect(ctx: HandlerContext) {
       assignedClientId: packet.clientId === "",
       cleanSession: packet.clean !== false,
       willTopic: packet.will?.topic,
+      keepalive: packet.keepalive ?? 0,
     });
     done(null, true);
   };

@@ -15,6 +15,8 @@ export interface WebSocketOptions {
   readonly path: string;
   readonly handle: (stream: Duplex, req: IncomingMessage) => void;
   readonly logger: Logger;
+  /** Largest WebSocket message accepted; ws refuses (close 1009) before buffering more. */
+  readonly maxPayload: number;
   /** Certificate and key for WSS; plain WS without. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
@@ -22,7 +24,7 @@ export interface WebSocketOptions {
 export function createWebSocketListener(options: WebSocketOptions): WebSocketListener {
   const server: Server = options.tls === undefined ? createHttpServer(answerPlainHttp) : createHttpsServer(options.tls, answerPlainHttp);
   // Requests to other paths are refused by ws with 400 during the upgrade.
-  const wss = new WebSocketServer({ server, path: options.path });
+  const wss = new WebSocketServer({ server, path: options.path, maxPayload: options.maxPayload });
   // ws re-emits the HTTP server's errors; openListener reports them, this only stops the re-emit from crashing.
   wss.on("error", () => {});
   wss.on("connection", (socket, req) => {
