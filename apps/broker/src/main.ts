@@ -5,6 +5,7 @@ import { migrate } from "@fleet/db/migrator";
 import { wantsHelp } from "./argv.ts";
 import { loadBrokerConfigFromProcess, type BrokerConfig } from "./config.ts";
 import { BrokerError, ConfigError } from "./errors.ts";
+import { HASH_SECRET_HELP, runHashSecret } from "./hash-secret.ts";
 import { createLogger } from "./logger.ts";
 import { startBroker } from "./server.ts";
 import { brokerHelpText } from "./settings.ts";
@@ -34,6 +35,15 @@ async function openDatabase(config: BrokerConfig): Promise<FleetDb> {
 }
 
 async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === "hash-secret") {
+    if (wantsHelp(rest)) {
+      process.stdout.write(HASH_SECRET_HELP);
+      return;
+    }
+    await runHashSecret(rest, { stdin: process.stdin, stdout: process.stdout }).catch(fail);
+    return;
+  }
   if (wantsHelp(process.argv.slice(2))) {
     process.stdout.write(brokerHelpText());
     return;

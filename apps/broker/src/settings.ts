@@ -61,6 +61,7 @@ export function brokerHelpText(): string {
   });
   return [
     "Usage: fleet-broker [options]",
+    "       fleet-broker hash-secret [--generate]   print the scrypt hash of a service account's secret (see hash-secret --help)",
     "",
     "The Fleet MQTT broker (MQTT 3.1.1 over TCP, WebSocket and TLS) with /metrics and /healthz.",
     "Every option can also be set through its environment variable; flags override the environment.",
