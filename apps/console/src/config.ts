@@ -21,11 +21,13 @@ export interface TConsoleConfig {
 
 /** What the command line asked for besides settings. */
 export interface TConsoleCommand {
-  command: "serve" | "build" | "help";
+  command: "serve" | "build" | "help" | "create-admin";
   /** --dev: serve with `next dev` (hot reload) instead of the production build. */
   dev: boolean;
   /** build --force: rebuild even when the production build matches the sources. */
   force: boolean;
+  /** create-admin --email --name --password (the password may also come from CONSOLE_ADMIN_PASSWORD). */
+  admin: { email: string | null; name: string | null; password: string | null };
 }
 
 export class ConfigError extends Error {
@@ -136,6 +138,9 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
         "public-url": { type: "string" },
         dev: { type: "boolean" },
         force: { type: "boolean" },
+        email: { type: "string" },
+        name: { type: "string" },
+        password: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -152,7 +157,8 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
-  const unexpected = first === "build" || first === "serve" ? rest[0] : first;
+  const known = first === "build" || first === "serve" || first === "create-admin";
+  const unexpected = known ? rest[0] : first;
   if (unexpected !== undefined) {
     throw new ConfigError("argv", `unexpected argument ${JSON.stringify(unexpected)}; see fleet-console --help`);
   }
@@ -166,8 +172,13 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
   assign("dataDir", values["data-dir"]);
   assign("mqttUrl", values["mqtt-url"]);
   assign("publicUrl", values["public-url"]);
-  const command: TConsoleCommand["command"] = values.help ? "help" : first === "build" ? "build" : "serve";
-  return { values: flagValues, command: { command, dev: values.dev ?? false, force: values.force ?? false } };
+  const command: TConsoleCommand["command"] = values.help
+    ? "help"
+    : first === "build" || first === "create-admin"
+      ? first
+      : "serve";
+  const admin = { email: values.email ?? null, name: values.name ?? null, password: values.password ?? null };
+  return { values: flagValues, command: { command, dev: values.dev ?? false, force: values.force ?? false, admin } };
 }
 
 /**
@@ -189,6 +200,8 @@ export function loadConsoleConfig(
     return parseSetting(key, raw.trim(), "env");
   };
   const dataDir = pick("dataDir") ?? CONSOLE_DEFAULTS.dataDir;
+  const envPassword = env["CONSOLE_ADMIN_PASSWORD"];
+  if (command.admin.password === null && envPassword) command.admin.password = envPassword;
   return {
     ...command,
     port: pick("port") ?? CONSOLE_DEFAULTS.port,
@@ -257,7 +270,7 @@ export function getConsoleConfig(): TConsoleConfig {
   const global = globalThis as TRuntimeGlobal;
   const published = global[RUNTIME_KEY];
   if (published) return published;
-  const { command: _command, dev: _dev, force: _force, ...config } = loadConsoleConfig(process.env);
+  const { command: _command, dev: _dev, force: _force, admin: _admin, ...config } = loadConsoleConfig(process.env);
   global[RUNTIME_KEY] = config;
   return config;
 }

@@ -44,9 +44,15 @@ describe("fleet-console over HTTP", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
-  it("GET / shows the stack status with the database reachable and migrated", async () => {
+  it("GET / on a console without users sends the browser to the first-admin setup page", async () => {
+    const response = await fetch(`${baseUrl}/`, { redirect: "manual" });
+    expect([303, 307, 308]).toContain(response.status);
+    expect(response.headers.get("location")).toMatch(/\/setup$/);
+  });
+
+  it("GET /status shows the stack status with the database reachable and migrated", async () => {
     const migrations = await readMigrations();
-    const response = await fetch(`${baseUrl}/`);
+    const response = await fetch(`${baseUrl}/status`);
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("Fleet console");
@@ -59,6 +65,27 @@ describe("fleet-console over HTTP", () => {
   it("refuses a protected procedure without a session over HTTP", async () => {
     const response = await fetch(`${baseUrl}/api/trpc/session.me`);
     expect(response.status).toBe(401);
+  });
+
+  it("refuses a cross-site mutation: no custom header, or a foreign Origin", async () => {
+    const body = JSON.stringify({ json: { email: "x@example.com", password: "whatever123" } });
+    const bare = await fetch(`${baseUrl}/api/trpc/auth.login`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    expect(bare.status).toBe(403);
+    const foreign = await fetch(`${baseUrl}/api/trpc/auth.login`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", "x-fleet-csrf": "1", origin: "https://evil.example" },
+    });
+    expect(foreign.status).toBe(403);
+    const own = await fetch(`${baseUrl}/api/trpc/auth.login`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", "x-fleet-csrf": "1", origin: baseUrl },
+    });
+    expect(own.status).toBe(401);
+    const text = await own.text();
+    expect(text).toContain("Wrong email or password.");
+    expect(text).not.toMatch(/"stack"|\bat \//);
   });
 
   it("stops cleanly on SIGTERM", async () => {

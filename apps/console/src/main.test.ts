@@ -33,3 +33,38 @@ describe("fleet-console command line", () => {
     }
   });
 });
+
+describe("fleet-console create-admin", () => {
+  it("creates the first admin in the embedded database, then another; refuses a weak password with one line", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { createDb } = await import("@fleet/db");
+    const { migrate } = await import("@fleet/db/migrator");
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-console-admin-"));
+    try {
+      const seed = await createDb({ dataDir });
+      await migrate({ url: seed.url });
+      await seed.close();
+      const weak = await runBin(["create-admin", "--data-dir", dataDir, "--email", "root@example.com", "--password", "short"]);
+      expect(weak.code).toBe(2);
+      expect(weak.stderr).toBe("fleet-console: --password: Use at least 10 characters.\n");
+      const first = await runBin(["create-admin", "--data-dir", dataDir, "--email", "root@example.com", "--password", "long enough pw"], {
+        timeoutMs: 60_000,
+      });
+      expect(first.stdout).toBe("fleet-console: created the first admin root@example.com\n");
+      expect(first.code).toBe(0);
+      const second = await runBin(["create-admin", "--data-dir", dataDir, "--email", "two@example.com", "--password", "long enough pw"], {
+        timeoutMs: 60_000,
+      });
+      expect(second.stdout).toBe("fleet-console: created admin two@example.com\n");
+      const again = await runBin(["create-admin", "--data-dir", dataDir, "--email", "two@example.com", "--password", "long enough pw"], {
+        timeoutMs: 60_000,
+      });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toBe("fleet-console: A user with email two@example.com already exists.\n");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

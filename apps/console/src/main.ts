@@ -4,10 +4,14 @@ import { closeDb, isDbError } from "@fleet/db";
 import { assertPortFree, PortUnavailableError } from "./cli/check-port.ts";
 import { BuildError, ensureProductionBuild } from "./cli/ensure-build.ts";
 import { helpText } from "./cli/help.ts";
+import { createAdminFromCli } from "./cli/create-admin.ts";
 import { startConsoleServer } from "./cli/start-server.ts";
+import { startRematchLoop } from "./server/jobs/rematch-loop.ts";
 import { ConfigError, publishConsoleConfig, readConsoleConfig, prepareNextEnv } from "./config.ts";
 import { getConsoleDb } from "./server/db.ts";
+import { AppError } from "./server/errors/app-error.ts";
 import { describeError } from "./server/log.ts";
+import { ZodError } from "zod";
 
 const consoleDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -19,6 +23,14 @@ function fail(error: unknown): never {
   if (error instanceof ConfigError) {
     complain(error.message);
     process.exit(2);
+  }
+  if (error instanceof ZodError) {
+    complain(error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("; "));
+    process.exit(2);
+  }
+  if (error instanceof AppError) {
+    complain(error.message);
+    process.exit(1);
   }
   if (error instanceof PortUnavailableError || error instanceof BuildError || isDbError(error)) {
     complain(error.message);
@@ -35,13 +47,23 @@ async function main(): Promise<void> {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
-  const { command, dev, force, ...config } = options;
+  const { command, dev, force, admin, ...config } = options;
   publishConsoleConfig(config);
   prepareNextEnv(command === "serve" && dev);
 
   if (command === "build") {
     const built = await ensureProductionBuild({ consoleDir, force, log: say });
     if (!built) say("the production build is up to date");
+    return;
+  }
+
+  if (command === "create-admin") {
+    const db = await getConsoleDb(config);
+    try {
+      say(await createAdminFromCli({ prisma: db.prisma, ...admin }));
+    } finally {
+      await closeDb();
+    }
     return;
   }
 
@@ -53,6 +75,7 @@ async function main(): Promise<void> {
   if (!dev) await ensureProductionBuild({ consoleDir, log: say });
 
   const running = await startConsoleServer({ config, consoleDir, dev });
+  const stopRematch = startRematchLoop(db.prisma);
   say(running.url);
 
   let stopping = false;
@@ -63,6 +86,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     say(`${signal} received; shutting down`);
+    stopRematch();
     running
       .close()
       .then(() => closeDb())

@@ -20,3 +20,18 @@ export function formatDuration(totalSeconds: number): string {
 export function formatUtcTime(date: Date): string {
   return `${date.toISOString().slice(11, 19)} UTC`;
 }
+
+/** "2026-01-31 14:05:09 UTC": same on server and browser. */
+export function formatDateTime(date: Date | string | null | undefined): string {
+  if (!date) return "—";
+  const iso = (typeof date === "string" ? new Date(date) : date).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+/** "3 min ago", "2 h ago", for last-seen columns. */
+export function formatAgo(date: Date | null | undefined, now: number = Date.now()): string {
+  if (!date) return "never";
+  const seconds = Math.max(0, Math.round((now - date.getTime()) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  return `${formatDuration(seconds).split(" ").slice(0, 2).join(" ")} ago`;
+}

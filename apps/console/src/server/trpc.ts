@@ -1,10 +1,11 @@
 // tRPC wiring (create-t3-app style). This file exports only the builders routers may use:
-// createTRPCRouter, publicProcedure, protectedProcedure; plus the context factories and
-// createCallerFactory for server-side callers and tests.
+// createTRPCRouter, publicProcedure, protectedProcedure, operatorProcedure, adminProcedure; plus the
+// context factories and createCallerFactory for server-side callers and tests.
 import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { getConsoleConfig, type TConsoleConfig } from "../config.ts";
+import { roleAtLeast, ROLE_LABEL } from "./auth/roles.ts";
 import { readSessionToken } from "./auth/session-cookie.ts";
 import { getConsoleDb, type TConsoleDb } from "./db.ts";
 import { findActiveSession } from "./domain/session/find-active-session.ts";
@@ -19,6 +20,10 @@ export interface TCreateContextInnerOptions {
   /** Raw token from the session cookie; looked up only by protected procedures. */
   sessionToken?: string | null;
   config?: TConsoleConfig;
+  /** Response headers of the HTTP request (login/logout append Set-Cookie); null for callers. */
+  resHeaders?: Headers | null;
+  /** The browser reached us over https (cookies get `Secure`). */
+  secureRequest?: boolean;
 }
 
 /** The context without HTTP: what tests and server-side callers build directly. */
@@ -28,12 +33,18 @@ export async function createContextInner(options: TCreateContextInnerOptions) {
     dbError: options.dbError ?? null,
     sessionToken: options.sessionToken ?? null,
     config: options.config ?? getConsoleConfig(),
+    resHeaders: options.resHeaders ?? null,
+    secureRequest: options.secureRequest ?? false,
   };
 }
 export type TContext = Awaited<ReturnType<typeof createContextInner>>;
 
 /** The context of an HTTP request (fetch adapter) or a React Server Component. */
-export async function createTRPCContext(options: { headers: Headers }): Promise<TContext> {
+export async function createTRPCContext(options: {
+  headers: Headers;
+  resHeaders?: Headers;
+  secureRequest?: boolean;
+}): Promise<TContext> {
   const config = getConsoleConfig();
   let db: TConsoleDb | null = null;
   let dbError: string | null = null;
@@ -43,7 +54,14 @@ export async function createTRPCContext(options: { headers: Headers }): Promise<
     // Keep serving: health must be able to say the database is down.
     dbError = describeError(error);
   }
-  return createContextInner({ db, dbError, sessionToken: readSessionToken(options.headers.get("cookie")), config });
+  return createContextInner({
+    db,
+    dbError,
+    sessionToken: readSessionToken(options.headers.get("cookie")),
+    config,
+    resHeaders: options.resHeaders ?? null,
+    secureRequest: options.secureRequest ?? false,
+  });
 }
 
 const t = initTRPC.context<TContext>().create({
@@ -96,3 +114,19 @@ export const publicProcedure = t.procedure.use(mapAppErrors);
 
 /** Requires a valid session cookie; ctx.session.user and ctx.db are guaranteed. */
 export const protectedProcedure = t.procedure.use(mapAppErrors).use(requireSession);
+
+/** Devices, profiles, models, rollouts: operators and admins. Viewers read only. */
+export const operatorProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!roleAtLeast(ctx.session.user.role, "OPERATOR")) {
+    throw new AppError(AppErrorCode.FORBIDDEN, `A ${ROLE_LABEL[ctx.session.user.role]} may not change anything; ask an operator.`);
+  }
+  return next();
+});
+
+/** Users and keys: admins only. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!roleAtLeast(ctx.session.user.role, "ADMIN")) {
+    throw new AppError(AppErrorCode.FORBIDDEN, "Only an admin may do this.");
+  }
+  return next();
+});

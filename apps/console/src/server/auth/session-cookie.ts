@@ -25,3 +25,24 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
   }
   return null;
 }
+
+/** How long a session lasts after sign-in. */
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Set-Cookie for a new session: httpOnly, SameSite=Lax, Secure when the browser came over https. */
+export function sessionCookieHeader(token: string, options: { secure: boolean; maxAgeSeconds?: number }): string {
+  const maxAge = options.maxAgeSeconds ?? Math.floor(SESSION_TTL_MS / 1000);
+  return [
+    `${SESSION_COOKIE_NAME}=${token}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAge}`,
+    ...(options.secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/** Set-Cookie that removes the session cookie (logout). */
+export function clearedSessionCookieHeader(options: { secure: boolean }): string {
+  return sessionCookieHeader("", { secure: options.secure, maxAgeSeconds: 0 });
+}

@@ -10,6 +10,6 @@ const ZSessionUser = z.object({
 });
 
 export const sessionRouter = createTRPCRouter({
-  /** The signed-in operator (login and logout arrive with issue 6). */
+  /** The signed-in operator. */
   me: protectedProcedure.output(ZSessionUser).query(({ ctx }) => ctx.session.user),
 });

@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import type { RouterOutputs } from "../server/root.ts";
-import { useTRPC } from "../trpc/react.tsx";
-import { formatDuration, formatUtcTime } from "./format.ts";
+import type { RouterOutputs } from "../../server/root.ts";
+import { useTRPC } from "../../trpc/react.tsx";
+import { formatDuration, formatUtcTime } from "../format.ts";
 
 type TStackStatus = RouterOutputs["health"]["status"];
 

@@ -1,5 +1,5 @@
 import { connection } from "next/server";
-import { getQueryClient, HydrateClient, trpc } from "../trpc/server.tsx";
+import { getQueryClient, HydrateClient, trpc } from "../../trpc/server.tsx";
 import { StackStatusPanel } from "./stack-status-panel.tsx";
 
 export default async function StatusPage() {

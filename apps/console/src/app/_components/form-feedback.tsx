@@ -1,0 +1,48 @@
+"use client";
+
+import type { ReactNode } from "react";
+
+/** What a failed tRPC mutation carries: a message and, for invalid input, zod's flattened issues. */
+export interface TMutationError {
+  message: string;
+  data?: unknown;
+}
+interface TZodFlattened {
+  formErrors: string[];
+  fieldErrors: Record<string, string[] | undefined>;
+}
+
+function zodErrorOf(error: TMutationError | null | undefined): TZodFlattened | null {
+  const data = error?.data as { zodError?: TZodFlattened | null } | null | undefined;
+  return data?.zodError ?? null;
+}
+
+/** The message of a field, if the server refused it. */
+export function fieldError(error: TMutationError | null | undefined, field: string): string | undefined {
+  return zodErrorOf(error)?.fieldErrors[field]?.[0];
+}
+
+/** One line for the whole form: zod's form-level errors, or the server's message (never a stack). */
+export function FormError({ error }: { error: TMutationError | null | undefined }) {
+  if (!error) return null;
+  const zod = zodErrorOf(error);
+  const text = zod
+    ? zod.formErrors[0] ?? "Please correct the highlighted fields."
+    : error.message;
+  return (
+    <p className="problem" role="alert">
+      {text}
+    </p>
+  );
+}
+
+export function Field(props: { label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">{props.label}</span>
+      {props.children}
+      {props.hint && !props.error ? <span className="field-hint muted">{props.hint}</span> : null}
+      {props.error ? <span className="field-error">{props.error}</span> : null}
+    </label>
+  );
+}

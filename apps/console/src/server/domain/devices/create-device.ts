@@ -1,0 +1,45 @@
+import type { Prisma, PrismaClient } from "@fleet/db";
+import type { TConsoleConfig } from "../../../config.ts";
+import { AppError, AppErrorCode } from "../../errors/app-error.ts";
+import { recordAudit, type TActor } from "../audit/record-audit.ts";
+import { agentCommand, deviceBrokerUrl, newDeviceSecret } from "./device-secret.ts";
+import { deviceAuditSelect, ZCreateDeviceInput, type TCreateDeviceInput } from "./device.types.ts";
+
+export interface TProvisionedDevice {
+  id: string;
+  name: string;
+  /** Shown once, never stored in clear. */
+  secret: string;
+  /** `fleet-agent run --broker … --device-id … --secret …` */
+  command: string;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2002";
+}
+
+/** Provisions one device: stores the hash of a new secret and returns the secret once. */
+export async function createDevice(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl">;
+  input: TCreateDeviceInput;
+}): Promise<TProvisionedDevice> {
+  const input = ZCreateDeviceInput.parse(options.input);
+  const { secret, credentialHash } = await newDeviceSecret();
+  try {
+    const device = await options.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
+      const created = await tx.device.create({
+        data: { id: input.id, name: input.name || input.id, tags: input.tags, deviceClass: input.deviceClass, credentialHash },
+        select: deviceAuditSelect,
+      });
+      await recordAudit({ tx, actor: options.actor, action: "device.create", entityType: "device", entityId: created.id, after: created });
+      return created;
+    });
+    const command = agentCommand({ brokerUrl: deviceBrokerUrl(options.config), deviceId: device.id, secret, deviceClass: device.deviceClass });
+    return { id: device.id, name: device.name, secret, command };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError(AppErrorCode.CONFLICT, `A device with id ${input.id} already exists.`);
+    throw error;
+  }
+}

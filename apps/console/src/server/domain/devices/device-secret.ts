@@ -1,0 +1,28 @@
+import { randomBytes } from "node:crypto";
+import { hashSecret } from "@fleet/db";
+import type { TConsoleConfig } from "../../../config.ts";
+
+/** A new device secret: 32 base64url characters (192 bits). Shown once; only its scrypt hash is kept. */
+export async function newDeviceSecret(): Promise<{ secret: string; credentialHash: string }> {
+  const secret = randomBytes(24).toString("base64url");
+  return { secret, credentialHash: await hashSecret(secret) };
+}
+
+/** The broker URL devices should use: MQTT_URL, else the console's public host on 1883. */
+export function deviceBrokerUrl(config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl">): string {
+  if (config.mqttUrl) return config.mqttUrl;
+  const host = config.publicUrl ? new URL(config.publicUrl).hostname : "localhost";
+  return `mqtt://${host}:1883`;
+}
+
+/** Single-quotes a shell word when it needs it (secrets are base64url, so they rarely do). */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The exact command to run on the device. */
+export function agentCommand(options: { brokerUrl: string; deviceId: string; secret: string; deviceClass: string }): string {
+  const parts = ["fleet-agent", "run", "--broker", options.brokerUrl, "--device-id", options.deviceId, "--secret", options.secret];
+  if (options.deviceClass === "WEARABLE") parts.push("--class", "wearable");
+  return parts.map(shellWord).join(" ");
+}

@@ -1,0 +1,83 @@
+// tRPC callers for tests: a migrated test database and signed-in users of each role.
+import type { UserRole } from "@fleet/db";
+import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
+import { TRPCError } from "@trpc/server";
+import { loadConsoleConfig, type TConsoleConfig } from "../config.ts";
+import { createSessionToken, hashSessionToken } from "../server/auth/session-cookie.ts";
+import { createCaller } from "../server/root.ts";
+import { createContextInner } from "../server/trpc.ts";
+
+export const testConfig: TConsoleConfig = (() => {
+  const { command: _c, dev: _d, force: _f, admin: _a, ...config } = loadConsoleConfig(
+    { MQTT_URL: "mqtt://broker.test:1883" },
+    [],
+    "/tmp/fleet-console-test",
+  );
+  return config;
+})();
+
+export interface TCallerHarness {
+  db: TTestDatabase;
+  /** A caller with this session token (null: signed out); resHeaders collects Set-Cookie. */
+  caller(sessionToken: string | null, resHeaders?: Headers): Promise<ReturnType<typeof createCaller>>;
+  /** Creates a user of this role with a session and returns its caller. */
+  callerAs(role: UserRole): Promise<{ caller: ReturnType<typeof createCaller>; user: { id: string; email: string }; token: string }>;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+
+export async function createCallerHarness(kind: "pglite" | "postgres" = "pglite"): Promise<TCallerHarness> {
+  const db = await createTestDatabase({ kind });
+  const caller = async (sessionToken: string | null, resHeaders?: Headers) =>
+    createCaller(
+      await createContextInner({
+        db: { prisma: db.prisma, url: db.url, embedded: kind === "pglite" },
+        sessionToken,
+        config: testConfig,
+        resHeaders: resHeaders ?? null,
+      }),
+    );
+  return {
+    db,
+    caller,
+    async callerAs(role) {
+      const token = createSessionToken();
+      userCounter += 1;
+      const user = await db.prisma.user.create({
+        data: {
+          email: `${role.toLowerCase()}-${userCounter}-${token.slice(0, 6).toLowerCase()}@example.com`,
+          name: `${role} ${userCounter}`,
+          passwordHash: "scrypt$unused",
+          role,
+          sessions: { create: { tokenHash: hashSessionToken(token), expiresAt: new Date(Date.now() + 3_600_000) } },
+        },
+        select: { id: true, email: true },
+      });
+      return { caller: await caller(token), user, token };
+    },
+    close: () => db.close(),
+  };
+}
+
+/** The tRPC error code a call fails with (throws when it succeeds). */
+export async function trpcCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+  throw new Error("expected a TRPCError");
+}
+
+/** The error a call fails with. */
+export async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error("expected a TRPCError");
+}
