@@ -1,11 +1,13 @@
 // Where sessions, retained messages and offline queues live: aedes' in-memory store by default;
 // with REDIS_URL, Redis (aedes-persistence-redis) plus a Redis message bus (mqemitter-redis) so that
-// several broker processes form one cluster. Either way offline queues are bounded (bounded-queues.ts)
-// and redeliveries carry DUP=1 (redelivery-dup.ts).
+// several broker processes form one cluster. Either way a session queues one copy of a message at its
+// highest matching QoS (max-qos-delivery.ts), offline queues are bounded (bounded-queues.ts) and
+// redeliveries carry DUP=1 (redelivery-dup.ts).
 import { createRequire } from "node:module";
 import type { PublishPacket } from "aedes";
 import { Redis } from "ioredis";
 import { boundQueues } from "./limits/bounded-queues.ts";
+import { queueOncePerSession } from "./max-qos-delivery.ts";
 import { markRedeliveries } from "./redelivery-dup.ts";
 
 // CommonJS packages whose typings declare an ESM default export they do not have: load them as CJS.
@@ -29,7 +31,9 @@ export interface StoreOptions {
 }
 
 export function createMemoryStores(options: StoreOptions): BrokerStores {
-  const persistence = boundQueues(markRedeliveries(memoryPersistence()), { max: options.offlineQueueMax, onDrop: options.onQueueDrop });
+  const persistence = queueOncePerSession(
+    boundQueues(markRedeliveries(memoryPersistence()), { max: options.offlineQueueMax, onDrop: options.onQueueDrop }),
+  );
   return { persistence, mq: undefined, close: async () => {} };
 }
 
@@ -39,7 +43,7 @@ export function createMemoryStores(options: StoreOptions): BrokerStores {
  */
 export function createRedisStores(url: string, keyPrefix: string, options: StoreOptions): BrokerStores {
   const conn = new Redis(url, { keyPrefix, lazyConnect: false });
-  const persistence = boundQueues(markRedeliveries(redisPersistence({ conn })), {
+  const persistence = queueOncePerSession(boundQueues(markRedeliveries(redisPersistence({ conn })), {
     max: options.offlineQueueMax,
     onDrop: options.onQueueDrop,
     // Exact on every node: the queue is a Redis list (aedes-persistence-redis' `outgoing:<id>`).
@@ -49,7 +53,7 @@ export function createRedisStores(url: string, keyPrefix: string, options: Store
       const results = (await pipeline.exec()) ?? [];
       return results.map(([error, length]) => (error === null ? Number(length) : 0));
     },
-  });
+  }));
   return {
     persistence,
     mq: mqemitterRedis({ connectionString: url }),

@@ -1,13 +1,14 @@
 // Buffers ingest rows and writes them in batches: when INGEST_BATCH_ROWS rows are waiting or every
-// INGEST_FLUSH_MS, one flush at a time. Backpressure: above HIGH_WATER_BATCHES batches waiting,
+// INGEST_FLUSH_MS, one flush at a time; right after a full batch, whatever arrived meanwhile is
+// written at once (a busy writer keeps writing, so the end of a burst does not wait for the timer). Backpressure: above HIGH_WATER_BATCHES batches waiting,
 // add() resolves only once the backlog drains, which delays the PUBACK of the message (the
 // `published` hook waits for it), so publishers slow down instead of the broker growing.
 // A failed write keeps its rows and is retried with backoff while the database is unreachable; when
 // the database answers but refuses the batch, the batch is split to find and drop the bad rows.
 import type { PrismaClient } from "@fleet/db";
 import type { Logger } from "../logger.ts";
-import type { DeviceUpdate, TIngestBatch } from "./ingest-rows.ts";
-import { INSERT_EVENTS, INSERT_REPORTS, INSERT_TELEMETRY, UPDATE_DEVICES } from "./ingest-sql.ts";
+import type { DeviceUpdate, TelemetryRow, TIngestBatch } from "./ingest-rows.ts";
+import { INSERT_EVENTS, INSERT_REPORTS, INSERT_TELEMETRY, telemetryColumns, UPDATE_DEVICES } from "./ingest-sql.ts";
 
 const HIGH_WATER_BATCHES = 10;
 const MAX_BACKOFF_MS = 5_000;
@@ -79,7 +80,8 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
 
   const write = async (table: TTable, rows: readonly object[]): Promise<void> => {
     if (rows.length === 0) return;
-    await prisma.$executeRawUnsafe(SQL[table], JSON.stringify(rows));
+    if (table === "telemetry") await prisma.$executeRawUnsafe(SQL[table], ...telemetryColumns(rows as readonly TelemetryRow[]));
+    else await prisma.$executeRawUnsafe(SQL[table], JSON.stringify(rows));
     stats.onRows(table, rows.length);
   };
 
@@ -109,11 +111,12 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
     }
   };
 
-  const flushOnce = async (): Promise<void> => {
+  /** Writes what is buffered; returns how many rows it took. */
+  const flushOnce = async (): Promise<number> => {
     const batch = buffers;
     buffers = emptyBuffers();
     const size = sizeOf(batch);
-    if (size === 0) return;
+    if (size === 0) return 0;
     inFlight += size;
     try {
       // Devices first: a status change is the most valuable row, and samples refer to devices anyway.
@@ -145,6 +148,7 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
       inFlight -= size;
       release();
     }
+    return size;
   };
 
   /** Puts unwritten rows back in front of newer ones. */
@@ -165,12 +169,12 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
   /** Writes batches until less than a full one is left (or the database is failing). */
   const drain = async (): Promise<void> => {
     while (sizeOf(buffers) > 0) {
-      await flushOnce();
+      const written = await flushOnce();
       if (failures > 0) {
         await sleep(Math.min(MAX_BACKOFF_MS, options.flushMs * 2 ** failures));
         if (closed && failures > 3) return;
-      } else if (sizeOf(buffers) < options.batchRows) {
-        return; // a partial batch waits for the timer
+      } else if (sizeOf(buffers) < options.batchRows && written < options.batchRows) {
+        return; // after a partial batch, a partial batch waits for the timer
       }
     }
   };
