@@ -1,8 +1,86 @@
-import { ConfigError, HELP, readAgentConfig } from "./config.ts";
+// fleet-agent CLI: run (one device), simulate (N virtual devices), seed-credentials, config.
+import type { KeyObject } from "node:crypto";
+import { Agent } from "./agent.ts";
+import { ConfigError, deviceIdentity, HELP, readAgentConfig, type TAgentConfig } from "./config.ts";
+import { AgentError } from "./errors.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { CredentialsError, generateCredentials, readCredentials, writeCredentials } from "./simulate/credentials.ts";
+import { Simulator } from "./simulate/simulator.ts";
+import { parsePublicKey } from "./update/signature.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`fleet-agent: ${message}\n`);
   process.exit(code);
+}
+
+function publicKeyOf(config: TAgentConfig, logger: Logger): KeyObject | undefined {
+  if (config.publicKey === undefined) {
+    logger.warn("no console public key (--public-key): every artifact will be refused");
+    return undefined;
+  }
+  return parsePublicKey(config.publicKey);
+}
+
+/** Stops cleanly (offline status, DISCONNECT) on SIGINT/SIGTERM; a second signal exits at once. */
+function onShutdown(stop: () => Promise<void>, logger: Logger): void {
+  // A daemon runs until told to stop, even while its only timers are unref'd (waiting to reconnect).
+  setInterval(() => {}, 2 ** 30);
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info("shutting down", { signal });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error("shutdown failed", { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}
+
+async function run(config: TAgentConfig): Promise<void> {
+  const identity = deviceIdentity(config);
+  const logger = createLogger(config.logLevel).child({ deviceId: identity.deviceId });
+  const agent = new Agent({
+    ...identity,
+    dataDir: config.dataDir,
+    deviceClass: config.deviceClass,
+    publicKey: publicKeyOf(config, logger),
+    caFile: config.caFile,
+    telemetryIntervalSec: config.telemetryInterval,
+    inputs: config.inputs,
+    inferRate: config.inferRate,
+    httpPort: config.httpPort,
+    queue: "disk",
+    queueMax: config.queueMax,
+    maxModelBytes: config.maxModelMb * 1024 * 1024,
+    seed: config.seed,
+    logger,
+  });
+  onShutdown(() => agent.stop(), logger);
+  await agent.start();
+  logger.info("agent started", { broker: identity.brokerUrl, dataDir: config.dataDir, activeVariant: agent.engine.active?.variant.id ?? null });
+}
+
+async function simulate(config: TAgentConfig): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const count = config.count!;
+  const credentials = config.credentials ? await readCredentials(config.credentials) : generateCredentials(count, config.idPrefix ?? "sim");
+  if (credentials.length < count) throw new CredentialsError(`${config.credentials}: holds ${credentials.length} devices, --count asks for ${count}`);
+  const simulator = new Simulator({ config: { ...config, brokerUrl: config.brokerUrl! }, credentials: credentials.slice(0, count), publicKey: publicKeyOf(config, logger), logger });
+  onShutdown(() => simulator.stop(), logger);
+  await simulator.start();
+  logger.info("simulator started", { devices: count, broker: config.brokerUrl });
+}
+
+async function seedCredentials(config: TAgentConfig): Promise<void> {
+  const credentials = generateCredentials(config.count!, config.idPrefix ?? "sim");
+  await writeCredentials(config.credentials!, credentials);
+  process.stdout.write(`wrote ${credentials.length} device credentials to ${config.credentials}\n`);
 }
 
 let parsed;
@@ -13,10 +91,26 @@ try {
   throw error;
 }
 
+const commands: Record<string, (config: TAgentConfig) => Promise<void>> = {
+  run,
+  simulate,
+  "seed-credentials": seedCredentials,
+  config: async (config) => {
+    process.stdout.write(`${JSON.stringify({ ...config, secret: config.secret === undefined ? undefined : "********" }, null, 2)}\n`);
+  },
+};
+
 if (parsed.help || parsed.command === undefined) {
   process.stdout.write(HELP);
-} else if (parsed.command === "config") {
-  process.stdout.write(`${JSON.stringify({ ...parsed.config, secret: "********" }, null, 2)}\n`);
 } else {
-  fail(`unknown command "${parsed.command}" (see fleet-agent --help)`, 2);
+  const command = commands[parsed.command];
+  if (!command) fail(`unknown command "${parsed.command}" (see fleet-agent --help)`, 2);
+  try {
+    await command(parsed.config);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof CredentialsError) fail(`${error.message} (see fleet-agent --help)`, 2);
+    if (error instanceof AgentError) fail(error.message, 2);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") fail(`port in use: change --http-port (FLEET_AGENT_HTTP_PORT)`, 2);
+    throw error;
+  }
 }

@@ -1,0 +1,50 @@
+// Typed agent errors. `code` is the snake_case reason published in `reported.error.code`; the
+// message is for people and never carries a stack trace.
+import { isRuntimeError } from "@fleet/runtime";
+
+export const AGENT_ERROR_CODES = [
+  "bad_desired",
+  "too_large",
+  "download_failed",
+  "download_truncated",
+  "bad_signature",
+  "hash_mismatch",
+  "bad_manifest",
+  "load_failed",
+  "self_test_failed",
+  "out_of_memory",
+  "no_public_key",
+  "unsupported_engine",
+  "storage_failed",
+] as const;
+export type TAgentErrorCode = (typeof AGENT_ERROR_CODES)[number];
+
+export class AgentError extends Error {
+  override readonly name = "AgentError";
+  constructor(
+    readonly code: TAgentErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps any failure of an update to the code and message the console sees. */
+export function describeFailure(error: unknown): { code: TAgentErrorCode; message: string } {
+  if (error instanceof AgentError) return { code: error.code, message: error.message };
+  if (isRuntimeError(error)) {
+    const byRuntime: Partial<Record<string, TAgentErrorCode>> = {
+      HASH_MISMATCH: "hash_mismatch",
+      SIZE_MISMATCH: "hash_mismatch",
+      FILE_SHORT: "download_truncated",
+      FILE_MISSING: "bad_manifest",
+      MANIFEST_INVALID: "bad_manifest",
+      SELF_TEST_FAILED: "self_test_failed",
+    };
+    return { code: byRuntime[error.code] ?? "load_failed", message: error.message };
+  }
+  if (error instanceof RangeError && /allocation|memory/i.test(error.message)) {
+    return { code: "out_of_memory", message: error.message };
+  }
+  return { code: "load_failed", message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,97 @@
+// Every interval: one sample (inferences, latency percentiles, errors, CPU, RSS, battery, variant)
+// into the queue, then the queue drained to the broker in order, oldest first, while connected.
+import { SCHEMA_VERSION, type TTelemetrySample } from "@fleet/protocol";
+import type { InferenceEngine } from "../inference/inference-engine.ts";
+import type { Logger } from "../logger.ts";
+import type { DeviceConnection } from "../mqtt/connection.ts";
+import type { ProcessStats } from "./process-stats.ts";
+import type { TelemetryQueue } from "./telemetry-queue.ts";
+
+/** Samples per telemetry message when catching up (the protocol allows 500). */
+const FLUSH_BATCH = 100;
+
+export interface TTelemetrySources {
+  engine: InferenceEngine;
+  stats: ProcessStats;
+  /** undefined on mains power */
+  battery?: (intervalSec: number, inferences: number) => number;
+}
+
+export class TelemetryReporter {
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly connection: Pick<DeviceConnection, "connected" | "publish">,
+    private readonly queue: TelemetryQueue,
+    private readonly sources: TTelemetrySources,
+    private readonly intervalSec: number,
+    private readonly logger: Logger,
+  ) {}
+
+  sample(now = Date.now()): TTelemetrySample {
+    const { inferences, errors, latencyMs } = this.sources.engine.window.take();
+    const sample: TTelemetrySample = {
+      ts: now,
+      inferences,
+      latencyMs,
+      cpuPct: this.sources.stats.cpuPct(),
+      rssMb: this.sources.stats.rssMb(),
+      errors,
+      variantId: this.sources.engine.active?.variant.id ?? null,
+    };
+    if (this.sources.battery) sample.batteryPct = this.sources.battery(this.intervalSec, inferences);
+    return sample;
+  }
+
+  /** Takes this interval's sample, queues it and sends what the connection allows. */
+  async tick(): Promise<void> {
+    await this.queue.push(this.sample());
+    void this.flush();
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.tick().catch((error: unknown) => this.logger.error("telemetry sample not stored", { error }));
+    }, this.intervalSec * 1000);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Drains the queue in order; one drain at a time. Resolves when empty or offline. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.connection.connected && this.queue.size > 0) {
+        const samples = await this.queue.peek(FLUSH_BATCH);
+        if (samples.length === 0) break;
+        await this.connection.publish("telemetry", { v: SCHEMA_VERSION, ts: Date.now(), samples });
+        await this.queue.remove(samples.length);
+      }
+      const dropped = this.queue.dropped;
+      if (dropped > 0 && this.connection.connected) {
+        const ts = Date.now();
+        await this.connection.publish("events", {
+          v: SCHEMA_VERSION,
+          ts,
+          events: [{ ts, kind: "log", level: "warn", message: `${dropped} telemetry batches were dropped while offline (queue full)`, data: { droppedBatches: dropped } }],
+        });
+        await this.queue.acknowledgeDropped(dropped);
+        this.logger.warn("telemetry batches dropped while offline", { droppedBatches: dropped });
+      }
+    } catch (error) {
+      this.logger.warn("telemetry flush interrupted; will retry", { error });
+    }
+  }
+}

@@ -1,0 +1,206 @@
+// Desired-state reconciliation. Revisions are handled one at a time and in order (an older or equal
+// rev is ignored; of several waiting, only the newest runs). A new variant is installed and verified
+// beside the running one, loaded and self-tested, and only then swapped in by rewriting state.json;
+// any failure leaves the current model running and is reported with its reason.
+import { decodePayload, SCHEMA_VERSION, type TDesiredPayload, type TReportedPayload, type TReportedState } from "@fleet/protocol";
+import { AgentError, describeFailure } from "../errors.ts";
+import type { InferenceEngine } from "../inference/inference-engine.ts";
+import type { ModelPool } from "../inference/model-pool.ts";
+import type { Logger } from "../logger.ts";
+import { EMPTY_STATE, type DeviceStateFile, type TDeviceState, type TInstalledVariant } from "../store/device-state.ts";
+import type { VariantCache } from "./variant-cache.ts";
+
+export type TReport = Omit<TReportedPayload, "v" | "ts">;
+
+export interface TReconcilerDeps {
+  cache: VariantCache;
+  pool: ModelPool;
+  engine: InferenceEngine;
+  stateFile: DeviceStateFile;
+  /** publishes on `reported` (retained); must not throw */
+  report: (report: TReport) => void;
+  logger: Logger;
+  /** whether old variants are removed from the cache after a swap (not when devices share it) */
+  cleanCache?: boolean;
+}
+
+export class Reconciler {
+  private state: TDeviceState = EMPTY_STATE;
+  private pending: TDesiredPayload | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: TReconcilerDeps) {}
+
+  get current(): TDeviceState {
+    return this.state;
+  }
+
+  /**
+   * Loads the last active variant from disk (before any network): a device that restarts offline
+   * keeps running its model. Falls back to the previous variant when the active one no longer loads.
+   */
+  async boot(): Promise<void> {
+    this.state = await this.deps.stateFile.read();
+    for (const candidate of [this.state.active, this.state.previous]) {
+      if (!candidate) continue;
+      const dir = this.deps.cache.dirOf(candidate.dir);
+      try {
+        const model = await this.deps.pool.acquire(dir);
+        this.deps.engine.swap({ variant: candidate, model });
+        if (candidate !== this.state.active) {
+          this.state = { ...this.state, active: candidate, previous: null };
+          await this.deps.stateFile.write(this.state);
+        }
+        this.deps.logger.info("booted with the last active variant", { variantId: candidate.id });
+        return;
+      } catch (error) {
+        this.deps.logger.error("stored variant does not load; trying the previous one", { variantId: candidate.id, error });
+      }
+    }
+    if (this.state.active) {
+      this.state = { ...this.state, active: null, previous: null };
+      await this.deps.stateFile.write(this.state);
+    }
+  }
+
+  /** Takes a raw `desired` payload; never throws (bad input is reported). */
+  onDesired(payload: Buffer): void {
+    const decoded = decodePayload("desired", payload);
+    if (!decoded.ok) {
+      if (decoded.error.code === "empty") return; // retained desired cleared: nothing to do
+      const code = decoded.error.code === "too_large" ? "too_large" : "bad_desired";
+      this.deps.logger.warn("desired payload refused", { code, error: decoded.error.message });
+      this.reportState(Math.max(0, this.state.lastRev), "failed", null, { code, message: `desired refused: ${decoded.error.message}` });
+      return;
+    }
+    const desired = decoded.value;
+    const newest = Math.max(this.state.lastRev, this.pending?.rev ?? -1);
+    if (desired.rev <= newest) {
+      this.deps.logger.debug("desired revision ignored (not newer)", { rev: desired.rev, lastRev: newest });
+      return;
+    }
+    this.pending = desired;
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when every received revision has been handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending) {
+      const desired = this.pending;
+      this.pending = undefined;
+      try {
+        await this.apply(desired);
+      } catch (error) {
+        // apply reports its own failures; this only guards the loop.
+        this.deps.logger.error("desired revision could not be handled", { rev: desired.rev, error });
+      }
+    }
+  }
+
+  private activeId(): string | null {
+    return this.deps.engine.active?.variant.id ?? null;
+  }
+
+  private reportState(rev: number, state: TReportedState, targetVariantId: string | null, error?: { code: string; message: string }, progress?: number): void {
+    const report: TReport = { rev, state, activeVariantId: this.activeId(), targetVariantId };
+    if (error) report.error = error;
+    if (progress !== undefined) report.progress = progress;
+    this.deps.report(report);
+  }
+
+  private async saveRev(rev: number): Promise<void> {
+    this.state = { ...this.state, lastRev: rev };
+    await this.deps.stateFile.write(this.state);
+  }
+
+  private async apply(desired: TDesiredPayload): Promise<void> {
+    const { rev, variant } = desired;
+    const log = this.deps.logger.child({ rev, variantId: variant?.id ?? null });
+    if (variant === null) {
+      await this.swapTo(undefined, rev);
+      this.reportState(rev, "active", null);
+      log.info("desired: no variant; model stopped");
+      return;
+    }
+    const active = this.state.active;
+    if (active && active.id === variant.id && active.manifestSha256 === variant.sha256 && this.deps.engine.active) {
+      await this.saveRev(rev);
+      this.reportState(rev, "active", variant.id);
+      return;
+    }
+
+    let installed;
+    let lastStep = -1;
+    try {
+      this.reportState(rev, "downloading", variant.id, undefined, 0);
+      installed = await this.deps.cache.install(variant, ({ phase, progress }) => {
+        const step = phase === "verifying" ? 11 : Math.floor(progress * 10);
+        if (step <= lastStep) return;
+        lastStep = step;
+        this.reportState(rev, phase === "verifying" ? "verifying" : "downloading", variant.id, undefined, progress);
+      });
+    } catch (error) {
+      const failure = describeFailure(error);
+      log.warn("variant refused", failure);
+      await this.saveRev(rev);
+      this.reportState(rev, "failed", variant.id, failure);
+      return;
+    }
+
+    this.reportState(rev, "activating", variant.id);
+    const candidate: TInstalledVariant = { id: variant.id, precision: variant.precision, engine: variant.engine, manifestSha256: variant.sha256, dir: installed.dirName };
+    let model;
+    try {
+      model = await this.deps.pool.acquire(installed.dir);
+    } catch (error) {
+      const failure = describeFailure(error);
+      log.warn("new variant failed to activate; keeping the current one", failure);
+      const keep = new Set([this.state.active?.dir, this.state.previous?.dir]);
+      if (!keep.has(installed.dirName) && this.deps.cleanCache !== false) await this.deps.cache.remove(installed.dirName);
+      await this.saveRev(rev);
+      this.reportState(rev, this.deps.engine.active ? "rolled_back" : "failed", variant.id, failure);
+      return;
+    }
+    try {
+      await this.swapTo({ variant: candidate, model }, rev);
+    } catch (error) {
+      const failure = describeFailure(error);
+      log.error("swap failed; keeping the current variant", failure);
+      this.reportState(rev, this.deps.engine.active ? "rolled_back" : "failed", variant.id, failure);
+      return;
+    }
+    this.reportState(rev, "active", variant.id);
+    log.info("variant active", { manifestSha256: variant.sha256 });
+  }
+
+  /** The atomic swap: state.json first (what a restart boots), then the in-memory model. */
+  private async swapTo(next: Parameters<InferenceEngine["swap"]>[0], rev: number): Promise<void> {
+    const before = this.state.active;
+    const nextVariant = next?.variant ?? null;
+    const previous = before && before.dir !== nextVariant?.dir ? before : this.state.previous;
+    this.state = { v: 1, lastRev: rev, active: nextVariant, previous: nextVariant === null ? before : previous };
+    try {
+      await this.deps.stateFile.write(this.state);
+    } catch (error) {
+      if (next) this.deps.pool.release(this.deps.cache.dirOf(next.variant.dir));
+      throw new AgentError("storage_failed", `state.json could not be written: ${(error as Error).message}`);
+    }
+    const replaced = this.deps.engine.swap(next);
+    // Always one release per acquire: the pool keeps a model another holder still uses.
+    if (replaced) this.deps.pool.release(this.deps.cache.dirOf(replaced.variant.dir));
+    if (this.deps.cleanCache === false) return;
+    const keep = new Set([this.state.active?.dir, this.state.previous?.dir].filter((d): d is string => d !== undefined));
+    const removed = await this.deps.cache.clean(keep);
+    if (removed.length > 0) this.deps.logger.info("old variants removed", { removed });
+  }
+}
+
+export function reportedPayload(report: TReport, ts = Date.now()): TReportedPayload {
+  return { v: SCHEMA_VERSION, ts, ...report };
+}

@@ -1,0 +1,188 @@
+// Installs a desired variant into the cache directory: manifest first (size, sha256, ed25519
+// signature), then every listed file with Range resume into staging, each checked against the signed
+// manifest, then one rename into place. Concurrent installs of the same content share one download.
+import { createHash, type KeyObject } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
+import type { TDesiredVariant } from "@fleet/protocol";
+import { AgentError } from "../errors.ts";
+import type { TBackoffOptions } from "../mqtt/backoff.ts";
+import { downloadFile } from "./download.ts";
+import { verifyManifestSignature } from "./signature.ts";
+
+export interface TInstallProgress {
+  phase: "downloading" | "verifying";
+  /** 0..1 of the bytes to download */
+  progress: number;
+}
+
+export interface TInstalled {
+  dir: string;
+  dirName: string;
+  manifest: TManifest;
+}
+
+export interface TVariantCacheOptions {
+  root: string;
+  publicKey: KeyObject | undefined;
+  maxBytes: number;
+  downloadAttempts?: number;
+  downloadBackoff?: TBackoffOptions;
+  idleTimeoutMs?: number;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The cache directory of a variant: its id (made file-safe) and the start of its manifest hash. */
+export function variantDirName(variant: Pick<TDesiredVariant, "id" | "sha256">): string {
+  return `${variant.id.replace(/[^A-Za-z0-9._-]/g, "_")}-${variant.sha256.slice(0, 12)}`;
+}
+
+/** Files are fetched beside the manifest; the manifest URL's query (a signed URL's token) is kept. */
+export function fileUrl(manifestUrl: string, file: string): string {
+  const base = new URL(manifestUrl);
+  const url = new URL(file.split("/").map(encodeURIComponent).join("/"), base);
+  url.search = base.search;
+  return url.toString();
+}
+
+export class VariantCache {
+  private readonly inFlight = new Map<string, Promise<TInstalled>>();
+  readonly variantsDir: string;
+  readonly stagingDir: string;
+
+  constructor(private readonly options: TVariantCacheOptions) {
+    this.variantsDir = path.join(options.root, "variants");
+    this.stagingDir = path.join(options.root, "staging");
+  }
+
+  dirOf(dirName: string): string {
+    return path.join(this.variantsDir, dirName);
+  }
+
+  install(variant: TDesiredVariant, onProgress: (progress: TInstallProgress) => void = () => {}): Promise<TInstalled> {
+    const key = variantDirName(variant);
+    let running = this.inFlight.get(key);
+    if (!running) {
+      running = this.installOnce(variant, key, onProgress).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
+    }
+    return running;
+  }
+
+  private async installOnce(variant: TDesiredVariant, dirName: string, onProgress: (progress: TInstallProgress) => void): Promise<TInstalled> {
+    if (variant.engine !== "tfjs") throw new AgentError("unsupported_engine", `engine ${variant.engine} is not available on this device (tfjs only)`);
+    if (!this.options.publicKey) throw new AgentError("no_public_key", "no console public key configured (--public-key); refusing unsigned artifacts");
+    const target = this.dirOf(dirName);
+    const ready = await this.readInstalled(target, variant);
+    if (ready) return ready;
+
+    if (variant.bytes > this.options.maxBytes) throw new AgentError("too_large", `manifest of ${variant.bytes} bytes exceeds the ${this.options.maxBytes}-byte limit`);
+    const staging = path.join(this.stagingDir, dirName);
+    await mkdir(staging, { recursive: true });
+    onProgress({ phase: "downloading", progress: 0 });
+    const manifestFile = path.join(staging, MANIFEST_FILE);
+    await this.download(variant.url, manifestFile, variant.bytes);
+    const manifestBytes = await readFile(manifestFile);
+    if (sha256(manifestBytes) !== variant.sha256) {
+      await rm(manifestFile, { force: true });
+      throw new AgentError("hash_mismatch", `manifest.json: sha256 ${sha256(manifestBytes)} does not match desired (${variant.sha256})`);
+    }
+    verifyManifestSignature(manifestBytes, variant.signature, this.options.publicKey);
+    const manifest = this.parse(manifestBytes);
+    const total = manifest.bytes + variant.bytes;
+    if (total > this.options.maxBytes) throw new AgentError("too_large", `variant of ${total} bytes exceeds the ${this.options.maxBytes}-byte limit (--max-model-mb)`);
+
+    let done = 0;
+    for (const file of manifest.files) {
+      const dest = path.join(staging, file.path);
+      await mkdir(path.dirname(dest), { recursive: true });
+      if (!(await this.holds(dest, file))) {
+        await rm(dest, { force: true });
+        await this.download(fileUrl(variant.url, file.path), dest, file.bytes, (received) => {
+          onProgress({ phase: "downloading", progress: Math.min(1, (done + received) / Math.max(1, manifest.bytes)) });
+        });
+      }
+      done += file.bytes;
+    }
+    onProgress({ phase: "verifying", progress: 1 });
+    for (const file of manifest.files) {
+      const bytes = await readFile(path.join(staging, file.path));
+      if (bytes.length !== file.bytes || sha256(bytes) !== file.sha256) {
+        // Drop the bad copy so a later attempt fetches it again instead of trusting it.
+        await rm(path.join(staging, file.path), { force: true });
+        throw new AgentError("hash_mismatch", `${file.path}: sha256 ${sha256(bytes)} does not match the signed manifest (${file.sha256})`);
+      }
+    }
+    await mkdir(this.variantsDir, { recursive: true });
+    await rm(target, { recursive: true, force: true });
+    await rename(staging, target);
+    return { dir: target, dirName, manifest };
+  }
+
+  /** An already installed copy whose manifest is the desired one (files are re-verified at load). */
+  private async readInstalled(target: string, variant: TDesiredVariant): Promise<TInstalled | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.join(target, MANIFEST_FILE));
+    } catch {
+      return undefined;
+    }
+    if (sha256(bytes) !== variant.sha256) return undefined;
+    verifyManifestSignature(bytes, variant.signature, this.options.publicKey!);
+    return { dir: target, dirName: path.basename(target), manifest: this.parse(bytes) };
+  }
+
+  private parse(bytes: Uint8Array): TManifest {
+    try {
+      return parseManifest(new TextDecoder().decode(bytes));
+    } catch (error) {
+      throw new AgentError("bad_manifest", (error as Error).message);
+    }
+  }
+
+  private async holds(file: string, expected: { bytes: number; sha256: string }): Promise<boolean> {
+    try {
+      if ((await stat(file)).size !== expected.bytes) return false;
+      return sha256(await readFile(file)) === expected.sha256;
+    } catch {
+      return false;
+    }
+  }
+
+  private download(url: string, dest: string, bytes: number, onBytes?: (received: number) => void): Promise<void> {
+    return downloadFile(url, dest, {
+      bytes,
+      ...(this.options.downloadAttempts !== undefined ? { attempts: this.options.downloadAttempts } : {}),
+      ...(this.options.downloadBackoff ? { backoff: this.options.downloadBackoff } : {}),
+      ...(this.options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.options.idleTimeoutMs } : {}),
+      ...(onBytes ? { onBytes } : {}),
+    });
+  }
+
+  async remove(dirName: string): Promise<void> {
+    await rm(this.dirOf(dirName), { recursive: true, force: true });
+  }
+
+  /** Removes every cached variant and staging directory not in `keep` (the active and previous). */
+  async clean(keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const dir of [this.variantsDir, this.stagingDir]) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (keep.has(name) || [...this.inFlight.keys()].includes(name)) continue;
+        await rm(path.join(dir, name), { recursive: true, force: true });
+        removed.push(name);
+      }
+    }
+    return removed;
+  }
+}

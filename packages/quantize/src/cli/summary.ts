@@ -1,0 +1,25 @@
+import type { TReport } from "../report-schema.ts";
+
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "-" : n.toFixed(digits));
+
+/** one line per variant, for people; report.json holds everything */
+export function formatSummary(report: TReport): string {
+  const header = "variant       weight B  ×fp32   files B  ×fp32  accuracy  delta   agree   load ms  p50 ms  p95 ms";
+  const rows = report.variants.map((v) =>
+    [
+      v.variant.padEnd(13),
+      String(v.bytes.weights).padStart(9),
+      fmt(v.ratio.weights, 3).padStart(6),
+      String(v.bytes.total).padStart(9),
+      fmt(v.ratio.total, 3).padStart(6),
+      fmt(v.accuracy).padStart(9),
+      fmt(v.accuracyDelta).padStart(6),
+      fmt(v.agreement).padStart(7),
+      fmt(v.runtime?.loadMs, 1).padStart(9),
+      fmt(v.runtime?.latency.medianMs, 3).padStart(7),
+      fmt(v.runtime?.latency.p95Ms, 3).padStart(7),
+    ].join(" "),
+  );
+  const int8 = report.variants.find((v) => v.fullInt8)?.fullInt8?.map((f) => `${f.method} ${fmt(f.accuracy)}%`).join(", ");
+  return [`backend ${report.backend}`, header, ...rows, ...(int8 ? [`simulated full int8 (weights + activations): ${int8}`] : []), ...report.warnings.map((w) => `warning: ${w}`)].join("\n");
+}
