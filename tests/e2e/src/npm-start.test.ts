@@ -42,14 +42,14 @@ describe("npm start on the embedded default", () => {
 
   it("migrated the embedded database in the data dir", async () => {
     expect(plain(stack.output())).toMatch(/applied \d{14}_init/);
-    const page = await (await fetch(`${consoleUrl}/`)).text();
+    const page = await (await fetch(`${consoleUrl}/status`)).text();
     expect(page).toContain('data-component="database" data-status="reachable"');
   });
 
   it("serves the console, which sees the broker the launcher started", async () => {
     const health = await fetch(`${consoleUrl}/api/healthz`);
     expect(health.status).toBe(200);
-    const page = await (await fetch(`${consoleUrl}/`)).text();
+    const page = await (await fetch(`${consoleUrl}/status`)).text();
     expect(page).toContain(`mqtt://127.0.0.1:${mqttPort}`);
   });
 
