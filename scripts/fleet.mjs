@@ -87,6 +87,9 @@ function setup() {
   log(ci ? "installing dependencies (frozen lockfile)" : "installing dependencies");
   pnpm(entry, ["install", ...(ci ? ["--frozen-lockfile"] : []), "--reporter=append-only"], "pnpm install");
   generatePrismaClient();
+  // The agent runs precompiled on devices (half the memory of tsx); its bin falls back to the
+  // sources whenever this build is older than them.
+  mustRun("agent build", process.execPath, [path.join(root, "apps", "agent", "scripts", "build.mjs")]);
   return entry;
 }
 

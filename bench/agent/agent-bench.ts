@@ -1,23 +1,26 @@
 // Benchmark of the device agent, measured in this one run and printed as ratios:
-//  1. one agent running the MNIST reference CNN at 10 inferences/s: RSS and CPU vs the same agent idle;
+//  1. one agent running the MNIST reference CNN at 10 inferences/s: RSS and CPU vs the same agent idle.
+//     The agent is the real `fleet-agent run` process, as installed: started from the precompiled
+//     bundle (apps/agent/dist, `node apps/agent/scripts/build.mjs`) and, for comparison, from the
+//     TypeScript sources through tsx. RSS and CPU are read from /proc (Linux), without forcing a GC;
+//     rssMb is the last sample of the window, peakRssMb the largest.
 //  2. the simulator: RSS per virtual device (1 telemetry batch/s each) and whether every device
 //     of the largest fleet tried stays connected and keeps its telemetry rate.
 // Each measurement runs in a fresh child process.
 //   node --import tsx bench/agent/agent-bench.ts [--seconds 10] [--fleet 100,1000]
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { desiredTopic, SCHEMA_VERSION, ZDeviceId } from "../../packages/protocol/src/index.ts";
+import { desiredTopic, SCHEMA_VERSION } from "../../packages/protocol/src/index.ts";
 import { encodeInlineTensor, loadVariant, sha256Hex } from "../../packages/runtime/src/index.ts";
-import { Agent } from "../../apps/agent/src/agent.ts";
 import { loadAgentConfig } from "../../apps/agent/src/config.ts";
 import { silentLogger } from "../../apps/agent/src/logger.ts";
 import { generateCredentials } from "../../apps/agent/src/simulate/credentials.ts";
 import { Simulator } from "../../apps/agent/src/simulate/simulator.ts";
 import { startArtifactServer } from "../../apps/agent/src/testing/artifact-server.ts";
-import { recorder, startTestBroker } from "../../apps/agent/src/testing/test-broker.ts";
+import { recorder, startTestBroker, type TRecorder } from "../../apps/agent/src/testing/test-broker.ts";
 import { desiredVariant, signingKeys } from "../../apps/agent/src/testing/tiny-variant.ts";
 import { parsePublicKey } from "../../apps/agent/src/update/signature.ts";
 
@@ -25,6 +28,7 @@ const { values } = parseArgs({ options: { seconds: { type: "string", default: "1
 const seconds = Number(values.seconds);
 const here = import.meta.dirname;
 const MB = 1024 * 1024;
+const agentApp = path.join(here, "../../apps/agent");
 
 /** The MNIST reference model as a signed variant (manifest with a golden self-test computed here). */
 async function mnistVariant(root: string): Promise<string> {
@@ -60,25 +64,15 @@ async function measureWindow(): Promise<{ rssMb: number; cpuPct: number }> {
   return { rssMb: process.memoryUsage.rss() / MB, cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
 }
 
-/** Child: one agent (mode "agent:RATE") or a fleet (mode "fleet:N"), given the broker and desired JSON. */
+/** Child: a simulated fleet of N devices (mode "fleet:N"), given the broker and desired JSON. */
 async function child(mode: string): Promise<void> {
-  const [kind, n] = mode.split(":");
+  const n = Number(mode.split(":")[1]);
   const { broker, publicKey, dataDir } = JSON.parse(process.env["BENCH_INPUT"] ?? "{}") as { broker: string; publicKey: string; dataDir: string };
   const key = parsePublicKey(publicKey);
-  const { config } = loadAgentConfig({}, ["simulate", "--broker", broker, "--count", "1", "--data-dir", dataDir, "--telemetry-interval", kind === "fleet" ? "1" : "10", "--infer-rate", kind === "agent" ? n! : "0", "--inputs", "sensor"]);
-  let devices: { connected: boolean; deviceId: string }[];
-  let stop: () => Promise<void>;
-  if (kind === "agent") {
-    const agent = new Agent({ brokerUrl: broker, deviceId: ZDeviceId.parse(`bench-agent-${process.pid}`), secret: "bench-secret-0123456789", dataDir, deviceClass: "gateway", publicKey: key, telemetryIntervalSec: 10, inputs: ["sensor"], inferRate: Number(n), httpPort: 0, queue: "disk", queueMax: 100, maxModelBytes: 64 * MB, logger: silentLogger });
-    await agent.start();
-    devices = [agent];
-    stop = () => agent.stop();
-  } else {
-    const simulator = new Simulator({ config: { ...config, brokerUrl: broker }, credentials: generateCredentials(Number(n), `bench${process.pid}`), publicKey: key, logger: silentLogger });
-    await simulator.start();
-    devices = simulator.agents;
-    stop = () => simulator.stop();
-  }
+  const { config } = loadAgentConfig({}, ["simulate", "--broker", broker, "--count", "1", "--data-dir", dataDir, "--telemetry-interval", "1", "--infer-rate", "0", "--inputs", "sensor"]);
+  const simulator = new Simulator({ config: { ...config, brokerUrl: broker }, credentials: generateCredentials(n, `bench${process.pid}`), publicKey: key, logger: silentLogger });
+  await simulator.start();
+  const devices = simulator.agents;
   // the parent publishes desired to every device once they are connected; wait for the load to settle
   while (devices.some((d) => !d.connected)) await wait(100);
   process.stdout.write(`ids:${JSON.stringify(devices.map((d) => d.deviceId))}\n`);
@@ -86,8 +80,54 @@ async function child(mode: string): Promise<void> {
   const measured = await measureWindow();
   const result: TChildResult = { ...measured, connected: devices.filter((d) => d.connected).length, devices: devices.length };
   process.stdout.write(`result:${JSON.stringify(result)}\n`);
-  await stop();
+  await simulator.stop();
   process.exit(0);
+}
+
+/** RSS and CPU time of another process, from /proc (Linux). */
+function procSample(pid: number): { rssMb: number; cpuSec: number } {
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN);
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { rssMb: rssKb / 1024, cpuSec: (Number(fields[11]) + Number(fields[12])) / clockTicks };
+}
+const clockTicks = existsSync("/proc/self/stat") ? Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100 : 100;
+
+type TAgentLaunch = "dist" | "source";
+
+/**
+ * The real `fleet-agent run` process at `rate` inferences/s, its variant already desired (retained).
+ * Waits until it reports the variant active, lets it settle 3 s, then samples it for `seconds`.
+ */
+async function measureAgent(launch: TAgentLaunch, rate: number, setup: { broker: string; publicKeyPem: string; root: string; publish: (deviceId: string) => Promise<void>; reported: TRecorder }): Promise<{ rssMb: number; peakRssMb: number; cpuPct: number }> {
+  const deviceId = `bench-agent-${launch}-${rate}`;
+  await setup.publish(deviceId);
+  const entry = launch === "dist" ? [path.join(agentApp, "dist/main.js")] : ["--import", "tsx", path.join(agentApp, "src/main.ts")];
+  const args = ["run", "--broker", setup.broker, "--device-id", deviceId, "--secret", "bench-secret-0123456789", "--data-dir", mkdtempSync(path.join(setup.root, "data-")),
+    `--public-key=${setup.publicKeyPem}`, "--inputs", "sensor", "--infer-rate", String(rate), "--http-port", "0", "--telemetry-interval", "10", "--log-level", "warn"];
+  const proc = spawn(process.execPath, [...entry, ...args], { cwd: agentApp, stdio: ["ignore", "ignore", "inherit"] });
+  const exited = new Promise<never>((_, reject) => proc.on("exit", (code) => reject(new Error(`fleet-agent (${launch}) exited with ${code}`))));
+  const active = async () => {
+    while (!setup.reported.on<{ state?: string }>(`fleet/v1/${deviceId}/reported`).some((r) => r.state === "active")) await wait(100);
+  };
+  try {
+    await Promise.race([active(), exited]);
+    await wait(3000);
+    const first = procSample(proc.pid!);
+    const started = performance.now();
+    let peak = first.rssMb;
+    let last = first;
+    while (performance.now() - started < seconds * 1000) {
+      await Promise.race([wait(250), exited]);
+      last = procSample(proc.pid!);
+      peak = Math.max(peak, last.rssMb);
+    }
+    return { rssMb: last.rssMb, peakRssMb: peak, cpuPct: ((last.cpuSec - first.cpuSec) * 1000 / (performance.now() - started)) * 100 };
+  } finally {
+    exited.catch(() => {});
+    proc.kill("SIGTERM");
+    await new Promise((resolve) => (proc.exitCode === null ? proc.once("exit", resolve) : resolve(undefined)));
+  }
 }
 
 async function main(): Promise<void> {
@@ -100,8 +140,13 @@ async function main(): Promise<void> {
   const manifestBytes = execFileSync("cat", [path.join(variantDir, "manifest.json")]);
   const variant = desiredVariant("mnist-fp32", manifestBytes, `${server.url}/mnist/manifest.json`, keys);
 
+  const reported = await recorder(broker.url, "fleet/v1/+/reported");
+  const publish = async (deviceId: string) => {
+    await observer.client.publishAsync(desiredTopic(deviceId as never), JSON.stringify({ v: SCHEMA_VERSION, ts: Date.now(), rev: 1, variant }), { qos: 1, retain: true });
+  };
+  const agentSetup = { broker: broker.url, publicKeyPem: keys.publicKeyPem, root, publish, reported };
+
   const run = async (mode: string): Promise<TChildResult & { telemetryPerSec: number }> => {
-    const { spawn } = await import("node:child_process");
     const dataDir = mkdtempSync(path.join(root, "data-"));
     const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", import.meta.filename, "--child", mode, "--seconds", String(seconds)], {
       env: { ...process.env, BENCH_INPUT: JSON.stringify({ broker: broker.url, publicKey: keys.publicKeyPem, dataDir }) },
@@ -130,8 +175,10 @@ async function main(): Promise<void> {
     return { ...result, telemetryPerSec: telemetry / seconds };
   };
 
-  const idle = await run("agent:0");
-  const busy = await run("agent:10");
+  const launches: TAgentLaunch[] = existsSync(path.join(agentApp, "dist/main.js")) ? ["dist", "source"] : ["source"];
+  if (launches.length === 1) process.stderr.write("agent-bench: no apps/agent/dist (node apps/agent/scripts/build.mjs); measuring the agent from source only\n");
+  const agents: Record<string, { idle: Awaited<ReturnType<typeof measureAgent>>; busy: Awaited<ReturnType<typeof measureAgent>> }> = {};
+  for (const launch of launches) agents[launch] = { idle: await measureAgent(launch, 0, agentSetup), busy: await measureAgent(launch, 10, agentSetup) };
   const fleets = values.fleet.split(",").map(Number);
   const empty = await run("fleet:1");
   const fleetResults = [];
@@ -140,13 +187,14 @@ async function main(): Promise<void> {
   const fmt = (x: number) => Math.round(x * 100) / 100;
   console.log(JSON.stringify({
     seconds,
-    agent: {
-      idle: { rssMb: fmt(idle.rssMb), cpuPct: fmt(idle.cpuPct) },
-      at10InfPerSec: { rssMb: fmt(busy.rssMb), cpuPct: fmt(busy.cpuPct) },
+    agent: Object.fromEntries(Object.entries(agents).map(([launch, { idle, busy }]) => [launch, {
+      idle: { rssMb: fmt(idle.rssMb), peakRssMb: fmt(idle.peakRssMb), cpuPct: fmt(idle.cpuPct) },
+      at10InfPerSec: { rssMb: fmt(busy.rssMb), peakRssMb: fmt(busy.peakRssMb), cpuPct: fmt(busy.cpuPct) },
       rssRatio: fmt(busy.rssMb / idle.rssMb),
       cpuRatio: fmt(busy.cpuPct / Math.max(0.01, idle.cpuPct)),
-      rssVsTarget100Mb: fmt(busy.rssMb / 100),
-    },
+      rssVsTarget100Mb: fmt(busy.peakRssMb / 100),
+    }])),
+    ...(agents["dist"] && agents["source"] ? { agentDistVsSourceRss: fmt(agents["dist"].busy.rssMb / agents["source"].busy.rssMb) } : {}),
     simulator: fleetResults.map((f) => ({
       devices: f.n,
       rssMb: fmt(f.rssMb),
@@ -157,6 +205,7 @@ async function main(): Promise<void> {
     })),
   }, null, 2));
   await observer.close();
+  await reported.close();
   await broker.stop();
   await server.close();
 }

@@ -1,7 +1,8 @@
 // Picks the TF.js backend: tfjs-node when it is installed and loads, else wasm (SIMD and threads
 // when the platform has them), else the pure-JS cpu backend. The choice, and why, is reported.
-import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
+// Only tfjs-core is loaded up front (not the @tensorflow/tfjs umbrella, which drags in webgl, data
+// and more, ~100 MB of RSS under tsx); each backend package is imported when it is tried.
+import * as tf from "@tensorflow/tfjs-core";
 import { RuntimeError } from "./errors.ts";
 
 export type BackendPreference = "auto" | "tfjs-node" | "wasm" | "cpu";
@@ -31,7 +32,15 @@ async function tryTfjsNode(): Promise<void> {
   if (!(await tf.setBackend("tensorflow"))) throw new Error("backend 'tensorflow' did not initialise");
 }
 
+/** Imports (and so registers) a backend package the first time it is tried. */
+async function register(name: "wasm" | "cpu"): Promise<void> {
+  if (tf.findBackendFactory(name)) return;
+  if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+  else await import("@tensorflow/tfjs-backend-cpu");
+}
+
 async function trySet(name: "wasm" | "cpu"): Promise<void> {
+  await register(name);
   if (!(await tf.setBackend(name))) throw new Error(`backend '${name}' did not initialise`);
   await tf.ready();
 }
@@ -46,7 +55,7 @@ export async function initBackend(preference: BackendPreference = "auto"): Promi
     try {
       if (name === "tensorflow") await tryTfjsNode();
       else await trySet(name);
-      const choice: BackendChoice = { name, preference, skipped, tfjsVersion: tf.version.tfjs };
+      const choice: BackendChoice = { name, preference, skipped, tfjsVersion: tf.version_core };
       if (name === "wasm") {
         choice.simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
         choice.multithread = Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"));

@@ -2,7 +2,9 @@
 // model), verify it, build it on the chosen backend and prove it with the manifest's self-test.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+import type { GraphModel } from "@tensorflow/tfjs-converter";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { initBackend, type BackendChoice, type BackendPreference } from "./backend.ts";
 import { RuntimeError } from "./errors.ts";
 import { decodeInlineTensor, MANIFEST_FILE, parseManifest, type TManifest } from "./manifest.ts";
@@ -96,7 +98,8 @@ export class LoadedModel {
 
   /** bytes of this model's weight tensors on the backend (float32 after dequantization) */
   weightBytes(): number {
-    const weights = this.model instanceof tf.GraphModel ? Object.values(this.model.weights).flat() : this.model.weights.map((w) => w.read());
+    // by format rather than instanceof, so the converter is only loaded for graph models
+    const weights = this.format === "graph-model" ? Object.values((this.model as GraphModel).weights).flat() : (this.model as LayersModel).weights.map((w) => w.read());
     return weights.reduce((sum, t) => sum + t.size * (t.dtype === "float32" || t.dtype === "int32" ? 4 : 1), 0);
   }
 

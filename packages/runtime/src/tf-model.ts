@@ -1,10 +1,13 @@
 // Turns decoded model files into a live TF.js model through an in-memory IOHandler (the weights
 // are already float32, so every variant format loads the same way on every backend).
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs-core";
+import { io } from "@tensorflow/tfjs-core";
+import type { GraphModel } from "@tensorflow/tfjs-converter";
+import { loadLayersModel, models, type LayersModel } from "@tensorflow/tfjs-layers";
 import { RuntimeError } from "./errors.ts";
 import type { DecodedWeight, ModelFiles, ModelFormat, TModelJson } from "./model-files.ts";
 
-export type TfModel = tf.LayersModel | tf.GraphModel;
+export type TfModel = LayersModel | GraphModel;
 
 export function toFloat32Artifacts(modelJson: TModelJson, weights: DecodedWeight[]): tf.io.ModelArtifacts {
   const total = weights.reduce((sum, w) => sum + w.values.byteLength, 0);
@@ -34,14 +37,16 @@ export async function buildTfModel(files: ModelFiles): Promise<TfModel> {
 }
 
 export async function buildFromArtifacts(artifacts: tf.io.ModelArtifacts, format: ModelFormat): Promise<TfModel> {
-  const handler = tf.io.fromMemory(artifacts);
+  const handler = io.fromMemory(artifacts);
   try {
     if (format === "graph-model") {
-      const model = await tf.loadGraphModel(handler);
+      // the converter is only loaded for graph models (layers models, like the reference CNN, never need it)
+      const { loadGraphModel } = await import("@tensorflow/tfjs-converter");
+      const model = await loadGraphModel(handler);
       checkGraphOps(model);
       return model;
     }
-    return await tf.loadLayersModel(handler);
+    return await loadLayersModel(handler);
   } catch (error) {
     if (error instanceof RuntimeError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -56,7 +61,7 @@ export async function buildFromArtifacts(artifacts: tf.io.ModelArtifacts, format
 }
 
 /** GraphModel loads lazily and fails on the first run; find unsupported ops now, by name. */
-function checkGraphOps(model: tf.GraphModel): void {
+function checkGraphOps(model: GraphModel): void {
   const graph = (model as unknown as { executor?: { graph?: { nodes?: Record<string, { op: string; category?: string }> } } }).executor?.graph;
   for (const [name, node] of Object.entries(graph?.nodes ?? {})) {
     // ops TF.js does not map (and nobody registered with tf.registerOp) get no category
@@ -69,7 +74,7 @@ function checkGraphOps(model: tf.GraphModel): void {
 /** Rebuilds the layers from the topology alone to say which weight has the wrong shape. */
 async function findShapeMismatch(artifacts: tf.io.ModelArtifacts): Promise<string | undefined> {
   try {
-    const skeleton = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology as tf.io.ModelJSON["modelTopology"] });
+    const skeleton = await models.modelFromJSON({ modelTopology: artifacts.modelTopology as tf.io.ModelJSON["modelTopology"] });
     try {
       for (const weight of skeleton.weights) {
         const spec = artifacts.weightSpecs?.find((s) => s.name === weight.originalName);

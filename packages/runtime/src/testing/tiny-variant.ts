@@ -2,7 +2,8 @@
 // runtime's tests need neither the quantizer nor a fixture.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+import { initializers, layers, sequential } from "@tensorflow/tfjs-layers";
 import { encodeInlineTensor, MANIFEST_FILE, type TManifest } from "../manifest.ts";
 import { sha256Hex } from "../verify-files.ts";
 
@@ -10,10 +11,10 @@ export const TINY_INPUT = Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 
 
 export async function writeTinyVariant(dir: string, options: { manifest?: boolean } = {}): Promise<{ manifest?: TManifest; expected: Float32Array }> {
   mkdirSync(dir, { recursive: true });
-  const model = tf.sequential({
+  const model = sequential({
     layers: [
-      tf.layers.dense({ name: "hidden", inputShape: [4], units: 6, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), biasInitializer: "ones" }),
-      tf.layers.dense({ name: "out", units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      layers.dense({ name: "hidden", inputShape: [4], units: 6, activation: "relu", kernelInitializer: initializers.glorotUniform({ seed: 1 }), biasInitializer: "ones" }),
+      layers.dense({ name: "out", units: 3, kernelInitializer: initializers.glorotUniform({ seed: 2 }) }),
     ],
   });
   const expected = tf.tidy(() => (model.predict(tf.tensor(TINY_INPUT, [2, 4])) as tf.Tensor).dataSync() as Float32Array);
