@@ -28,12 +28,15 @@ describe("loadConsoleConfig", () => {
       dev: false,
       force: false,
       admin: { email: null, name: null, password: null },
+      keyFormat: "pem",
+      demo: { count: 10, out: null },
       port: 3000,
       host: "0.0.0.0",
       databaseUrl: null,
       dataDir: path.join(cwd, "data"),
       mqttUrl: null,
       publicUrl: null,
+      uploadMaxMb: 1024,
     });
   });
 

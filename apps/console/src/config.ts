@@ -17,17 +17,23 @@ export interface TConsoleConfig {
   mqttUrl: string | null;
   /** CONSOLE_PUBLIC_URL / --public-url: how devices and browsers reach the console. */
   publicUrl: string | null;
+  /** CONSOLE_UPLOAD_MAX_MB / --upload-max-mb: largest model upload (all its files together), in MB. */
+  uploadMaxMb: number;
 }
 
 /** What the command line asked for besides settings. */
 export interface TConsoleCommand {
-  command: "serve" | "build" | "help" | "create-admin";
+  command: "serve" | "build" | "help" | "create-admin" | "public-key" | "provision-demo";
   /** --dev: serve with `next dev` (hot reload) instead of the production build. */
   dev: boolean;
   /** build --force: rebuild even when the production build matches the sources. */
   force: boolean;
   /** create-admin --email --name --password (the password may also come from CONSOLE_ADMIN_PASSWORD). */
   admin: { email: string | null; name: string | null; password: string | null };
+  /** public-key --format pem|base64 (default pem). */
+  keyFormat: "pem" | "base64";
+  /** provision-demo --count N --out FILE. */
+  demo: { count: number; out: string | null };
 }
 
 export class ConfigError extends Error {
@@ -97,11 +103,22 @@ const SETTINGS = {
     meaning: "URL devices and browsers use to reach the console (download links)",
     schema: urlWithProtocols(["http:", "https:"], "https://console.example.com"),
   },
+  uploadMaxMb: {
+    env: "CONSOLE_UPLOAD_MAX_MB",
+    flag: "--upload-max-mb",
+    default: "1024",
+    meaning: "largest model upload (model, calibration and validation files together), in MB",
+    schema: z
+      .string()
+      .regex(/^\d+$/, "must be a whole number of MB from 1 to 1048576")
+      .transform(Number)
+      .refine((mb) => mb >= 1 && mb <= 1_048_576, "must be a whole number of MB from 1 to 1048576"),
+  },
 } as const;
 
 type TSettingKey = keyof typeof SETTINGS;
 
-const CONSOLE_DEFAULTS = { port: 3000, host: "0.0.0.0", dataDir: "./data" } as const;
+const CONSOLE_DEFAULTS = { port: 3000, host: "0.0.0.0", dataDir: "./data", uploadMaxMb: 1024 } as const;
 
 /** For --help and the README: variable, flag, default, meaning. */
 export const CONSOLE_SETTINGS_HELP: ReadonlyArray<{ env: string; flag: string; default: string; meaning: string }> =
@@ -136,11 +153,15 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
         "data-dir": { type: "string" },
         "mqtt-url": { type: "string" },
         "public-url": { type: "string" },
+        "upload-max-mb": { type: "string" },
         dev: { type: "boolean" },
         force: { type: "boolean" },
         email: { type: "string" },
         name: { type: "string" },
         password: { type: "string" },
+        format: { type: "string" },
+        count: { type: "string" },
+        out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -157,7 +178,7 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
-  const known = first === "build" || first === "serve" || first === "create-admin";
+  const known = first === "build" || first === "serve" || first === "create-admin" || first === "public-key" || first === "provision-demo";
   const unexpected = known ? rest[0] : first;
   if (unexpected !== undefined) {
     throw new ConfigError("argv", `unexpected argument ${JSON.stringify(unexpected)}; see fleet-console --help`);
@@ -172,13 +193,25 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
   assign("dataDir", values["data-dir"]);
   assign("mqttUrl", values["mqtt-url"]);
   assign("publicUrl", values["public-url"]);
+  assign("uploadMaxMb", values["upload-max-mb"]);
   const command: TConsoleCommand["command"] = values.help
     ? "help"
-    : first === "build" || first === "create-admin"
+    : first === "build" || first === "create-admin" || first === "public-key" || first === "provision-demo"
       ? first
       : "serve";
   const admin = { email: values.email ?? null, name: values.name ?? null, password: values.password ?? null };
-  return { values: flagValues, command: { command, dev: values.dev ?? false, force: values.force ?? false, admin } };
+  const format = values.format ?? "pem";
+  if (format !== "pem" && format !== "base64") throw new ConfigError("--format", `--format must be pem or base64 (got ${JSON.stringify(format)})`);
+  const countRaw = values.count ?? "10";
+  if (!/^\d+$/.test(countRaw) || Number(countRaw) < 1 || Number(countRaw) > 10_000) {
+    throw new ConfigError("--count", `--count must be an integer from 1 to 10000 (got ${JSON.stringify(countRaw)})`);
+  }
+  if (command === "provision-demo" && !values.out) throw new ConfigError("--out", "provision-demo needs --out FILE (the credentials for fleet-agent simulate)");
+  const demo = { count: Number(countRaw), out: values.out ?? null };
+  return {
+    values: flagValues,
+    command: { command, dev: values.dev ?? false, force: values.force ?? false, admin, keyFormat: format, demo },
+  };
 }
 
 /**
@@ -210,6 +243,7 @@ export function loadConsoleConfig(
     dataDir: path.resolve(cwd, dataDir),
     mqttUrl: pick("mqttUrl") ?? null,
     publicUrl: pick("publicUrl") ?? null,
+    uploadMaxMb: pick("uploadMaxMb") ?? CONSOLE_DEFAULTS.uploadMaxMb,
   };
 }
 
@@ -219,6 +253,7 @@ export function consoleConfigToEnv(config: TConsoleConfig): Record<string, strin
     CONSOLE_PORT: String(config.port),
     CONSOLE_HOST: config.host,
     FLEET_DATA_DIR: config.dataDir,
+    CONSOLE_UPLOAD_MAX_MB: String(config.uploadMaxMb),
   };
   if (config.databaseUrl !== null) env["DATABASE_URL"] = config.databaseUrl;
   if (config.mqttUrl !== null) env["MQTT_URL"] = config.mqttUrl;
@@ -242,6 +277,12 @@ export function publishConsoleConfig(config: TConsoleConfig): void {
     if (env[key] === undefined) delete process.env[key];
     else process.env[key] = env[key];
   }
+}
+
+/** Only the settings of a loaded command line (what server code and tests pass around). */
+export function settingsOf(loaded: TConsoleConfig & TConsoleCommand): TConsoleConfig {
+  const { command: _command, dev: _dev, force: _force, admin: _admin, keyFormat: _keyFormat, demo: _demo, ...config } = loaded;
+  return config;
 }
 
 /** Reads this process's environment and command line: what bin/fleet-console.mjs runs with. */
@@ -270,7 +311,7 @@ export function getConsoleConfig(): TConsoleConfig {
   const global = globalThis as TRuntimeGlobal;
   const published = global[RUNTIME_KEY];
   if (published) return published;
-  const { command: _command, dev: _dev, force: _force, admin: _admin, ...config } = loadConsoleConfig(process.env);
+  const config = settingsOf(loadConsoleConfig(process.env));
   global[RUNTIME_KEY] = config;
   return config;
 }

@@ -34,6 +34,27 @@ describe("fleet-console command line", () => {
   });
 });
 
+describe("fleet-console public-key", () => {
+  it("creates the signing key on first use and prints the same key as PEM and as base64", async () => {
+    const { mkdtemp, rm, stat } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { createPublicKey } = await import("node:crypto");
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-console-key-"));
+    try {
+      const pem = await runBin(["public-key", "--data-dir", dataDir]);
+      expect(pem.code).toBe(0);
+      expect(pem.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+      expect((await stat(path.join(dataDir, "keys", "signing-ed25519.pem"))).mode & 0o777).toBe(0o600);
+      const base64 = await runBin(["public-key", "--data-dir", dataDir, "--format", "base64"]);
+      const raw = createPublicKey(pem.stdout).export({ format: "der", type: "spki" }).subarray(12);
+      expect(base64.stdout).toBe(`${raw.toString("base64")}\n`);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("fleet-console create-admin", () => {
   it("creates the first admin in the embedded database, then another; refuses a weak password with one line", async () => {
     const { mkdtemp, rm } = await import("node:fs/promises");
@@ -63,6 +84,59 @@ describe("fleet-console create-admin", () => {
       });
       expect(again.code).toBe(1);
       expect(again.stderr).toBe("fleet-console: A user with email two@example.com already exists.\n");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("fleet-console provision-demo", () => {
+  it("(re)provisions demo-0001…N with fresh secrets and mixed classes, and writes their credentials (0600)", async () => {
+    const { mkdtemp, readFile, rm, stat } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { createDb, verifySecret } = await import("@fleet/db");
+    const { migrate } = await import("@fleet/db/migrator");
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-console-demo-"));
+    const out = path.join(dataDir, "demo", "credentials.json");
+    try {
+      const seed = await createDb({ dataDir });
+      await migrate({ url: seed.url });
+      await seed.close();
+      const missing = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "3"]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe("fleet-console: provision-demo needs --out FILE (the credentials for fleet-agent simulate)\n");
+
+      const first = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], { timeoutMs: 60_000 });
+      expect(first.stderr).toBe("");
+      expect(first.stdout).toBe(`fleet-console: provisioned 4 demo devices; credentials in ${out}\n`);
+      expect((await stat(out)).mode & 0o777).toBe(0o600);
+      const credentials = JSON.parse(await readFile(out, "utf8")) as Array<{ deviceId: string; secret: string }>;
+      expect(credentials.map((c) => c.deviceId)).toEqual(["demo-0001", "demo-0002", "demo-0003", "demo-0004"]);
+
+      const second = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], { timeoutMs: 60_000 });
+      expect(second.code).toBe(0);
+      const fresh = JSON.parse(await readFile(out, "utf8")) as Array<{ deviceId: string; secret: string }>;
+      expect(fresh.map((c) => c.deviceId)).toEqual(credentials.map((c) => c.deviceId));
+
+      const db = await createDb({ dataDir });
+      try {
+        const rows = await db.prisma.device.findMany({ orderBy: { id: "asc" } });
+        expect(rows.map((r) => [r.id, r.deviceClass, r.tags])).toEqual([
+          ["demo-0001", "GATEWAY", ["demo"]],
+          ["demo-0002", "GATEWAY", ["demo"]],
+          ["demo-0003", "WEARABLE", ["demo"]],
+          ["demo-0004", "GATEWAY", ["demo"]],
+        ]);
+        // Only the newest secrets verify: every run hands out fresh ones.
+        for (const [i, row] of rows.entries()) {
+          expect(await verifySecret(fresh[i]!.secret, row.credentialHash)).toBe(true);
+          expect(await verifySecret(credentials[i]!.secret, row.credentialHash)).toBe(false);
+        }
+        expect(await db.prisma.auditEvent.count({ where: { action: "device.provision-demo" } })).toBe(2);
+      } finally {
+        await db.close();
+      }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -1,4 +1,6 @@
 // fleet-console: validate settings, check the port, open the database, build if needed, serve.
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDb, isDbError } from "@fleet/db";
 import { assertPortFree, PortUnavailableError } from "./cli/check-port.ts";
@@ -7,7 +9,12 @@ import { helpText } from "./cli/help.ts";
 import { createAdminFromCli } from "./cli/create-admin.ts";
 import { startConsoleServer } from "./cli/start-server.ts";
 import { startRematchLoop } from "./server/jobs/rematch-loop.ts";
-import { ConfigError, publishConsoleConfig, readConsoleConfig, prepareNextEnv } from "./config.ts";
+import { startQuantizeRunner } from "./server/jobs/quantize-runner.ts";
+import { startRollouts } from "./server/jobs/start-rollouts.ts";
+import { getSigningKey, getUrlSigningKey } from "./server/artifacts/keys.ts";
+import { ConfigError, publishConsoleConfig, readConsoleConfig, prepareNextEnv, settingsOf } from "./config.ts";
+import { provisionDemoFleet } from "./server/domain/devices/provision-demo-fleet.ts";
+import { getPublicKeyInfo } from "./server/domain/keys/get-public-key.ts";
 import { getConsoleDb } from "./server/db.ts";
 import { AppError } from "./server/errors/app-error.ts";
 import { describeError } from "./server/log.ts";
@@ -47,13 +54,37 @@ async function main(): Promise<void> {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
-  const { command, dev, force, admin, ...config } = options;
+  const { command, dev, force, admin, keyFormat, demo } = options;
+  const config = settingsOf(options);
   publishConsoleConfig(config);
   prepareNextEnv(command === "serve" && dev);
 
   if (command === "build") {
     const built = await ensureProductionBuild({ consoleDir, force, log: say });
     if (!built) say("the production build is up to date");
+    return;
+  }
+
+  if (command === "public-key") {
+    // Created on first use, like on first start: an operator may fetch it before the console ever ran.
+    const key = await getPublicKeyInfo({ dataDir: config.dataDir });
+    process.stdout.write(keyFormat === "base64" ? `${key.base64}\n` : key.pem);
+    return;
+  }
+
+  if (command === "provision-demo") {
+    const db = await getConsoleDb(config);
+    try {
+      const credentials = await provisionDemoFleet({ prisma: db.prisma, actor: { id: null, label: "cli" }, count: demo.count });
+      const out = path.resolve(demo.out ?? "demo-credentials.json");
+      await mkdir(path.dirname(out), { recursive: true });
+      // 0600: device secrets. Written whole, then renamed, so a reader never sees half a file.
+      await writeFile(`${out}.tmp`, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+      await rename(`${out}.tmp`, out);
+      say(`provisioned ${credentials.length} demo devices; credentials in ${out}`);
+    } finally {
+      await closeDb();
+    }
     return;
   }
 
@@ -74,8 +105,17 @@ async function main(): Promise<void> {
   say(`database: ${db.embedded ? `embedded PGlite in ${config.dataDir}/db` : "external PostgreSQL (DATABASE_URL)"}`);
   if (!dev) await ensureProductionBuild({ consoleDir, log: say });
 
+  // Created on first start (0600), then reused: agents are given its public half.
+  const signingKey = await getSigningKey(config.dataDir);
+  await getUrlSigningKey(config.dataDir);
+  say(`manifest signing key: ed25519 ${signingKey.fingerprint} (fleet-console public-key prints it)`);
+
   const running = await startConsoleServer({ config, consoleDir, dev });
+  // --port 0: signed download URLs and the like must name the port actually bound.
+  if (config.port === 0) publishConsoleConfig({ ...config, port: running.port });
   const stopRematch = startRematchLoop(db.prisma);
+  const quantizeRunner = startQuantizeRunner({ prisma: db.prisma, dataDir: config.dataDir, log: say });
+  const rollouts = startRollouts({ prisma: db.prisma, config, log: say });
   say(running.url);
 
   let stopping = false;
@@ -87,8 +127,10 @@ async function main(): Promise<void> {
     stopping = true;
     say(`${signal} received; shutting down`);
     stopRematch();
-    running
-      .close()
+    rollouts
+      .stop()
+      .then(() => quantizeRunner.stop())
+      .then(() => running.close())
       .then(() => closeDb())
       .then(
         () => process.exit(0),

@@ -1,16 +1,26 @@
-// The console in a real browser (playwright-core driving Debian's Chromium) against the real
-// server and the embedded database: first admin, provisioning, profiles, live telemetry, a viewer
-// who cannot mutate. Screenshots of the main pages land in apps/console/test-artifacts/.
+// The console in a real browser (playwright-core driving Debian's Chromium) against the real stack:
+// fleet-console, a real fleet-broker process and a real fleet-agent process, all on one embedded
+// database. First admin, provisioning, an agent started with the credentials the UI showed coming
+// online with live telemetry, profiles, the MNIST reference model uploaded and quantized with its
+// variants and report, signed artifact downloads, and a viewer who cannot mutate. Screenshots of the
+// main pages land in apps/console/test-artifacts/.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createDb, verifySecret, type FleetDb } from "@fleet/db";
 import { migrate } from "@fleet/db/migrator";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signedVariantUrl } from "../server/artifacts/signed-url.ts";
+import { MNIST_MODEL_FILES, writeMnistValidation } from "../test-support/mnist-fixture.ts";
 import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
+
+const repoRoot = path.resolve(consoleDir, "../..");
+const brokerBin = path.join(repoRoot, "apps/broker/bin/fleet-broker.mjs");
+const agentBin = path.join(repoRoot, "apps/agent/bin/fleet-agent.mjs");
 
 const CHROMIUM = process.env["FLEET_TEST_CHROMIUM"] ?? "/usr/bin/chromium";
 const artifacts = path.join(consoleDir, "test-artifacts");
@@ -19,7 +29,11 @@ if (!haveChromium && process.env["CI"] === "true") throw new Error(`${CHROMIUM} 
 
 let dataDir: string;
 let child: ChildProcess | undefined;
+let broker: ChildProcess | undefined;
+let agent: ChildProcess | undefined;
+let agentLog = "";
 let baseUrl: string;
+let brokerUrl: string;
 let db: FleetDb;
 let browser: Browser;
 let page: Page;
@@ -37,17 +51,23 @@ beforeAll(async () => {
   const build = await runBin(["build"], { timeoutMs: 600_000 });
   if (build.code !== 0) throw new Error(`fleet-console build failed:\n${build.stderr}`);
   dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-console-browser-"));
-  const seed = await createDb({ dataDir });
-  await migrate({ url: seed.url });
-  await seed.close();
+  // This process owns the embedded database and serves it on its loopback socket; the broker and
+  // the console reach it like any Postgres (the console through the data directory's lock).
+  db = await createDb({ dataDir });
+  await migrate({ url: db.url });
+  broker = spawn(
+    process.execPath,
+    [brokerBin, "--database-url", db.url, "--host", "127.0.0.1", "--mqtt-port", "0", "--ws-port", "off", "--metrics-port", "off", "--log-level", "warn"],
+    { cwd: repoRoot, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
+  );
+  brokerUrl = (await waitForLine(broker, /^fleet-broker: (mqtt:\/\/127\.0\.0\.1:\d+)/, 60_000))[1] ?? "";
   child = spawn(
     process.execPath,
-    [consoleBin, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--mqtt-url", "mqtt://localhost:1883"],
+    // A 2 MB upload limit: the MNIST model and its validation digits fit (~0.8 MB), 3 MB does not.
+    [consoleBin, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--mqtt-url", brokerUrl, "--upload-max-mb", "2"],
     { cwd: consoleDir, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   baseUrl = (await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000))[1] ?? "";
-  // Joins the console's embedded database over its loopback socket, as the broker would.
-  db = await createDb({ dataDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -58,8 +78,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await db?.close();
+  if (agent) await stopChild(agent);
   if (child) await stopChild(child);
+  if (broker) await stopChild(broker);
+  await db?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
@@ -82,6 +104,16 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
   });
 
   let secret = "";
+  let publicKey = "";
+  it("settings show the manifest-signing public key agents are given", async () => {
+    await page.goto(`${baseUrl}/settings`);
+    publicKey = ((await page.getByTestId("public-key-base64").textContent()) ?? "").trim();
+    expect(Buffer.from(publicKey, "base64")).toHaveLength(32);
+    const served = await (await fetch(`${baseUrl}/api/public-key`)).text();
+    expect(served).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    await shot("00-settings-keys");
+  });
+
   it("provisions a device: the secret and the exact fleet-agent command are shown once", async () => {
     await page.goto(`${baseUrl}/devices/new`);
     await page.fill('input[name="id"]', "Bad/Id");
@@ -92,26 +124,32 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await page.getByRole("button", { name: "Create device", exact: true }).click();
     const command = (await page.getByTestId("agent-command").textContent()) ?? "";
     secret = (await page.getByTestId("device-secret").textContent()) ?? "";
-    expect(command).toBe(`fleet-agent run --broker mqtt://localhost:1883 --device-id gw-e2e-1 --secret ${secret}`);
+    const keyWord = /^[A-Za-z0-9_./:=@-]+$/.test(publicKey) ? publicKey : `'${publicKey}'`;
+    expect(command).toBe(`fleet-agent run --broker ${brokerUrl} --device-id gw-e2e-1 --secret ${secret} --public-key ${keyWord}`);
     await shot("02-provision-device");
     const row = await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } });
     expect(await verifySecret(secret, row.credentialHash)).toBe(true);
   });
 
+  it("a real fleet-agent started with the shown credentials comes online through the real broker", async () => {
+    const agentDir = path.join(dataDir, "agent");
+    agent = spawn(
+      process.execPath,
+      [agentBin, "run", "--broker", brokerUrl, "--device-id", "gw-e2e-1", "--secret", secret, "--public-key", publicKey,
+        "--data-dir", agentDir, "--telemetry-interval", "1", "--infer-rate", "2", "--http-port", "0", "--log-level", "warn"],
+      { cwd: repoRoot, env: binEnv(), stdio: ["ignore", "ignore", "pipe"] },
+    );
+    agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
+    await expect
+      .poll(async () => (await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } })).status, { timeout: 60_000, interval: 500 })
+      .toBe("ONLINE");
+    await expect.poll(() => db.prisma.telemetrySample.count({ where: { deviceId: "gw-e2e-1" } }), { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+    const row = await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } });
+    expect(row.hardware).toMatchObject({ class: "gateway", engines: expect.arrayContaining(["tfjs"]) });
+    expect(agentLog).not.toMatch(/"level":"error"/);
+  });
+
   it("creates a hardware profile in the form; the device page explains the match", async () => {
-    // The agent's birth, as the broker's ingest stores it (the agent itself arrives with its own issue).
-    await db.prisma.device.update({
-      where: { id: "gw-e2e-1" },
-      data: {
-        status: "ONLINE",
-        agentVersion: "0.1.0",
-        lastSeenAt: new Date(),
-        hardware: {
-          arch: "arm64", cpuModel: "Cortex-A72", cores: 4, ramTotalMb: 3_800, ramFreeMb: 2_100, wasmSimd: true,
-          engines: ["tfjs"], backends: ["wasm", "cpu"], nodeVersion: "v20.11.1", class: "gateway",
-        },
-      },
-    });
     await page.goto(`${baseUrl}/profiles`);
     await page.fill('input[name="name"]', "Lab gateways");
     await page.fill('input[name="priority"]', "10");
@@ -127,31 +165,15 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await shot("03-profiles");
   });
 
-  it("the device page charts telemetry and appends new samples live, without a reload", async () => {
-    const now = Date.now();
-    await db.prisma.telemetrySample.createMany({
-      data: Array.from({ length: 120 }, (_, i) => ({
-        deviceId: "gw-e2e-1",
-        ts: new Date(now - (120 - i) * 15_000),
-        inferences: 40 + (i % 7),
-        latencyP50: 8 + Math.sin(i / 8) * 2,
-        latencyP95: 15 + Math.sin(i / 8) * 4,
-        latencyP99: 25,
-        cpuPct: 30 + (i % 10),
-        rssMb: 140 + i / 10,
-        batteryPct: null,
-        errors: 0,
-      })),
-    });
+  it("the device page charts the agent's telemetry and appends new samples live, without a reload", async () => {
     await page.goto(`${baseUrl}/devices/gw-e2e-1`);
     await page.getByTestId("profile-match").getByText('Matched "Lab gateways" (priority 10)').waitFor();
     const charts = page.getByTestId("charts");
     await charts.waitFor();
+    await page.locator('[data-status="ONLINE"]').first().waitFor();
     const before = Number(await charts.getAttribute("data-points"));
-    expect(before).toBeGreaterThan(50);
-    await db.prisma.telemetrySample.create({
-      data: { deviceId: "gw-e2e-1", ts: new Date(), inferences: 99, latencyP50: 9, latencyP95: 30, latencyP99: 40, cpuPct: 55, rssMb: 160, errors: 0 },
-    });
+    expect(before).toBeGreaterThan(0);
+    // The agent reports every second; the chart grows over SSE.
     await page.waitForFunction(
       (count) => Number(document.querySelector('[data-testid="charts"]')?.getAttribute("data-points")) > count,
       before,
@@ -167,6 +189,90 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await page.goto(`${baseUrl}/`);
     await page.getByTestId("breakdown-profileId").getByText("Lab gateways").waitFor();
     await shot("06-overview");
+  });
+
+  it("refuses a non-model upload with a clear message and stores nothing", async () => {
+    await page.goto(`${baseUrl}/models`);
+    await page.setInputFiles('input[name="model"]', { name: "holiday.png", mimeType: "image/png", buffer: Buffer.from("89504e470d0a1a0a", "hex") });
+    await page.getByRole("button", { name: "Upload and quantize" }).click();
+    await page.getByRole("alert").getByText("holiday.png: not a TF.js model.", { exact: false }).waitFor();
+    await shot("10-model-upload-refused");
+    expect(await db.prisma.model.count()).toBe(0);
+
+    // Oversized and traversal names, sent by hand from the signed-in browser to the upload route.
+    const answers = await page.evaluate(async () => {
+      const started = await fetch("/api/trpc/models.startUpload", { method: "POST", headers: { "content-type": "application/json", "x-fleet-csrf": "1" }, body: "{}" });
+      const uploadId = ((await started.json()) as { result: { data: { json: { uploadId: string } } } }).result.data.json.uploadId;
+      const put = async (name: string, bytes: number) => {
+        const response = await fetch(`/api/uploads/${uploadId}/model/${name}`, { method: "PUT", headers: { "x-fleet-csrf": "1" }, body: new Uint8Array(bytes) });
+        return { status: response.status, body: await response.text() };
+      };
+      return { big: await put("model.json", 3 * 1024 * 1024), traversal: await put("..%2Fowner.json", 10), noCsrf: (await fetch(`/api/uploads/${uploadId}/model/a.bin`, { method: "PUT", body: "x" })).status };
+    });
+    expect(answers.big.status).toBe(413);
+    expect(answers.big.body).toContain("larger than the limit of 2 MB (CONSOLE_UPLOAD_MAX_MB); nothing was stored.");
+    expect(answers.traversal.status).toBe(400);
+    expect(answers.noCsrf).toBe(403);
+  });
+
+  let modelId = "";
+  it("uploads the MNIST reference model with a progress bar; it is quantized in the background and its variants and report appear", async () => {
+    const val = await writeMnistValidation(path.join(dataDir, "mnist-val"), 20);
+    await page.goto(`${baseUrl}/models`);
+    // The upload can be quicker than a screenshot: record the progress bar as it moves.
+    await page.evaluate(() => {
+      const w = window as unknown as { maxUploadPercent: number };
+      w.maxUploadPercent = -1;
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="upload-progress"]');
+        if (bar) w.maxUploadPercent = Math.max(w.maxUploadPercent, Number(bar.getAttribute("data-percent")));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await page.fill('input[name="name"]', "MNIST CNN");
+    await page.setInputFiles('input[name="model"]', MNIST_MODEL_FILES);
+    await page.setInputFiles('input[name="val"]', [val.x, val.y]);
+    await page.getByRole("button", { name: "Upload and quantize" }).click();
+    await page.waitForURL(/\/models\/[A-Za-z0-9_-]+$/);
+    expect(await page.evaluate(() => (window as unknown as { maxUploadPercent: number }).maxUploadPercent)).toBe(100);
+    modelId = new URL(page.url()).pathname.split("/").pop() ?? "";
+    await page.locator('[data-testid="model-summary"] [data-status="READY"]').waitFor({ timeout: 180_000 });
+    const rows = page.getByTestId("variants-table").locator("tbody tr");
+    await expect.poll(() => rows.count()).toBe(6);
+    for (const name of ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"]) {
+      await page.getByTestId("variants-table").locator(`[data-variant="${name}"]`).waitFor();
+    }
+    await page.getByTestId("model-report").getByText("validated on 200 samples", { exact: false }).waitFor();
+    expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] td').nth(4).textContent()).toMatch(/^\d+\.\d\d %$/);
+    expect(Number(await page.getByTestId("sqnr-weights").getAttribute("data-series"))).toBeGreaterThan(0);
+    await page.getByTestId("sqnr-weights").locator("canvas").first().waitFor();
+    await page.getByTestId("profile-choices").locator('[data-profile="Lab gateways"]').getByText(/^Chose /).waitFor();
+    await shot("11-model-variants");
+    await page.goto(`${baseUrl}/models`);
+    await page.getByTestId("models-table").locator(`[data-model-id="${modelId}"] [data-status="READY"]`).waitFor();
+    await shot("12-models");
+  });
+
+  it("serves the variant's files through short-lived signed URLs with Range; wrong or expired tokens get 403", async () => {
+    const variant = await db.prisma.modelVariant.findFirstOrThrow({ where: { modelId, name: "int8-channel" } });
+    const config = { dataDir, publicUrl: null, host: "127.0.0.1", port: Number(new URL(baseUrl).port) };
+    const url = await signedVariantUrl(variant.id, 60, { config });
+    const manifest = await fetch(url);
+    expect(manifest.status).toBe(200);
+    const manifestBytes = Buffer.from(await manifest.arrayBuffer());
+    expect(createHash("sha256").update(manifestBytes).digest("hex")).toBe(variant.sha256);
+    const shard = (JSON.parse(manifestBytes.toString("utf8")) as { files: Array<{ path: string; bytes: number }> }).files.find((f) => f.path.endsWith(".bin"));
+    if (!shard) throw new Error("the manifest lists no weight shard");
+    // As the agent does: the file beside the manifest, with the manifest URL's query string.
+    const fileUrl = new URL(shard.path, url);
+    fileUrl.search = new URL(url).search;
+    const part = await fetch(fileUrl, { headers: { range: "bytes=100-199" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 100-199/${shard.bytes}`);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+    expect((await fetch(fileUrl, { headers: { range: `bytes=${shard.bytes}-` } })).status).toBe(416);
+    expect((await fetch(`${fileUrl.origin}${fileUrl.pathname}?exp=9999999999&sig=${"A".repeat(43)}`)).status).toBe(403);
+    expect((await fetch(await signedVariantUrl(variant.id, 1, { config, now: Date.now() - 10_000 }))).status).toBe(403);
+    expect((await fetch(`${baseUrl}/api/artifacts/${variant.id}/..%2F..%2Fkeys%2Furl-hmac.key${fileUrl.search}`)).status).toBe(404);
   });
 
   it("an admin adds a viewer; the viewer sees no mutation controls and the API refuses them", async () => {
@@ -195,6 +301,11 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await page.getByTestId("charts").waitFor();
     expect(await page.getByRole("button", { name: "Rotate secret" }).count()).toBe(0);
     await shot("08-viewer-device-page");
+    await page.goto(`${baseUrl}/models/${modelId}`);
+    await page.getByTestId("variants-table").waitFor();
+    await page.goto(`${baseUrl}/models`);
+    await page.getByTestId("models-table").waitFor();
+    expect(await page.getByTestId("model-upload-form").count()).toBe(0);
 
     // Even a hand-made request from the viewer's signed-in browser is refused by the procedure.
     const refused = await page.evaluate(async () => {

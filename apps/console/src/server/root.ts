@@ -3,7 +3,10 @@ import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { devicesRouter } from "./routers/devices.ts";
 import { healthRouter } from "./routers/health.ts";
+import { keysRouter } from "./routers/keys.ts";
+import { modelsRouter } from "./routers/models.ts";
 import { profilesRouter } from "./routers/profiles.ts";
+import { rolloutsRouter } from "./routers/rollouts.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { telemetryRouter } from "./routers/telemetry.ts";
 import { usersRouter } from "./routers/users.ts";
@@ -19,6 +22,9 @@ export const appRouter = createTRPCRouter({
   devices: devicesRouter,
   profiles: profilesRouter,
   telemetry: telemetryRouter,
+  keys: keysRouter,
+  models: modelsRouter,
+  rollouts: rolloutsRouter,
 });
 
 export type AppRouter = typeof appRouter;

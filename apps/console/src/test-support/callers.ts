@@ -1,4 +1,7 @@
 // tRPC callers for tests: a migrated test database and signed-in users of each role.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import type { UserRole } from "@fleet/db";
 import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { TRPCError } from "@trpc/server";
@@ -18,6 +21,8 @@ export const testConfig: TConsoleConfig = (() => {
 
 export interface TCallerHarness {
   db: TTestDatabase;
+  /** testConfig with a fresh data directory (keys, artifacts, uploads) per harness. */
+  config: TConsoleConfig;
   /** A caller with this session token (null: signed out); resHeaders collects Set-Cookie. */
   caller(sessionToken: string | null, resHeaders?: Headers): Promise<ReturnType<typeof createCaller>>;
   /** Creates a user of this role with a session and returns its caller. */
@@ -29,17 +34,20 @@ let userCounter = 0;
 
 export async function createCallerHarness(kind: "pglite" | "postgres" = "pglite"): Promise<TCallerHarness> {
   const db = await createTestDatabase({ kind });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-console-callers-"));
+  const config: TConsoleConfig = { ...testConfig, dataDir };
   const caller = async (sessionToken: string | null, resHeaders?: Headers) =>
     createCaller(
       await createContextInner({
         db: { prisma: db.prisma, url: db.url, embedded: kind === "pglite" },
         sessionToken,
-        config: testConfig,
+        config,
         resHeaders: resHeaders ?? null,
       }),
     );
   return {
     db,
+    config,
     caller,
     async callerAs(role) {
       const token = createSessionToken();
@@ -56,7 +64,10 @@ export async function createCallerHarness(kind: "pglite" | "postgres" = "pglite"
       });
       return { caller: await caller(token), user, token };
     },
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

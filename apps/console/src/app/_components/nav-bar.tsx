@@ -10,8 +10,11 @@ const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
   { href: "/", label: "Overview" },
   { href: "/devices", label: "Devices" },
   { href: "/profiles", label: "Hardware profiles" },
+  { href: "/models", label: "Models" },
+  { href: "/rollouts", label: "Rollouts" },
   { href: "/audit", label: "Audit log" },
   { href: "/users", label: "Users", admin: true },
+  { href: "/settings", label: "Settings" },
   { href: "/status", label: "Status" },
 ];
 

@@ -18,7 +18,10 @@ afterAll(async () => {
 describe("provisioning", () => {
   it("creates a device: the secret is shown once with the exact agent command, stored only as a scrypt hash", async () => {
     const created = await operator.caller.devices.create({ id: "gw-001", name: "Hall gateway", tags: ["Hall", "eu"] });
-    expect(created.command).toBe(`fleet-agent run --broker mqtt://broker.test:1883 --device-id gw-001 --secret ${created.secret}`);
+    // The console's public key rides along, so the agent can verify the models it will be sent.
+    const key = (await viewer.caller.keys.publicKey()).base64;
+    const publicKeyWord = /^[A-Za-z0-9_./:=@-]+$/.test(key) ? key : `'${key}'`;
+    expect(created.command).toBe(`fleet-agent run --broker mqtt://broker.test:1883 --device-id gw-001 --secret ${created.secret} --public-key ${publicKeyWord}`);
     expect(created.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const row = await h.db.prisma.device.findUniqueOrThrow({ where: { id: "gw-001" } });
     expect(row.tags).toEqual(["hall", "eu"]);

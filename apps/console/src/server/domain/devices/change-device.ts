@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@fleet/db";
 import type { TConsoleConfig } from "../../../config.ts";
 import { AppError, AppErrorCode } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
-import { agentCommand, deviceBrokerUrl, newDeviceSecret } from "./device-secret.ts";
+import { agentCommand, agentCommandContext, newDeviceSecret } from "./device-secret.ts";
 import { deviceAuditSelect } from "./device.types.ts";
 import type { TProvisionedDevice } from "./create-device.ts";
 
@@ -18,7 +18,7 @@ function notFound(id: string): AppError {
 
 /** A new secret; the old one stops working at once (the broker re-checks the hash). */
 export async function rotateDeviceSecret(
-  options: TChangeOptions & { config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl"> },
+  options: TChangeOptions & { config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl" | "dataDir"> },
 ): Promise<TProvisionedDevice> {
   const { secret, credentialHash } = await newDeviceSecret();
   const device = await options.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
@@ -36,7 +36,7 @@ export async function rotateDeviceSecret(
     });
     return before;
   });
-  const command = agentCommand({ brokerUrl: deviceBrokerUrl(options.config), deviceId: device.id, secret, deviceClass: device.deviceClass });
+  const command = agentCommand({ ...(await agentCommandContext(options.config)), deviceId: device.id, secret, deviceClass: device.deviceClass });
   return { id: device.id, name: device.name, secret, command };
 }
 

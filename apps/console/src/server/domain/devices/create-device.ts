@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@fleet/db";
 import type { TConsoleConfig } from "../../../config.ts";
 import { AppError, AppErrorCode } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
-import { agentCommand, deviceBrokerUrl, newDeviceSecret } from "./device-secret.ts";
+import { agentCommand, agentCommandContext, newDeviceSecret } from "./device-secret.ts";
 import { deviceAuditSelect, ZCreateDeviceInput, type TCreateDeviceInput } from "./device.types.ts";
 
 export interface TProvisionedDevice {
@@ -22,7 +22,7 @@ export function isUniqueViolation(error: unknown): boolean {
 export async function createDevice(options: {
   prisma: PrismaClient;
   actor: TActor;
-  config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl">;
+  config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl" | "dataDir">;
   input: TCreateDeviceInput;
 }): Promise<TProvisionedDevice> {
   const input = ZCreateDeviceInput.parse(options.input);
@@ -36,7 +36,7 @@ export async function createDevice(options: {
       await recordAudit({ tx, actor: options.actor, action: "device.create", entityType: "device", entityId: created.id, after: created });
       return created;
     });
-    const command = agentCommand({ brokerUrl: deviceBrokerUrl(options.config), deviceId: device.id, secret, deviceClass: device.deviceClass });
+    const command = agentCommand({ ...(await agentCommandContext(options.config)), deviceId: device.id, secret, deviceClass: device.deviceClass });
     return { id: device.id, name: device.name, secret, command };
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError(AppErrorCode.CONFLICT, `A device with id ${input.id} already exists.`);

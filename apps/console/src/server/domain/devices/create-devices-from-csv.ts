@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { TConsoleConfig } from "../../../config.ts";
 import type { TActor } from "../audit/record-audit.ts";
 import { isUniqueViolation, type TProvisionedDevice } from "./create-device.ts";
-import { agentCommand, deviceBrokerUrl, newDeviceSecret } from "./device-secret.ts";
+import { agentCommand, agentCommandContext, newDeviceSecret } from "./device-secret.ts";
 import { ZCreateDeviceInput, type TCreateDeviceInput } from "./device.types.ts";
 import { parseCsv } from "./parse-csv.ts";
 
@@ -90,7 +90,7 @@ async function mapLimited<T, R>(items: T[], limit: number, run: (item: T) => Pro
 export async function createDevicesFromCsv(options: {
   prisma: PrismaClient;
   actor: TActor;
-  config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl">;
+  config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl" | "dataDir">;
   csv: string;
 }): Promise<TCreateDevicesFromCsvResult> {
   const { inputs, errors } = parseDeviceCsv(options.csv);
@@ -131,12 +131,12 @@ export async function createDevicesFromCsv(options: {
     if (isUniqueViolation(error)) return { ok: false, errors: [{ line: 1, message: "Some of these ids were created meanwhile; nothing was created, try again." }] };
     throw error;
   }
-  const brokerUrl = deviceBrokerUrl(options.config);
+  const commandContext = await agentCommandContext(options.config);
   return {
     ok: true,
     devices: rows.map((row, index) => {
       const secret = (secrets[index] as { secret: string }).secret;
-      return { id: row.id, name: row.name, secret, command: agentCommand({ brokerUrl, deviceId: row.id, secret, deviceClass: row.deviceClass }) };
+      return { id: row.id, name: row.name, secret, command: agentCommand({ ...commandContext, deviceId: row.id, secret, deviceClass: row.deviceClass }) };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashSecret } from "@fleet/db";
 import type { TConsoleConfig } from "../../../config.ts";
+import { getSigningKey } from "../../artifacts/keys.ts";
 
 /** A new device secret: 32 base64url characters (192 bits). Shown once; only its scrypt hash is kept. */
 export async function newDeviceSecret(): Promise<{ secret: string; credentialHash: string }> {
@@ -8,9 +9,17 @@ export async function newDeviceSecret(): Promise<{ secret: string; credentialHas
   return { secret, credentialHash: await hashSecret(secret) };
 }
 
-/** The broker URL devices should use: MQTT_URL, else the console's public host on 1883. */
+/**
+ * The broker URL devices should use: MQTT_URL without its user info (that is the console's own
+ * service account), else the console's public host on 1883.
+ */
 export function deviceBrokerUrl(config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl">): string {
-  if (config.mqttUrl) return config.mqttUrl;
+  if (config.mqttUrl) {
+    const url = new URL(config.mqttUrl);
+    url.username = "";
+    url.password = "";
+    return url.toString().replace(/\/$/, "");
+  }
   const host = config.publicUrl ? new URL(config.publicUrl).hostname : "localhost";
   return `mqtt://${host}:1883`;
 }
@@ -21,8 +30,15 @@ function shellWord(word: string): string {
 }
 
 /** The exact command to run on the device. */
-export function agentCommand(options: { brokerUrl: string; deviceId: string; secret: string; deviceClass: string }): string {
+export function agentCommand(options: { brokerUrl: string; deviceId: string; secret: string; deviceClass: string; publicKey: string }): string {
   const parts = ["fleet-agent", "run", "--broker", options.brokerUrl, "--device-id", options.deviceId, "--secret", options.secret];
+  // The console's manifest-signing key: without it the agent refuses every model.
+  parts.push("--public-key", options.publicKey);
   if (options.deviceClass === "WEARABLE") parts.push("--class", "wearable");
   return parts.map(shellWord).join(" ");
+}
+
+/** What the shown agent command needs from the console: broker URL and signing public key. */
+export async function agentCommandContext(config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl" | "dataDir">): Promise<{ brokerUrl: string; publicKey: string }> {
+  return { brokerUrl: deviceBrokerUrl(config), publicKey: (await getSigningKey(config.dataDir)).publicKeyBase64 };
 }

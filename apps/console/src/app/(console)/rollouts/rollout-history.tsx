@@ -1,0 +1,56 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRolloutsTRPC } from "./use-rollouts-trpc.ts";
+
+export function RolloutHistory() {
+  const rollouts = useRolloutsTRPC();
+  const list = useQuery({ ...rollouts.list.queryOptions({ limit: 100 }), refetchInterval: 5_000 });
+  return (
+    <section className="card">
+      <table className="table" data-testid="rollouts-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Model</th>
+            <th>Status</th>
+            <th>Wave</th>
+            <th>Active</th>
+            <th>Failed / rolled back</th>
+            <th>Incompatible</th>
+            <th>Started</th>
+            <th>By</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.data?.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link href={`/rollouts/${r.id}`}>{r.name}</Link>
+                {r.reason ? <div className="muted">{r.reason}</div> : null}
+              </td>
+              <td>{r.model.name}</td>
+              <td>
+                <span className="tag">{r.status.toLowerCase().replace("_", " ")}</span>
+              </td>
+              <td>{r.currentWave || "–"}</td>
+              <td>{r.counts.ACTIVE}</td>
+              <td>{r.counts.FAILED + r.counts.ROLLED_BACK}</td>
+              <td>{r.counts.INCOMPATIBLE}</td>
+              <td className="nowrap">{r.startedAt ? new Date(r.startedAt).toLocaleString() : "draft"}</td>
+              <td className="muted">{r.createdBy?.email ?? "–"}</td>
+            </tr>
+          ))}
+          {list.data?.length === 0 ? (
+            <tr>
+              <td colSpan={9} className="muted">
+                No rollout yet.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+// After quantization: every variant directory goes into the artifact store, its manifest is signed,
+// and one ModelVariant row records it (upserted by model and name, so a re-run replaces, never duplicates).
+import path from "node:path";
+import type { Precision, Prisma, PrismaClient } from "@fleet/db";
+import type { TReport, TVariantReport } from "@fleet/quantize";
+import type { TArtifactStore } from "../../artifacts/artifact-store.ts";
+import type { TSigningKey } from "../../artifacts/keys.ts";
+import { storeVariantDir } from "../../artifacts/variant-artifacts.ts";
+
+export const PRECISION_OF_VARIANT: Record<TVariantReport["variant"], Precision> = {
+  fp32: "FP32",
+  fp16: "FP16",
+  "uint8-tensor": "UINT8",
+  "int8-channel": "INT8",
+  "int4-group": "INT4",
+  mixed: "MIXED",
+};
+
+const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+
+export async function storeQuantizedVariants(options: {
+  prisma: PrismaClient;
+  store: TArtifactStore;
+  key: Pick<TSigningKey, "privateKey">;
+  modelId: string;
+  /** fleet-quantize's --out directory: one directory per variant. */
+  outDir: string;
+  report: TReport;
+}): Promise<Array<{ id: string; name: string }>> {
+  const rows: Array<{ id: string; name: string }> = [];
+  for (const variant of options.report.variants) {
+    const stored = await storeVariantDir({ store: options.store, dir: path.join(options.outDir, variant.dir), key: options.key });
+    const data = {
+      precision: PRECISION_OF_VARIANT[variant.variant],
+      engine: "TFJS" as const,
+      bytes: stored.manifest.bytes,
+      sha256: stored.manifestSha256,
+      signature: stored.signature,
+      artifactKey: stored.artifactKey,
+      metrics: toJson(variant),
+      layerPrecision: toJson(stored.manifest.layers.map((layer) => ({ name: layer.name, op: layer.op, precision: layer.precision }))),
+    };
+    const row = await options.prisma.modelVariant.upsert({
+      where: { modelId_name: { modelId: options.modelId, name: variant.variant } },
+      create: { modelId: options.modelId, name: variant.variant, ...data },
+      update: data,
+      select: { id: true, name: true },
+    });
+    rows.push(row);
+  }
+  return rows;
+}

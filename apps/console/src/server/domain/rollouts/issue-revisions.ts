@@ -1,0 +1,51 @@
+// Issuing desired revisions: one statement bumps Device.desiredRev and records the new rev on the
+// RolloutDevice rows with sentAt NULL ("to publish"). The publisher (rollout-engine.ts) sends what is
+// unpublished and sets sentAt, so a crash between the two only means the message goes out on the
+// next tick, with the same rev. Call these inside a transaction that first updated the Rollout row
+// (that row lock serializes everything that changes one rollout).
+import { Prisma } from "@fleet/db";
+
+type TTx = Pick<Prisma.TransactionClient, "$executeRaw">;
+
+/** PENDING devices of waves 1..maxWave get the next revision of their target variant. */
+export function issueWaveRevisions(tx: TTx, rolloutId: string, maxWave: number): Promise<number> {
+  return tx.$executeRaw`
+    WITH picked AS (
+      SELECT "deviceId" FROM "RolloutDevice"
+       WHERE "rolloutId" = ${rolloutId} AND wave BETWEEN 1 AND ${maxWave} AND state = 'PENDING'
+       ORDER BY "deviceId"
+       FOR UPDATE
+    ), bumped AS (
+      UPDATE "Device" d SET "desiredRev" = d."desiredRev" + 1, "updatedAt" = now()
+        FROM picked WHERE d.id = picked."deviceId"
+      RETURNING d.id, d."desiredRev", d."activeVariantId"
+    )
+    UPDATE "RolloutDevice" rd
+       SET state = 'SENT', "desiredRev" = b."desiredRev", "previousVariantId" = b."activeVariantId",
+           "sentAt" = NULL, error = NULL, "updatedAt" = now()
+      FROM bumped b
+     WHERE rd."rolloutId" = ${rolloutId} AND rd."deviceId" = b.id`;
+}
+
+/**
+ * Every device that was issued a revision of this rollout gets a new one naming its previous variant
+ * (published as such while the rollout is ROLLING_BACK or ROLLED_BACK). Devices never sent anything
+ * stay PENDING.
+ */
+export function issueRollbackRevisions(tx: TTx, rolloutId: string): Promise<number> {
+  return tx.$executeRaw`
+    WITH picked AS (
+      SELECT "deviceId" FROM "RolloutDevice"
+       WHERE "rolloutId" = ${rolloutId} AND "desiredRev" IS NOT NULL
+       ORDER BY "deviceId"
+       FOR UPDATE
+    ), bumped AS (
+      UPDATE "Device" d SET "desiredRev" = d."desiredRev" + 1, "updatedAt" = now()
+        FROM picked WHERE d.id = picked."deviceId"
+      RETURNING d.id, d."desiredRev"
+    )
+    UPDATE "RolloutDevice" rd
+       SET state = 'SENT', "desiredRev" = b."desiredRev", "sentAt" = NULL, "updatedAt" = now()
+      FROM bumped b
+     WHERE rd."rolloutId" = ${rolloutId} AND rd."deviceId" = b.id`;
+}

@@ -1,0 +1,297 @@
+// The rollout engine on a real database (PGlite; the race also on PostgreSQL), with the in-memory
+// publisher and agents simulated at the database level (rows as the broker's ingest writes them).
+import { createPrismaClient, type PrismaClient } from "@fleet/db";
+import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TActor } from "../audit/record-audit.ts";
+import { createRollout, previewRollout, rollbackRollout, startRollout } from "./manage-rollouts.ts";
+import { MemoryDesiredPublisher } from "./memory-desired-publisher.ts";
+import { RolloutEngine, type TTickResult } from "./rollout-engine.ts";
+import type { TCreateRolloutInput } from "./rollout.types.ts";
+import { fakeDescribe, seedFleet, simpleChooser, SimulatedAgents, type TFleetFixture } from "./testing/rollout-fixtures.ts";
+
+const actor: TActor = { id: null, label: "test" };
+
+class Clock {
+  t = Date.now();
+  now = () => new Date(this.t);
+  advance(seconds: number) {
+    this.t += seconds * 1000;
+  }
+}
+
+interface THarness {
+  clock: Clock;
+  publisher: MemoryDesiredPublisher;
+  agents: SimulatedAgents;
+  engine: RolloutEngine;
+  fleet: TFleetFixture;
+}
+
+async function setup(prisma: PrismaClient, size: { gateways: number; wearables: number }): Promise<THarness> {
+  const clock = new Clock();
+  const publisher = new MemoryDesiredPublisher();
+  const fleet = await seedFleet(prisma, size);
+  const agents = new SimulatedAgents(prisma, publisher, clock.now);
+  agents.boot([...fleet.gateways, ...fleet.wearables, fleet.orphan], fleet.oldVariantId);
+  const engine = new RolloutEngine({ prisma, publisher, describeVariant: fakeDescribe, now: clock.now, owner: "engine-a" });
+  return { clock, publisher, agents, engine, fleet };
+}
+
+async function createAndStart(prisma: PrismaClient, h: THarness, patch: Partial<TCreateRolloutInput> = {}) {
+  const created = await createRollout({
+    prisma,
+    actor,
+    chooseVariant: simpleChooser,
+    input: {
+      name: "new model everywhere",
+      modelId: h.fleet.modelId,
+      target: { kind: "tags", tags: [h.fleet.gateways[0]!.split("-")[0]!] },
+      strategy: { wavePercents: [10, 50, 100], soakSeconds: 60 },
+      ...patch,
+    },
+  });
+  await startRollout({ prisma, actor, chooseVariant: simpleChooser, id: created.id, now: h.clock.now() });
+  return created;
+}
+
+/** tick → agents handle what was published → telemetry → tick, then the clock moves on. */
+async function cycle(h: THarness, engine = h.engine, seconds = 61): Promise<TTickResult> {
+  await engine.tick();
+  await h.agents.deliver();
+  await h.agents.telemetry();
+  const result = await engine.tick();
+  h.clock.advance(seconds);
+  return result;
+}
+
+async function runUntil(prisma: PrismaClient, h: THarness, id: string, statuses: string[], engine = h.engine, max = 20): Promise<string> {
+  for (let i = 0; i < max; i++) {
+    const { status } = await prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    if (statuses.includes(status)) return status;
+    await cycle(h, engine);
+  }
+  throw new Error(`rollout ${id} did not reach ${statuses.join("/")}`);
+}
+
+let db: TTestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ kind: "pglite" });
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("rollout engine", () => {
+  it("rolls a mixed fleet out wave by wave: gateways and wearables end on the variants their profiles allow", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 20, wearables: 10 });
+    const preview = await previewRollout({ prisma, chooseVariant: simpleChooser, input: { modelId: h.fleet.modelId, target: { kind: "all" }, strategy: { wavePercents: [10, 50, 100], soakSeconds: 60 } } });
+    expect(preview.byVariant.map((v) => [v.name, v.devices])).toEqual([["fp16", 20], ["int4", 10]]);
+    expect(preview.incompatible).toEqual([{ deviceId: h.fleet.orphan, name: h.fleet.orphan, reason: "No hardware profile: No profile matched: arch riscv64." }]);
+    expect(preview.waves.map((w) => w.byVariant)).toEqual([
+      { [h.fleet.variants.fp16]: 2, [h.fleet.variants.int4]: 1 },
+      { [h.fleet.variants.fp16]: 8, [h.fleet.variants.int4]: 4 },
+      { [h.fleet.variants.fp16]: 10, [h.fleet.variants.int4]: 5 },
+    ]);
+
+    const { id } = await createAndStart(prisma, h);
+    // Wave 1 only: 3 devices got a revision, nobody else.
+    await h.engine.tick();
+    expect(h.publisher.log).toHaveLength(3);
+    expect(new Set(h.publisher.log.map((entry) => entry.payload.variant?.id))).toEqual(new Set([h.fleet.variants.fp16, h.fleet.variants.int4]));
+    expect(h.publisher.log.every((entry) => entry.payload.rev === 1 && entry.payload.rolloutId === id)).toBe(true);
+
+    // Before the soak time the wave holds, even though everything is active.
+    await h.agents.deliver();
+    await h.agents.telemetry();
+    const early = await h.engine.tick();
+    expect(early.steps.find((step) => step.rolloutId === id)?.verdict?.verdict).toBe("wait");
+    expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).currentWave).toBe(1);
+
+    h.clock.advance(61);
+    expect(await runUntil(prisma, h, id, ["COMPLETED"])).toBe("COMPLETED");
+
+    const devices = await prisma.device.findMany({ where: { id: { in: [...h.fleet.gateways, ...h.fleet.wearables, h.fleet.orphan] } }, select: { id: true, activeVariantId: true, prevVariantId: true, desiredRev: true, reportedRev: true } });
+    const byId = new Map(devices.map((d) => [d.id, d]));
+    for (const gw of h.fleet.gateways) expect(byId.get(gw)).toMatchObject({ activeVariantId: h.fleet.variants.fp16, prevVariantId: h.fleet.oldVariantId, desiredRev: 1, reportedRev: 1 });
+    for (const wr of h.fleet.wearables) expect(byId.get(wr)).toMatchObject({ activeVariantId: h.fleet.variants.int4, desiredRev: 1 });
+    // The incompatible device was never sent anything.
+    expect(byId.get(h.fleet.orphan)).toMatchObject({ activeVariantId: h.fleet.oldVariantId, desiredRev: 0 });
+    expect(h.publisher.count(h.fleet.orphan)).toBe(0);
+    // Every compatible device got exactly one message.
+    expect(h.publisher.log).toHaveLength(30);
+
+    const rows = await prisma.rolloutDevice.groupBy({ by: ["state"], where: { rolloutId: id }, _count: { _all: true } });
+    expect(Object.fromEntries(rows.map((r) => [r.state, r._count._all]))).toEqual({ ACTIVE: 30, INCOMPATIBLE: 1 });
+    const audit = await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true, actorLabel: true } });
+    expect(audit.map((a) => a.action)).toEqual(["rollout.create", "rollout.start", "rollout.wave", "rollout.wave", "rollout.complete"]);
+    expect(audit.at(-1)?.actorLabel).toBe("rollout-engine");
+  });
+
+  it("a variant that fails the agents' self-test trips the gate and every device of the rollout is rolled back", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 20, wearables: 10 });
+    h.agents.outcome = (_device, variantId) => (variantId === h.fleet.variants.int4 ? "self_test_failed" : "ok");
+    const { id } = await createAndStart(prisma, h, { autoRollback: true });
+
+    const first = await cycle(h);
+    expect(first.steps.find((step) => step.rolloutId === id)?.transition).toBe("RUNNING→ROLLING_BACK");
+    const rollout = await prisma.rollout.findUniqueOrThrow({ where: { id } });
+    expect(rollout.status).toBe("ROLLING_BACK");
+    expect(rollout.reason).toBe("Wave 1: Activation gate failed: 2 active, 1 failed: 66.7 % activated (needs ≥ 95 %). Rolling back.");
+
+    expect(await runUntil(prisma, h, id, ["ROLLED_BACK"])).toBe("ROLLED_BACK");
+    const sent = await prisma.rolloutDevice.findMany({ where: { rolloutId: id, desiredRev: { not: null } }, select: { deviceId: true, state: true, desiredRev: true, error: true } });
+    expect(sent).toHaveLength(3);
+    for (const row of sent) {
+      expect(row).toMatchObject({ state: "ROLLED_BACK", desiredRev: 2 });
+      // The rollback revision named the previous variant.
+      expect(h.publisher.retained.get(row.deviceId)).toMatchObject({ rev: 2, variant: { id: h.fleet.oldVariantId } });
+    }
+    expect(sent.find((row) => row.error)?.error).toBe("self_test_failed: output differs from the golden output");
+    const devices = await prisma.device.findMany({ where: { id: { in: sent.map((row) => row.deviceId) } }, select: { activeVariantId: true } });
+    expect(devices.every((d) => d.activeVariantId === h.fleet.oldVariantId)).toBe(true);
+    // Devices of later waves never got anything.
+    expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "PENDING" } })).toBe(27);
+    expect(h.publisher.log).toHaveLength(6);
+    const actions = (await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((a) => a.action);
+    expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.gate_failed", "rollout.rolled_back"]);
+  });
+
+  it("a failed gate without autoRollback pauses; a manual rollback later rolls back every sent device", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 10, wearables: 0 });
+    h.agents.errorsPer100 = (_device, variantId) => (variantId === h.fleet.variants.fp16 ? 5 : 0);
+    const { id } = await createAndStart(prisma, h, { autoRollback: false, strategy: { wavePercents: [50, 100], soakSeconds: 60 } });
+    expect(await runUntil(prisma, h, id, ["PAUSED"])).toBe("PAUSED");
+    expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).reason).toBe("Wave 1: Errors gate failed: 25 errors in 500 inferences: 5 % (limit 1 %). Paused.");
+    await rollbackRollout({ prisma, actor, id, reason: "bad numbers" });
+    expect(await runUntil(prisma, h, id, ["ROLLED_BACK"])).toBe("ROLLED_BACK");
+    expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ROLLED_BACK" } })).toBe(5);
+  });
+
+  it("a console restart mid-wave: a new engine instance resumes and publishes what was left, nothing twice", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 30, wearables: 10 });
+    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [10, 100], soakSeconds: 60 } });
+    await cycle(h);
+    // Wave 2 is issued; the first process dies after publishing 5 of its 36 messages.
+    let budget = 5;
+    h.publisher.failWith = () => (budget-- > 0 ? null : new Error("process killed"));
+    const crashed = await cycle(h);
+    expect(crashed.steps.find((step) => step.rolloutId === id)?.error).toBe("process killed");
+    const published = h.publisher.log.length;
+    expect(published).toBe(4 + 5);
+    h.publisher.failWith = null;
+
+    const restarted = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-b", leaseMs: 15_000 });
+    // The dead process's lease has expired by now (cycle advanced the clock past it).
+    expect(await runUntil(prisma, h, id, ["COMPLETED"], restarted)).toBe("COMPLETED");
+    expect(h.publisher.log).toHaveLength(40);
+    expect(new Set(h.publisher.log.map((entry) => entry.deviceId)).size).toBe(40);
+    expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ACTIVE" } })).toBe(40);
+  });
+
+  it("an engine waits for a live lease of another process before touching its rollout", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 4, wearables: 0 });
+    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 } });
+    expect(await h.engine.acquireLease(id)).toBe(true);
+    const other = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-b" });
+    const blocked = await other.tick();
+    expect(blocked.steps.find((s) => s.rolloutId === id)).toMatchObject({ leased: false, published: 0 });
+    await h.engine.releaseLeases();
+    expect((await other.tick()).steps.find((s) => s.rolloutId === id)).toMatchObject({ leased: true, published: 4 });
+    await h.agents.deliver();
+    await other.tick();
+    expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
+  });
+
+  it("an offline device gets its retained revision when it returns and is counted when it reports", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 10, wearables: 0 });
+    // Every device must report before a wave passes.
+    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [50, 100], soakSeconds: 60 }, gates: { minReportedPct: 100 } });
+    await h.engine.tick();
+    const firstWave = h.publisher.log.map((entry) => entry.deviceId);
+    const offline = firstWave[0]!;
+    h.agents.online.delete(offline);
+
+    await cycle(h); // soaking
+    for (let i = 0; i < 3; i++) {
+      const result = await cycle(h);
+      expect(result.steps.find((step) => step.rolloutId === id)?.verdict?.summary).toBe("Waiting: 4 of 5 devices reported an outcome (80 %; needs 100 %, waiting up to 1800 s).");
+    }
+    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: offline } } })).toMatchObject({ state: "SENT" });
+
+    // Back online: the broker hands it the retained message; the engine counts it and moves on.
+    h.agents.online.add(offline);
+    expect(await runUntil(prisma, h, id, ["COMPLETED"])).toBe("COMPLETED");
+    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: offline } } })).toMatchObject({ state: "ACTIVE" });
+    expect(h.publisher.count(offline)).toBe(1);
+  });
+
+  it("republishes a revision nobody answered before its download URL expires, and counts a device that reports after completion", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 4, wearables: 0 });
+    const engine = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-a", refreshAfterMs: 3_600_000 });
+    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 }, gates: { minReportedPct: 50 } });
+    const late = h.fleet.gateways[0]!;
+    h.agents.online.delete(late);
+    expect(await runUntil(prisma, h, id, ["COMPLETED"], engine)).toBe("COMPLETED");
+    expect(h.publisher.count(late, 1)).toBe(1);
+
+    h.clock.advance(3_601);
+    await engine.tick();
+    expect(h.publisher.count(late, 1)).toBe(2);
+    expect(h.publisher.count(h.fleet.gateways[1]!)).toBe(1);
+
+    h.agents.online.add(late);
+    await h.agents.deliver();
+    await engine.tick();
+    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: late } } })).toMatchObject({ state: "ACTIVE" });
+  });
+});
+
+describe.each(["pglite", "postgres"] as const)("two engines racing on one rollout (%s)", (kind) => {
+  let raceDb: TTestDatabase | null = null;
+  let second: PrismaClient | null = null;
+
+  beforeAll(async () => {
+    if (kind === "postgres") {
+      const service = await checkService("postgres");
+      if (!service.available) return;
+      raceDb = await createTestDatabase({ kind });
+    } else {
+      raceDb = db;
+    }
+    second = createPrismaClient(raceDb.url, { poolMax: 4 });
+  });
+  afterAll(async () => {
+    await second?.$disconnect();
+    if (kind === "postgres") await raceDb?.close();
+  });
+
+  it("advances it once: one message per device and revision, one audit event per wave", async (ctx) => {
+    if (!raceDb || !second) return ctx.skip("PostgreSQL is not available");
+    const prisma = raceDb.prisma;
+    const h = await setup(prisma, { gateways: 30, wearables: 10 });
+    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [10, 50, 100], soakSeconds: 0 } });
+    const a = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "racer-a" });
+    const b = new RolloutEngine({ prisma: second, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "racer-b" });
+    for (let round = 0; round < 12; round++) {
+      await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+      await h.agents.deliver();
+      // Leases lapse between rounds, so both engines get to lead at some point.
+      h.clock.advance(16);
+    }
+    expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
+    expect(h.publisher.log).toHaveLength(40);
+    expect(new Set(h.publisher.log.map((entry) => entry.deviceId)).size).toBe(40);
+    const devices = await prisma.device.findMany({ where: { id: { in: [...h.fleet.gateways, ...h.fleet.wearables] } }, select: { desiredRev: true } });
+    expect(devices.every((d) => d.desiredRev === 1)).toBe(true);
+    const actions = (await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((e) => e.action);
+    expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.wave", "rollout.wave", "rollout.complete"]);
+  });
+});

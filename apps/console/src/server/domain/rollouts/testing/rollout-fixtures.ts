@@ -1,0 +1,198 @@
+// Test support for rollouts: a mixed fleet in the database, a simple variant chooser (stand-in for
+// domain/models' chooseVariant), and agents simulated at the database level: they take the retained
+// `desired` message of the in-memory publisher and write DeviceReport / TelemetrySample rows exactly
+// as the broker's ingest does for real agents (variantId = target ?? active, error "code: message").
+import type { Precision, PrismaClient } from "@fleet/db";
+import type { TDesiredPayload, TDesiredVariant } from "@fleet/protocol";
+import type { MemoryDesiredPublisher } from "../memory-desired-publisher.ts";
+import type { TChooseVariant, TDescribeVariant, TRolloutVariant } from "../rollout-deps.ts";
+
+const SIGNATURE = `${"A".repeat(43)}+/${"b".repeat(41)}==`;
+
+/** Most accurate allowed variant within the byte limit, ties to the smaller. */
+export const simpleChooser: TChooseVariant = (profile, variants) => {
+  const accuracy = (variant: TRolloutVariant) => Number((variant.metrics as { accuracy?: number } | null)?.accuracy ?? 0);
+  const fitting = variants.filter(
+    (variant) =>
+      profile.allowedPrecisions.includes(variant.precision) &&
+      profile.allowedEngines.includes(variant.engine) &&
+      (profile.maxModelBytes === null || variant.bytes <= profile.maxModelBytes),
+  );
+  const best = [...fitting].sort((a, b) => accuracy(b) - accuracy(a) || a.bytes - b.bytes)[0];
+  if (!best) return { variantId: null, reason: `No variant fits "${profile.name}" (precisions ${profile.allowedPrecisions.join(", ")}, ≤ ${profile.maxModelBytes ?? "any"} bytes).` };
+  return { variantId: best.id, reason: `${best.name}: most accurate variant allowed by "${profile.name}".` };
+};
+
+export const fakeDescribe: TDescribeVariant = async (variant): Promise<TDesiredVariant> => ({
+  id: variant.id,
+  modelId: variant.modelId,
+  url: `http://console.test/api/artifacts/${variant.id}/manifest.json?sig=x`,
+  sha256: variant.sha256,
+  bytes: 1_000,
+  signature: variant.signature,
+  precision: variant.precision.toLowerCase() as TDesiredVariant["precision"],
+  engine: variant.engine.toLowerCase() as TDesiredVariant["engine"],
+});
+
+export interface TFleetFixture {
+  modelId: string;
+  oldVariantId: string;
+  variants: Record<"fp16" | "int8" | "int4", string>;
+  profiles: { gateway: string; wearable: string };
+  gateways: string[];
+  wearables: string[];
+  /** A device no profile matches. */
+  orphan: string;
+}
+
+let sequence = 0;
+
+/** `gateways` + `wearables` devices (+ one without profile), all running an older model's variant. */
+export async function seedFleet(prisma: PrismaClient, options: { gateways: number; wearables: number; prefix?: string }): Promise<TFleetFixture> {
+  sequence += 1;
+  const p = options.prefix ?? `f${sequence}`;
+  const gateway = await prisma.hardwareProfile.create({
+    data: { name: `${p} gateways`, rules: { classes: ["gateway"] }, priority: 10, allowedPrecisions: ["FP16", "INT8"], maxModelBytes: 10_000_000, latencyBudgetMs: 50 },
+    select: { id: true },
+  });
+  const wearable = await prisma.hardwareProfile.create({
+    data: { name: `${p} wearables`, rules: { classes: ["wearable"] }, priority: 20, allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 1_500_000, latencyBudgetMs: 200 },
+    select: { id: true },
+  });
+  const variant = (modelId: string, name: string, precision: Precision, bytes: number, accuracy: number) => ({
+    modelId,
+    name,
+    precision,
+    bytes,
+    sha256: createSha(`${p}-${modelId}-${name}`),
+    signature: SIGNATURE,
+    artifactKey: createSha(`${p}-${modelId}-${name}`),
+    metrics: { accuracy },
+  });
+  const old = await prisma.model.create({ data: { name: `${p} old`, format: "tfjs-layers", inputShape: [4], sourceSha256: createSha(`${p}old`), sourceBytes: 1, status: "READY" }, select: { id: true } });
+  const oldVariant = await prisma.modelVariant.create({ data: variant(old.id, "int8", "INT8", 1_000_000, 0.9), select: { id: true } });
+  const model = await prisma.model.create({ data: { name: `${p} new`, format: "tfjs-layers", inputShape: [4], sourceSha256: createSha(`${p}new`), sourceBytes: 1, status: "READY" }, select: { id: true } });
+  const fp16 = await prisma.modelVariant.create({ data: variant(model.id, "fp16", "FP16", 4_000_000, 0.99), select: { id: true } });
+  const int8 = await prisma.modelVariant.create({ data: variant(model.id, "int8", "INT8", 2_000_000, 0.98), select: { id: true } });
+  const int4 = await prisma.modelVariant.create({ data: variant(model.id, "int4", "INT4", 1_000_000, 0.95), select: { id: true } });
+
+  const gateways = Array.from({ length: options.gateways }, (_, i) => `${p}-gw-${String(i).padStart(4, "0")}`);
+  const wearables = Array.from({ length: options.wearables }, (_, i) => `${p}-wr-${String(i).padStart(4, "0")}`);
+  const orphan = `${p}-odd-0`;
+  await prisma.device.createMany({
+    data: [
+      ...gateways.map((id) => ({ id, name: id, credentialHash: "x", deviceClass: "GATEWAY" as const, profileId: gateway.id, tags: [p, "gw"], activeVariantId: oldVariant.id, status: "ONLINE" as const })),
+      ...wearables.map((id) => ({ id, name: id, credentialHash: "x", deviceClass: "WEARABLE" as const, profileId: wearable.id, tags: [p, "wr"], activeVariantId: oldVariant.id, status: "ONLINE" as const })),
+      { id: orphan, name: orphan, credentialHash: "x", tags: [p], profileReason: "No profile matched: arch riscv64.", activeVariantId: oldVariant.id },
+    ],
+  });
+  return {
+    modelId: model.id,
+    oldVariantId: oldVariant.id,
+    variants: { fp16: fp16.id, int8: int8.id, int4: int4.id },
+    profiles: { gateway: gateway.id, wearable: wearable.id },
+    gateways,
+    wearables,
+    orphan,
+  };
+}
+
+function createSha(seed: string): string {
+  let out = "";
+  let h = 2166136261;
+  while (out.length < 64) {
+    for (const ch of seed + out.length) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 64);
+}
+
+export type TAgentOutcome = "ok" | "self_test_failed" | "download_failed";
+
+/**
+ * Agents simulated at the database level. `deliver()` hands every online device the retained desired
+ * message it has not handled yet and writes the reports a real agent would send for it; `telemetry()`
+ * writes one sample per online device for the variant it runs.
+ */
+export class SimulatedAgents {
+  readonly online = new Set<string>();
+  readonly lastRev = new Map<string, number>();
+  readonly active = new Map<string, string | null>();
+  /** Outcome of installing a variant on a device; default ok. */
+  outcome: (deviceId: string, variantId: string) => TAgentOutcome = () => "ok";
+  latencyP95: (deviceId: string, variantId: string | null) => number = () => 10;
+  errorsPer100: (deviceId: string, variantId: string | null) => number = () => 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly publisher: MemoryDesiredPublisher,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Starts devices online, running `variantId`. */
+  boot(deviceIds: readonly string[], variantId: string | null): void {
+    for (const id of deviceIds) {
+      this.online.add(id);
+      this.active.set(id, variantId);
+    }
+  }
+
+  /** Handles the retained desired message of every online device; returns how many revisions were handled. */
+  async deliver(): Promise<number> {
+    const reports: Array<{ deviceId: string; ts: Date; rev: number; state: string; variantId: string | null; error: string | null }> = [];
+    let handled = 0;
+    for (const deviceId of this.online) {
+      const desired: TDesiredPayload | undefined = this.publisher.retained.get(deviceId);
+      if (!desired || desired.rev <= (this.lastRev.get(deviceId) ?? 0)) continue;
+      handled += 1;
+      this.lastRev.set(deviceId, desired.rev);
+      const t0 = this.clock().getTime();
+      const at = (offset: number) => new Date(t0 + offset);
+      const target = desired.variant?.id ?? null;
+      const current = this.active.get(deviceId) ?? null;
+      if (target === null || target === current) {
+        this.active.set(deviceId, target);
+        reports.push({ deviceId, ts: at(0), rev: desired.rev, state: "active", variantId: target ?? current, error: null });
+        continue;
+      }
+      const outcome = this.outcome(deviceId, target);
+      reports.push({ deviceId, ts: at(0), rev: desired.rev, state: "downloading", variantId: target, error: null });
+      if (outcome === "download_failed") {
+        reports.push({ deviceId, ts: at(1), rev: desired.rev, state: "failed", variantId: target, error: "download_failed: 403 expired" });
+        continue;
+      }
+      reports.push({ deviceId, ts: at(1), rev: desired.rev, state: "verifying", variantId: target, error: null });
+      reports.push({ deviceId, ts: at(2), rev: desired.rev, state: "activating", variantId: target, error: null });
+      if (outcome === "self_test_failed") {
+        reports.push({ deviceId, ts: at(3), rev: desired.rev, state: "rolled_back", variantId: target, error: "self_test_failed: output differs from the golden output" });
+        continue;
+      }
+      this.active.set(deviceId, target);
+      reports.push({ deviceId, ts: at(3), rev: desired.rev, state: "active", variantId: target, error: null });
+    }
+    if (reports.length > 0) await this.prisma.deviceReport.createMany({ data: reports });
+    return handled;
+  }
+
+  /** One telemetry sample per online device, at the clock's time. */
+  async telemetry(): Promise<void> {
+    const ts = new Date(this.clock().getTime() + 10);
+    const rows = [...this.online].map((deviceId) => {
+      const variantId = this.active.get(deviceId) ?? null;
+      const p95 = this.latencyP95(deviceId, variantId);
+      return {
+        deviceId,
+        ts,
+        inferences: 100,
+        latencyP50: p95 / 2,
+        latencyP95: p95,
+        latencyP99: p95 * 1.5,
+        cpuPct: 10,
+        rssMb: 50,
+        errors: this.errorsPer100(deviceId, variantId),
+        variantId,
+      };
+    });
+    if (rows.length > 0) await this.prisma.telemetrySample.createMany({ data: rows });
+  }
+}
