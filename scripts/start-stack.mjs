@@ -1,7 +1,8 @@
 // Starts the stack for `npm start`: the embedded database owner (unless DATABASE_URL is set),
 // migrations, the broker and the console; prefixes their output and stops them together.
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import readline from "node:readline";
 
 const COLORS = { db: 35, broker: 33, console: 32, agent: 34 };
@@ -47,6 +48,34 @@ async function stopAll(running) {
   }
 }
 
+/**
+ * The console publishes desired state as the broker's `console` service account. On first start
+ * the launcher creates that account (secret in keys/, 0600; scrypt hash in service-accounts.json);
+ * a service-accounts file the operator wrote is left alone. Returns the secret, or null.
+ */
+function ensureConsoleServiceAccount(bin, dataDir) {
+  const accountsFile = process.env.MQTT_SERVICE_ACCOUNTS || path.join(dataDir, "service-accounts.json");
+  const secretFile = path.join(dataDir, "keys", "console-mqtt.secret");
+  if (existsSync(accountsFile)) {
+    return existsSync(secretFile) ? readFileSync(secretFile, "utf8").trim() : null;
+  }
+  const generated = spawnSync(bin("fleet-broker"), ["hash-secret", "--generate"], { encoding: "utf8" });
+  const secret = /^secret: (\S+)$/m.exec(generated.stdout ?? "")?.[1];
+  const secretHash = /^secretHash: (\S+)$/m.exec(generated.stdout ?? "")?.[1];
+  if (generated.status !== 0 || !secret || !secretHash) throw new Error("fleet-broker hash-secret --generate failed");
+  mkdirSync(path.dirname(secretFile), { recursive: true });
+  writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
+  chmodSync(secretFile, 0o600);
+  const account = {
+    username: "console",
+    secretHash,
+    publish: ["fleet/v1/+/desired"],
+    subscribe: ["fleet/v1/+/status", "fleet/v1/+/reported", "fleet/v1/+/events", "$SYS/#"],
+  };
+  writeFileSync(accountsFile, `${JSON.stringify({ accounts: [account] }, null, 2)}\n`, { mode: 0o600 });
+  return secret;
+}
+
 export async function startStack({ bin, log, die }) {
   const running = [];
   let stopping = false;
@@ -79,13 +108,17 @@ export async function startStack({ bin, log, die }) {
     summary.push(["database", "external PostgreSQL (DATABASE_URL)"]);
   }
   const migrateProc = launch("db", bin("fleet-db"), ["migrate"], /up to date/);
+  migrateProc.ready.catch(() => {}); // judged by the exit code below
   const migrated = await migrateProc.exited;
   if (migrated !== 0) {
     process.stderr.write("fleet: migrations failed; the database was left as it was\n");
     await shutdown(migrated);
   }
 
+  const dataDir = path.resolve(process.env.FLEET_DATA_DIR || "./data");
+  const consoleSecret = process.env.MQTT_URL ? null : ensureConsoleServiceAccount(bin, dataDir);
   let mqttUrl = process.env.MQTT_URL;
+  let deviceMqttUrl = mqttUrl;
   for (const [name, binName, pattern] of [
     ["broker", "fleet-broker", /^fleet-broker: .*mqtt:\/\//],
     ["console", "fleet-console", /^fleet-console: http/],
@@ -95,8 +128,34 @@ export async function startStack({ bin, log, die }) {
     if (name === "console" && mqttUrl) process.env.MQTT_URL = mqttUrl;
     const lines = await start(name, [binName], pattern);
     const port = name === "broker" ? /mqtt:\/\/[^:\s]+:(\d+)/.exec(lines[0] ?? "")?.[1] : undefined;
-    if (port && !mqttUrl) mqttUrl = `mqtt://127.0.0.1:${port}`;
+    if (port && !mqttUrl) {
+      deviceMqttUrl = `mqtt://127.0.0.1:${port}`;
+      mqttUrl = consoleSecret ? `mqtt://console:${encodeURIComponent(consoleSecret)}@127.0.0.1:${port}` : deviceMqttUrl;
+    }
     summary.push([name, lines[0]?.replace(/^fleet-[a-z]+: /, "") ?? ""]);
+  }
+
+  // A demo fleet of simulated devices, provisioned through the console (FLEET_DEMO_DEVICES=0: none).
+  const demoCount = process.env.FLEET_DEMO_DEVICES ?? "12";
+  if (deviceMqttUrl && demoCount !== "0" && existsSync(bin("fleet-console")) && existsSync(bin("fleet-agent"))) {
+    const credentials = path.join(dataDir, "demo-credentials.json");
+    const provision = launch("console", bin("fleet-console"), ["provision-demo", "--count", demoCount, "--out", credentials], /provisioned/);
+    provision.ready.catch(() => {}); // judged by the exit code below
+    const provisioned = await provision.exited;
+    if (provisioned !== 0) {
+      process.stderr.write("fleet: provisioning the demo fleet failed (see above); stopping the stack\n");
+      await shutdown(provisioned);
+    }
+    await start("agent", [
+      "fleet-agent", "simulate",
+      "--broker", deviceMqttUrl,
+      "--count", demoCount,
+      "--credentials", credentials,
+      "--public-key", path.join(dataDir, "keys", "signing-ed25519.pub.pem"),
+      "--data-dir", path.join(dataDir, "demo-agents"),
+      "--telemetry-interval", "5",
+    ], /simulator started/);
+    summary.push(["demo", `${demoCount} simulated devices (demo-0001…), credentials in ${credentials}`]);
   }
 
   log("the stack is running:");

@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import mqtt from "mqtt";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, waitForOutput, type TStack } from "./stack-process.ts";
 
@@ -18,7 +19,7 @@ describe("npm start on the embedded default", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-npm-start-"));
-    stack = startStack({ FLEET_DATA_DIR: dataDir, MQTT_PORT: "0", MQTT_WS_PORT: "0", METRICS_PORT: "0", CONSOLE_PORT: "0", CONSOLE_HOST: "127.0.0.1" });
+    stack = startStack({ FLEET_DATA_DIR: dataDir, MQTT_PORT: "0", MQTT_WS_PORT: "0", METRICS_PORT: "0", CONSOLE_PORT: "0", CONSOLE_HOST: "127.0.0.1", FLEET_DEMO_DEVICES: "3" });
     await waitForOutput(stack, /the stack is running/, 280_000);
     const text = plain(stack.output());
     consoleUrl = /console\s+(http:\/\/\S+)/.exec(text)?.[1] ?? "";
@@ -61,6 +62,25 @@ describe("npm start on the embedded default", () => {
     });
     client.end(true);
     expect(code).toBe(5);
+  });
+
+  it("runs a demo fleet whose simulated devices come online through the broker", async () => {
+    expect(plain(stack.output())).toMatch(/demo\s+3 simulated devices/);
+    const dbUrl = /(postgresql:\/\/\S+)/.exec(plain(stack.output()))?.[1] ?? "";
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    try {
+      const deadline = Date.now() + 60_000;
+      let online = 0;
+      while (online < 3 && Date.now() < deadline) {
+        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Device" WHERE id LIKE 'demo-%' AND status = 'ONLINE'`);
+        online = rows[0]?.n ?? 0;
+        if (online < 3) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(online).toBe(3);
+    } finally {
+      await client.end();
+    }
   });
 
   it("stops everything on Ctrl+C and releases the embedded database", async () => {
