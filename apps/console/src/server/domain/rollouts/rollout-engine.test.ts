@@ -193,6 +193,22 @@ describe("rollout engine", () => {
     expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ACTIVE" } })).toBe(40);
   });
 
+  it("records as sentAt the moment the revision went out (the payload's ts), not when the batch was acknowledged", async () => {
+    const prisma = db.prisma;
+    const h = await setup(prisma, { gateways: 3, wearables: 0 });
+    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 } });
+    // Each acknowledgement takes 10 s (as far as the engine's clock is concerned).
+    const slow = { publish: async (deviceId: string, payload: Parameters<MemoryDesiredPublisher["publish"]>[1]) => {
+      await h.publisher.publish(deviceId, payload);
+      h.clock.advance(10);
+    } };
+    const engine = new RolloutEngine({ prisma, publisher: slow, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-a" });
+    await engine.tick();
+    const rows = await prisma.rolloutDevice.findMany({ where: { rolloutId: id, desiredRev: { not: null } }, select: { deviceId: true, sentAt: true } });
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.sentAt?.getTime()).toBe(h.publisher.retained.get(row.deviceId)?.ts);
+  });
+
   it("an engine waits for a live lease of another process before touching its rollout", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 4, wearables: 0 });

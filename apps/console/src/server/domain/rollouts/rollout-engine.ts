@@ -316,7 +316,8 @@ export class RolloutEngine {
       );
       const sent = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
       if (sent.length > 0) {
-        const sentAt = this.now();
+        // When the message went out: the payload's ts, so the retained message and the row agree.
+        const sentAt = new Date(ts);
         await this.prisma.$executeRaw`
           UPDATE "RolloutDevice" rd SET "sentAt" = ${sentAt}, "updatedAt" = now()
             FROM unnest(${sent.map((row) => row.deviceId)}::text[], ${sent.map((row) => row.rev)}::int4[]) AS s("deviceId", rev)
