@@ -4,6 +4,10 @@
 // about half the memory. Otherwise (no build, or a source edited since) the TypeScript sources run
 // through tsx, so a stale bundle never runs.
 import { readFileSync, statSync } from "node:fs";
+import { agentV8Flags, applyV8Flags } from "./v8-flags.mjs";
+
+// memory flags for small devices (see v8-flags.mjs), before the agent's code is loaded
+applyV8Flags(agentV8Flags(process.argv.slice(2)));
 
 const app = new URL("../", import.meta.url);
 

@@ -20,7 +20,15 @@ const started = Date.now();
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
+// Minified: V8 keeps every script's source text on the heap (for lazy compilation and
+// Function.prototype.toString), and shorter names shrink scope and feedback data too; saves ~MB of
+// the agent's RSS at no run-time cost (bench/agent/agent-bench.ts). Names are kept so errors and
+// logs still name classes and functions. Sourcemaps are not emitted (they would cost memory when
+// node loads them with --enable-source-maps).
+const options = { minify: true, keepNames: true, legalComments: "none" };
+
 const result = await build({
+  ...options,
   entryPoints: [path.join(app, "src/main.ts")],
   outdir: dist,
   // modules imported dynamically (the tfjs-converter for graph models, the cpu fallback backend) go
@@ -61,5 +69,5 @@ const inputs = Object.keys(result.metafile.inputs)
   .filter((p) => !p.split(path.sep).includes("node_modules"))
   .map((p) => path.relative(app, p));
 inputs.push(path.relative(app, path.join(root, "pnpm-lock.yaml")), "package.json", "scripts/build.mjs");
-writeFileSync(path.join(dist, "build-info.json"), `${JSON.stringify({ builtAt: started, inputs }, null, 2)}\n`);
+writeFileSync(path.join(dist, "build-info.json"), `${JSON.stringify({ builtAt: started, options, inputs }, null, 2)}\n`);
 process.stdout.write(`fleet-agent: built dist/main.js from ${inputs.length} sources in ${Date.now() - started} ms\n`);

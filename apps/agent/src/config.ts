@@ -217,6 +217,10 @@ Settings (flag > environment > config file key > default):
   --credentials FILE        FLEET_AGENT_CREDENTIALS         credentials        simulate / seed-credentials: JSON or CSV
   --id-prefix P             FLEET_AGENT_ID_PREFIX           idPrefix           seed-credentials: device id prefix (default sim)
   --config FILE             FLEET_AGENT_CONFIG                                 JSON file with the keys above
+
+Memory (read by bin/fleet-agent.mjs before the agent loads; not for simulate):
+                            FLEET_AGENT_V8_FLAGS                               V8 flags applied at start
+                                                                               (default "--liftoff-only --optimize-for-size"; "" = none)
 `;
 
 /** This process's settings: the one read of process.env in the agent. */
