@@ -7,7 +7,7 @@ export default async function RolloutsPage() {
   const user = await requirePageUser();
   return (
     <>
-      <header className="page-header actions">
+      <header className="page-header actions" style={{ justifyContent: "space-between" }}>
         <div>
           <h1>Rollouts</h1>
           <p className="muted">Each device gets the variant its hardware profile allows, wave by wave, behind health gates.</p>

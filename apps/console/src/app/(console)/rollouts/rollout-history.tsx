@@ -25,21 +25,21 @@ export function RolloutHistory() {
         </thead>
         <tbody>
           {list.data?.map((r) => (
-            <tr key={r.id}>
+            <tr key={r.id} data-rollout-id={r.id}>
               <td>
                 <Link href={`/rollouts/${r.id}`}>{r.name}</Link>
                 {r.reason ? <div className="muted">{r.reason}</div> : null}
               </td>
               <td>{r.model.name}</td>
-              <td>
+              <td data-col="status">
                 <span className="tag">{r.status.toLowerCase().replace("_", " ")}</span>
               </td>
               <td>{r.currentWave || "–"}</td>
-              <td>{r.counts.ACTIVE}</td>
+              <td data-col="active">{r.counts.ACTIVE}</td>
               <td>{r.counts.FAILED + r.counts.ROLLED_BACK}</td>
-              <td>{r.counts.INCOMPATIBLE}</td>
+              <td data-col="incompatible">{r.counts.INCOMPATIBLE}</td>
               <td className="nowrap">{r.startedAt ? new Date(r.startedAt).toLocaleString() : "draft"}</td>
-              <td className="muted">{r.createdBy?.email ?? "–"}</td>
+              <td className="muted" data-col="by">{r.createdBy?.email ?? "–"}</td>
             </tr>
           ))}
           {list.data?.length === 0 ? (

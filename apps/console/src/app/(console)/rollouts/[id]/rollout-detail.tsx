@@ -19,9 +19,9 @@ const PROGRESS_SERIES = [
 function WaveBar({ counts }: { counts: Record<string, number> }) {
   const total = SHOWN_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0) || 1;
   return (
-    <div style={{ display: "flex", height: 12, borderRadius: 4, overflow: "hidden", background: "#eef0f3" }}>
+    <div data-testid="wave-bar" style={{ display: "flex", height: 12, borderRadius: 4, overflow: "hidden", background: "#eef0f3" }}>
       {SHOWN_STATES.map((state) =>
-        counts[state] ? <div key={state} title={`${state.toLowerCase()}: ${counts[state]}`} style={{ width: `${((counts[state] ?? 0) / total) * 100}%`, background: STATE_COLORS[state] }} /> : null,
+        counts[state] ? <div key={state} data-state={state} title={`${state.toLowerCase()}: ${counts[state]}`} style={{ width: `${((counts[state] ?? 0) / total) * 100}%`, background: STATE_COLORS[state] }} /> : null,
       )}
     </div>
   );
@@ -51,11 +51,11 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
 
   return (
     <div className="stack">
-      <header className="page-header actions">
+      <header className="page-header actions" style={{ justifyContent: "space-between", alignItems: "flex-start" }}>
         <div>
           <h1>{r.name}</h1>
           <p className="muted">
-            <Link href="/rollouts">Rollouts</Link> · model {r.model.name} · <span className="tag">{status.toLowerCase().replace("_", " ")}</span>
+            <Link href="/rollouts">Rollouts</Link> · model {r.model.name} · <span className="tag" data-testid="rollout-status">{status.toLowerCase().replace("_", " ")}</span>
             {r.currentWave ? ` · wave ${r.currentWave} of ${Math.max(...r.waves.map((w) => w.wave))}` : ""}
           </p>
           {r.reason ? <p className="problem">{r.reason}</p> : null}
@@ -116,7 +116,7 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
           <thead>
             <tr>
               <th>Wave</th>
-              <th style={{ width: "35%" }}>State</th>
+              <th style={{ width: "25%" }}>Devices by state</th>
               {SHOWN_STATES.map((s) => (
                 <th key={s}>{s.toLowerCase().replace("_", " ")}</th>
               ))}
@@ -125,18 +125,28 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
           </thead>
           <tbody>
             {r.waves.map((w) => (
-              <tr key={w.wave}>
+              <tr key={w.wave} data-wave={w.wave}>
                 <td>{w.wave === 0 ? "incompatible" : w.wave}</td>
                 <td>{w.wave === 0 ? <span className="muted">{w.counts.INCOMPATIBLE} devices never sent anything</span> : <WaveBar counts={w.counts} />}</td>
                 {SHOWN_STATES.map((s) => (
-                  <td key={s}>{w.wave === 0 ? "" : w.counts[s] || ""}</td>
+                  <td key={s} data-state={s}>{w.wave === 0 ? "" : w.counts[s] || ""}</td>
                 ))}
-                <td className="muted">{w.byVariant.map((v) => `${v.variantName ?? "none"}: ${v.devices}`).join(", ")}</td>
+                <td className="muted">
+                  {w.byVariant.map((v) => (
+                    <div key={v.variantName ?? "none"} className="nowrap">
+                      {v.variantName ?? "none"}: {v.devices}
+                    </div>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {r.progress.length > 0 ? <TimeSeriesChart title="Devices over time" unit="devices" points={r.progress} series={PROGRESS_SERIES} /> : null}
+        {r.progress.length > 0 ? (
+          <div data-testid="rollout-chart">
+            <TimeSeriesChart title="Devices over time" unit="devices" points={r.progress} series={PROGRESS_SERIES} />
+          </div>
+        ) : null}
         <p className="muted">
           Strategy: waves {r.strategy.wavePercents.join(" → ")} %, soak {r.strategy.soakSeconds} s. Gates: activation ≥ {r.gates.minActivationPct} %, errors ≤ {r.gates.maxErrorPct} %, p95 ≤ profile
           budget and ≤ {r.gates.latencyFactor}× before, ≥ {r.gates.minReportedPct} % reported within {r.gates.reportTimeoutSeconds} s. On failure:{" "}
@@ -145,7 +155,7 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
       </section>
 
       <section className="card" data-testid="rollout-devices">
-        <div className="actions">
+        <div className="card-header">
           <h2>Devices</h2>
           <select value={stateFilter} onChange={(e) => setStateFilter(e.target.value as typeof stateFilter)}>
             <option value="">all states</option>
@@ -171,20 +181,20 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
           </thead>
           <tbody>
             {devices.data?.devices.map((d) => (
-              <tr key={d.deviceId}>
-                <td>
+              <tr key={d.deviceId} data-device-id={d.deviceId}>
+                <td className="nowrap">
                   <Link href={`/devices/${d.deviceId}`}>{d.deviceId}</Link>
                   <div className="muted">{d.device.status.toLowerCase()}</div>
                 </td>
                 <td>{d.device.profile?.name ?? "–"}</td>
                 <td>{d.wave || "–"}</td>
-                <td>
-                  <span className="tag" style={{ borderColor: STATE_COLORS[d.state] }}>
+                <td className="nowrap">
+                  <span className="tag" data-state={d.state} style={{ borderColor: STATE_COLORS[d.state] }}>
                     {d.state.toLowerCase().replace("_", " ")}
                   </span>
                 </td>
-                <td>{d.variant?.name ?? "–"}</td>
-                <td className="muted">{d.previousVariant?.name ?? "–"}</td>
+                <td className="nowrap">{d.variant?.name ?? "–"}</td>
+                <td className="muted nowrap">{d.previousVariant?.name ?? "–"}</td>
                 <td>{d.desiredRev ?? "–"}</td>
                 <td className="muted">
                   {d.reason}
@@ -192,6 +202,13 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
                 </td>
               </tr>
             ))}
+            {devices.data?.devices.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="muted">
+                  {stateFilter ? "No device in this state." : "No device in this rollout."}
+                </td>
+              </tr>
+            ) : null}
           </tbody>
         </table>
         {devices.data?.next ? <p className="muted">Showing the first 200; filter by state to narrow.</p> : null}

@@ -153,7 +153,7 @@ export function RolloutForm() {
       {preview.data ? (
         <section className="card" data-testid="rollout-preview">
           <h2>Preview: {preview.data.compatible} of {preview.data.targeted} devices get a variant</h2>
-          <table className="table">
+          <table className="table" data-testid="preview-variants">
             <thead>
               <tr>
                 <th>Variant</th>
@@ -165,25 +165,25 @@ export function RolloutForm() {
             </thead>
             <tbody>
               {preview.data.byVariant.map((v) => (
-                <tr key={v.variantId}>
+                <tr key={v.variantId} data-variant={v.name}>
                   <td>{v.name}</td>
                   <td>{v.precision.toLowerCase()}</td>
                   <td>{(v.bytes / 1e6).toFixed(2)} MB</td>
-                  <td>{v.devices}</td>
-                  <td className="muted">{v.profiles.join(", ")}</td>
+                  <td data-col="devices">{v.devices}</td>
+                  <td className="muted" data-col="profiles">{v.profiles.join(", ")}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <h3>Waves</h3>
-          <p className="muted">{preview.data.waves.map((w) => `wave ${w.wave} (${w.percent} %): ${w.devices} devices`).join(" · ")}</p>
+          <p className="muted" data-testid="preview-waves">{preview.data.waves.map((w) => `wave ${w.wave} (${w.percent} %): ${w.devices} devices`).join(" · ")}</p>
           {preview.data.incompatibleCount > 0 ? (
             <>
               <h3>Incompatible ({preview.data.incompatibleCount}): never sent anything</h3>
-              <table className="table">
+              <table className="table" data-testid="preview-incompatible">
                 <tbody>
                   {preview.data.incompatible.map((d) => (
-                    <tr key={d.deviceId}>
+                    <tr key={d.deviceId} data-device-id={d.deviceId}>
                       <td className="mono">{d.deviceId}</td>
                       <td className="muted">{d.reason}</td>
                     </tr>
