@@ -1,0 +1,415 @@
+// fp32 ONNX export of a TF.js LayersModel (opset 17). TF.js works in NHWC; ONNX convolutions and
+// pools want NCHW, so rank-4 tensors are transposed once after the graph input and kept NCHW
+// inside, and transposed back before Flatten / Reshape / Dense and at the graph output, so every
+// flattened vector has the element order TF.js gives it. BatchNormalization that follows a conv or
+// dense layer without activation is folded into its weights; Dropout is removed.
+import { readModelFiles, type DecodedWeight } from "@fleet/runtime";
+import { QuantizeError } from "../errors.ts";
+import { DataType, encodeModel, floatTensor, int64Tensor, type AttributeValue, type OnnxGraph, type OnnxNode } from "./proto.ts";
+
+export const ONNX_OPSET = 17;
+const IR_VERSION = 8;
+
+/** layer classes the exporter turns into ONNX */
+export const ONNX_SUPPORTED_LAYERS = [
+  "InputLayer",
+  "Dense",
+  "Activation",
+  "ReLU",
+  "Softmax",
+  "Flatten",
+  "Reshape",
+  "Dropout",
+  "SpatialDropout2D",
+  "Conv2D",
+  "DepthwiseConv2D",
+  "MaxPooling2D",
+  "AveragePooling2D",
+  "GlobalAveragePooling2D",
+  "GlobalMaxPooling2D",
+  "BatchNormalization",
+] as const;
+
+interface LayerJson {
+  class_name: string;
+  config: Record<string, unknown> & { name: string };
+  inbound_nodes?: unknown[];
+}
+
+/** a value of the graph: its ONNX name, its TF.js shape without the batch dimension, its layout */
+interface Value {
+  name: string;
+  shape: number[];
+  /** rank-4 values are kept NCHW inside the graph; the shape above stays NHWC */
+  nchw: boolean;
+}
+
+type Weights = Map<string, Float32Array>;
+
+const unsupported = (layer: LayerJson, why: string) =>
+  new QuantizeError("MODEL_UNSUPPORTED", `layer "${layer.config.name}" (${layer.class_name}): ${why}; the ONNX engine cannot run this model`, layer.config.name);
+
+function pair(value: unknown, fallback: number): [number, number] {
+  if (Array.isArray(value)) return [Number(value[0]), Number(value[1] ?? value[0])];
+  if (typeof value === "number") return [value, value];
+  return [fallback, fallback];
+}
+
+class GraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly graph: OnnxGraph = { name: "fleet", nodes: this.nodes, initializers: [], inputs: [], outputs: [] };
+  private counter = 0;
+
+  fresh(base: string): string {
+    return `${base}:${this.counter++}`;
+  }
+
+  constant(base: string, dims: number[], values: Float32Array): string {
+    const name = this.fresh(base);
+    this.graph.initializers.push(floatTensor(name, dims, values));
+    return name;
+  }
+
+  int64(base: string, values: number[]): string {
+    const name = this.fresh(base);
+    this.graph.initializers.push(int64Tensor(name, [values.length], values));
+    return name;
+  }
+
+  node(op: string, base: string, inputs: string[], attributes?: Record<string, AttributeValue>): string {
+    const output = this.fresh(base);
+    this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
+    return output;
+  }
+
+  toNhwc(v: Value, base: string): Value {
+    if (!v.nchw) return v;
+    return { name: this.node("Transpose", `${base}/to_nhwc`, [v.name], { perm: [0, 2, 3, 1] }), shape: v.shape, nchw: false };
+  }
+
+  toNchw(v: Value, base: string): Value {
+    if (v.nchw || v.shape.length !== 3) return v;
+    return { name: this.node("Transpose", `${base}/to_nchw`, [v.name], { perm: [0, 3, 1, 2] }), shape: v.shape, nchw: true };
+  }
+
+  activation(v: Value, activation: unknown, layer: LayerJson): Value {
+    const base = layer.config.name;
+    const kind = typeof activation === "string" ? activation : "linear";
+    const channelAxis = v.nchw ? 1 : -1;
+    const op = (name: string, attrs?: Record<string, AttributeValue>) => ({ ...v, name: this.node(name, `${base}/${kind}`, [v.name], attrs) });
+    switch (kind) {
+      case "linear":
+        return v;
+      case "relu":
+        return op("Relu");
+      case "relu6":
+        return { ...v, name: this.node("Clip", `${base}/relu6`, [v.name, this.constant("zero", [], Float32Array.of(0)), this.constant("six", [], Float32Array.of(6))]) };
+      case "sigmoid":
+        return op("Sigmoid");
+      case "tanh":
+        return op("Tanh");
+      case "softmax":
+        return op("Softmax", { axis: channelAxis });
+      case "swish": {
+        const gate = this.node("Sigmoid", `${base}/swish_gate`, [v.name]);
+        return { ...v, name: this.node("Mul", `${base}/swish`, [v.name, gate]) };
+      }
+      default:
+        throw unsupported(layer, `activation "${kind}" is not supported`);
+    }
+  }
+}
+
+function layersOf(topology: Record<string, unknown>): { layers: LayerJson[]; sequential: boolean } {
+  const root = (topology["model_config"] ?? topology) as { class_name?: string; config?: unknown };
+  const config = root.config as { layers?: LayerJson[] } | LayerJson[] | undefined;
+  const layers = Array.isArray(config) ? config : config?.layers;
+  if (!layers) throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: modelTopology holds no layers (not a LayersModel?)");
+  return { layers, sequential: root.class_name === "Sequential" };
+}
+
+function inboundNames(layer: LayerJson): string[] {
+  const nodes = layer.inbound_nodes ?? [];
+  if (nodes.length > 1) throw unsupported(layer, "a layer called more than once (shared layer) is not supported");
+  const first = nodes[0];
+  if (!Array.isArray(first)) return [];
+  return first.map((entry) => (Array.isArray(entry) ? String(entry[0]) : ""));
+}
+
+function batchInputShape(layer: LayerJson): number[] | undefined {
+  const shape = (layer.config["batch_input_shape"] ?? layer.config["batchInputShape"]) as (number | null)[] | undefined;
+  if (!shape) return undefined;
+  const rest = shape.slice(1);
+  if (rest.some((d) => d == null)) throw unsupported(layer, `input shape [${shape.join(", ")}] has an unknown dimension besides the batch`);
+  return rest as number[];
+}
+
+function weightMap(weights: DecodedWeight[]): Weights {
+  const map: Weights = new Map();
+  for (const { entry, values } of weights) map.set(entry.name, values instanceof Float32Array ? values : Float32Array.from(values));
+  return map;
+}
+
+function weight(weights: Weights, layer: LayerJson, name: string, optional = false): Float32Array | undefined {
+  const base = layer.config.name;
+  const value = weights.get(`${base}/${name}`) ?? [...weights].find(([k]) => k.startsWith(`${base}/`) && k.endsWith(`/${name}`))?.[1];
+  if (!value && !optional) throw new QuantizeError("WEIGHT_INVALID", `layer "${base}": weight "${base}/${name}" is missing from the weights manifest`, `${base}/${name}`);
+  return value;
+}
+
+interface BatchNormFold {
+  scale: Float32Array;
+  shift: Float32Array;
+}
+
+function batchNormFold(weights: Weights, layer: LayerJson, channels: number): BatchNormFold {
+  const eps = Number(layer.config["epsilon"] ?? 1e-3);
+  const gamma = layer.config["scale"] === false ? undefined : weight(weights, layer, "gamma");
+  const beta = layer.config["center"] === false ? undefined : weight(weights, layer, "beta");
+  const mean = weight(weights, layer, "moving_mean")!;
+  const variance = weight(weights, layer, "moving_variance")!;
+  const scale = new Float32Array(channels);
+  const shift = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    scale[c] = (gamma?.[c] ?? 1) / Math.sqrt(variance[c]! + eps);
+    shift[c] = (beta?.[c] ?? 0) - mean[c]! * scale[c]!;
+  }
+  return { scale, shift };
+}
+
+function spatialOut(size: number, kernel: number, stride: number, dilation: number, same: boolean): { out: number; before: number; after: number } {
+  if (same) {
+    const out = Math.ceil(size / stride);
+    const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
+    return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
+  }
+  return { out: Math.floor((size - (kernel - 1) * dilation - 1) / stride) + 1, before: 0, after: 0 };
+}
+
+function windowAttrs(layer: LayerJson, input: Value, kernel: [number, number], strides: [number, number], dilation: [number, number]) {
+  const padding = String(layer.config["padding"] ?? "valid");
+  if (padding !== "same" && padding !== "valid") throw unsupported(layer, `padding "${padding}" is not supported`);
+  if ((layer.config["data_format"] ?? "channels_last") !== "channels_last") throw unsupported(layer, "data_format channels_first is not supported");
+  const [h, w] = input.shape as [number, number, number];
+  const y = spatialOut(h, kernel[0], strides[0], dilation[0], padding === "same");
+  const x = spatialOut(w, kernel[1], strides[1], dilation[1], padding === "same");
+  return { out: [y.out, x.out] as const, attrs: { kernel_shape: kernel, strides, pads: [y.before, x.before, y.after, x.after] } };
+}
+
+/**
+ * Exports the TF.js LayersModel in `layersModelDir` (model.json + weight shards) as an fp32 ONNX
+ * model (opset 17) with one input `input` [batch, ...TF.js input shape] and one output `output`.
+ * Throws QuantizeError MODEL_UNSUPPORTED naming the first layer outside the supported set.
+ */
+export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
+  const files = await readModelFiles(layersModelDir);
+  if (files.format !== "layers-model") throw new QuantizeError("MODEL_UNSUPPORTED", `${layersModelDir}: a graph-model cannot be exported to ONNX yet (only LayersModels)`, layersModelDir);
+  const { layers, sequential } = layersOf(files.modelJson.modelTopology);
+  const weights = weightMap(files.weights);
+  for (const layer of layers) {
+    if (!(ONNX_SUPPORTED_LAYERS as readonly string[]).includes(layer.class_name)) {
+      throw unsupported(layer, `layer class ${layer.class_name} is not supported (supported: ${ONNX_SUPPORTED_LAYERS.join(", ")})`);
+    }
+  }
+
+  // who feeds whom
+  const inputsOf = new Map<string, string[]>();
+  layers.forEach((layer, i) => inputsOf.set(layer.config.name, sequential ? (i === 0 ? [] : [layers[i - 1]!.config.name]) : inboundNames(layer)));
+  const consumers = new Map<string, number>();
+  for (const names of inputsOf.values()) for (const n of names) consumers.set(n, (consumers.get(n) ?? 0) + 1);
+  const byName = new Map(layers.map((l) => [l.config.name, l]));
+
+  // BatchNormalization folded into the conv / dense before it (when that layer is linear and feeds only the BN)
+  const foldInto = new Map<string, LayerJson>();
+  const folded = new Set<string>();
+  for (const layer of layers) {
+    if (layer.class_name !== "BatchNormalization") continue;
+    const from = inputsOf.get(layer.config.name) ?? [];
+    const prev = from.length === 1 ? byName.get(from[0]!) : undefined;
+    const axis = layer.config["axis"];
+    const lastAxis = axis === -1 || axis === undefined || (Array.isArray(axis) && axis.length === 1 && axis[0] === -1);
+    if (prev && ["Conv2D", "DepthwiseConv2D", "Dense"].includes(prev.class_name) && (prev.config["activation"] ?? "linear") === "linear" && consumers.get(prev.config.name) === 1 && lastAxis) {
+      foldInto.set(prev.config.name, layer);
+      folded.add(layer.config.name);
+    }
+  }
+
+  const g = new GraphBuilder();
+  const values = new Map<string, Value>();
+  let graphInput: Value | undefined;
+
+  const addInput = (layer: LayerJson): Value => {
+    if (graphInput) throw unsupported(layer, "models with more than one input are not supported");
+    const shape = batchInputShape(layer);
+    if (!shape) throw unsupported(layer, "the model declares no input shape");
+    g.graph.inputs.push({ name: "input", elemType: DataType.FLOAT, shape: ["batch", ...shape] });
+    graphInput = { name: "input", shape, nchw: false };
+    return g.toNchw(graphInput, "input");
+  };
+
+  for (const layer of layers) {
+    const name = layer.config.name;
+    const cfg = layer.config;
+    const from = inputsOf.get(name) ?? [];
+    let input: Value;
+    if (layer.class_name === "InputLayer") {
+      values.set(name, addInput(layer));
+      continue;
+    } else if (from.length === 0) {
+      input = addInput(layer);
+    } else {
+      if (from.length !== 1) throw unsupported(layer, "layers with several inputs are not supported yet");
+      const v = values.get(from[0]!);
+      if (!v) throw unsupported(layer, `its input "${from[0]}" is not known`);
+      input = v;
+    }
+    const bn = foldInto.get(name);
+    let out: Value;
+    switch (layer.class_name) {
+      case "Dropout":
+      case "SpatialDropout2D":
+        out = input;
+        break;
+      case "Activation":
+        out = g.activation(input, cfg["activation"], layer);
+        break;
+      case "ReLU": {
+        const max = cfg["max_value"] ?? cfg["maxValue"];
+        if (max == null) out = { ...input, name: g.node("Relu", name, [input.name]) };
+        else out = { ...input, name: g.node("Clip", name, [input.name, g.constant("zero", [], Float32Array.of(0)), g.constant("max", [], Float32Array.of(Number(max)))]) };
+        break;
+      }
+      case "Softmax": {
+        const axis = cfg["axis"] ?? -1;
+        if (axis !== -1 && axis !== input.shape.length) throw unsupported(layer, `softmax on axis ${String(axis)} is not supported`);
+        out = { ...input, name: g.node("Softmax", name, [input.name], { axis: input.nchw ? 1 : -1 }) };
+        break;
+      }
+      case "Flatten": {
+        const v = g.toNhwc(input, name);
+        out = { name: g.node("Flatten", name, [v.name], { axis: 1 }), shape: [input.shape.reduce((a, b) => a * b, 1)], nchw: false };
+        break;
+      }
+      case "Reshape": {
+        const target = ((cfg["target_shape"] ?? cfg["targetShape"]) as (number | null)[]).map((d) => d ?? -1);
+        const total = input.shape.reduce((a, b) => a * b, 1);
+        const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+        const shape = target.map((d) => (d === -1 ? total / known : d));
+        const v = g.toNhwc(input, name);
+        out = g.toNchw({ name: g.node("Reshape", name, [v.name, g.int64("shape", [0, ...target])]), shape, nchw: false }, name);
+        break;
+      }
+      case "Dense": {
+        if (input.shape.length !== 1) throw unsupported(layer, `Dense on a rank-${input.shape.length + 1} input is not supported`);
+        const units = Number(cfg["units"]);
+        const inDim = input.shape[0]!;
+        let kernel = weight(weights, layer, "kernel")!;
+        let bias = cfg["use_bias"] === false ? new Float32Array(units) : weight(weights, layer, "bias")!;
+        if (bn) {
+          const { scale, shift } = batchNormFold(weights, bn, units);
+          kernel = kernel.map((w, i) => w * scale[i % units]!);
+          bias = bias.map((b, c) => b * scale[c]! + shift[c]!);
+        }
+        const y = g.node("Gemm", name, [input.name, g.constant(`${name}/kernel`, [inDim, units], kernel), g.constant(`${name}/bias`, [units], bias)]);
+        out = g.activation({ name: y, shape: [units], nchw: false }, cfg["activation"], layer);
+        break;
+      }
+      case "Conv2D":
+      case "DepthwiseConv2D": {
+        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        const v = g.toNchw(input, name);
+        const depthwise = layer.class_name === "DepthwiseConv2D";
+        const [kh, kw] = pair(cfg["kernel_size"], 1);
+        const inC = v.shape[2]!;
+        const mult = depthwise ? Number(cfg["depth_multiplier"] ?? 1) : 1;
+        const outC = depthwise ? inC * mult : Number(cfg["filters"]);
+        const { out: spatial, attrs } = windowAttrs(layer, v, [kh, kw], pair(cfg["strides"], 1), pair(cfg["dilation_rate"], 1));
+        if ((cfg["groups"] ?? 1) !== 1) throw unsupported(layer, "grouped convolution is not supported");
+        const kernel = weight(weights, layer, depthwise ? "depthwise_kernel" : "kernel")!;
+        // TF.js [kh, kw, in, out] (depthwise: [kh, kw, in, mult]) → ONNX [out, in / group, kh, kw]
+        const w = new Float32Array(kernel.length);
+        const perOut = depthwise ? 1 : inC;
+        for (let y = 0; y < kh; y++)
+          for (let x = 0; x < kw; x++)
+            for (let i = 0; i < inC; i++)
+              for (let o = 0; o < (depthwise ? mult : outC); o++) {
+                const src = ((y * kw + x) * inC + i) * (depthwise ? mult : outC) + o;
+                const oc = depthwise ? i * mult + o : o;
+                const ic = depthwise ? 0 : i;
+                w[((oc * perOut + ic) * kh + y) * kw + x] = kernel[src]!;
+              }
+        let bias = cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!;
+        if (bn) {
+          const { scale, shift } = batchNormFold(weights, bn, outC);
+          const per = perOut * kh * kw;
+          for (let i = 0; i < w.length; i++) w[i]! *= scale[Math.floor(i / per)]!;
+          bias = bias.map((b, c) => b * scale[c]! + shift[c]!);
+        }
+        const y = g.node("Conv", name, [v.name, g.constant(`${name}/kernel`, [outC, perOut, kh, kw], w), g.constant(`${name}/bias`, [outC], bias)], {
+          ...attrs,
+          dilations: pair(cfg["dilation_rate"], 1),
+          group: depthwise ? inC : 1,
+        });
+        out = g.activation({ name: y, shape: [spatial[0], spatial[1], outC], nchw: true }, cfg["activation"], layer);
+        break;
+      }
+      case "MaxPooling2D":
+      case "AveragePooling2D": {
+        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        const v = g.toNchw(input, name);
+        const pool = pair(cfg["pool_size"], 2);
+        const strides = cfg["strides"] == null ? pool : pair(cfg["strides"], 1);
+        const { out: spatial, attrs } = windowAttrs(layer, v, pool, strides, [1, 1]);
+        const op = layer.class_name === "MaxPooling2D" ? "MaxPool" : "AveragePool";
+        out = { name: g.node(op, name, [v.name], attrs), shape: [spatial[0], spatial[1], v.shape[2]!], nchw: true };
+        break;
+      }
+      case "GlobalAveragePooling2D":
+      case "GlobalMaxPooling2D": {
+        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        const v = g.toNchw(input, name);
+        const c = v.shape[2]!;
+        const pooled = g.node(layer.class_name === "GlobalMaxPooling2D" ? "GlobalMaxPool" : "GlobalAveragePool", name, [v.name]);
+        const keep = cfg["keepdims"] === true || cfg["keepDims"] === true;
+        out = keep ? { name: pooled, shape: [1, 1, c], nchw: true } : { name: g.node("Flatten", `${name}/flatten`, [pooled], { axis: 1 }), shape: [c], nchw: false };
+        break;
+      }
+      case "BatchNormalization": {
+        if (folded.has(name)) {
+          out = input; // already inside the previous layer's weights
+          break;
+        }
+        const axis = cfg["axis"];
+        if (!(axis === -1 || axis === undefined || axis === input.shape.length || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === input.shape.length)))) {
+          throw unsupported(layer, `normalisation over axis ${JSON.stringify(axis)} is not supported`);
+        }
+        const c = input.shape.at(-1)!;
+        const { scale, shift } = batchNormFold(weights, layer, c);
+        const v = input.shape.length === 3 ? g.toNchw(input, name) : input;
+        const dims = v.nchw ? [c, 1, 1] : [c];
+        const scaled = g.node("Mul", `${name}/scale`, [v.name, g.constant(`${name}/scale`, dims, scale)]);
+        out = { ...v, name: g.node("Add", name, [scaled, g.constant(`${name}/shift`, dims, shift)]) };
+        break;
+      }
+      default:
+        throw unsupported(layer, `layer class ${layer.class_name} is not supported`);
+    }
+    values.set(name, out);
+  }
+
+  const last = layers.at(-1);
+  const outputName = sequential ? last?.config.name : outputLayerOf(files.modelJson.modelTopology);
+  const result = outputName ? values.get(outputName) : undefined;
+  if (!result || !graphInput) throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: the model has no input or output the exporter can find");
+  const final = g.toNhwc(result, "output");
+  g.nodes.push({ op: "Identity", name: "output", inputs: [final.name], outputs: ["output"] });
+  g.graph.outputs.push({ name: "output", elemType: DataType.FLOAT, shape: ["batch", ...final.shape] });
+  return encodeModel({ graph: g.graph, opset: ONNX_OPSET, irVersion: IR_VERSION, producer: "fleet-quantize", producerVersion: "0.1.0" });
+}
+
+function outputLayerOf(topology: Record<string, unknown>): string | undefined {
+  const root = (topology["model_config"] ?? topology) as { config?: { output_layers?: unknown[][]; input_layers?: unknown[][] } };
+  const outputs = root.config?.output_layers ?? [];
+  if (outputs.length !== 1) throw new QuantizeError("MODEL_UNSUPPORTED", `model.json: models with ${outputs.length} outputs are not supported (one output expected)`);
+  return String(outputs[0]![0]);
+}
