@@ -2,7 +2,7 @@
 // Entry point of `npm start` / `npm test` on a fresh clone with only Node.js and npm:
 // installs the pinned pnpm locally, installs the workspace, generates the Prisma client,
 // then migrates and starts the stack, or runs every test. Plain Node: nothing is installed yet.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import path from "node:path";
@@ -103,6 +103,10 @@ function buildConsole() {
   mustRun("console build", bin("fleet-console"), ["build"]);
 }
 
+function typecheck() {
+  mustRun("typecheck", process.execPath, [path.join(root, "scripts", "typecheck.mjs")]);
+}
+
 function migrate() {
   mustRun("migrations", bin("fleet-db"), ["migrate"]);
 }
@@ -118,14 +122,14 @@ switch (command) {
     break;
   case "typecheck": {
     setup();
-    mustRun("typecheck", process.execPath, [path.join(root, "scripts", "typecheck.mjs")]);
+    typecheck();
     break;
   }
   case "test": {
     setup();
     buildConsole();
     log("type-checking every package (strict TypeScript)");
-    mustRun("typecheck", process.execPath, [path.join(root, "scripts", "typecheck.mjs")]);
+    typecheck();
     log(`running every test${ci ? " (CI: tests that need PostgreSQL, Redis or Mosquitto must run)" : ""}`);
     process.exitCode = run(bin("vitest"), ["run", ...rest]);
     break;
@@ -133,7 +137,7 @@ switch (command) {
   case "start": {
     setup();
     buildConsole();
-    await startStack({ root, bin, log, die, args: rest });
+    await startStack({ bin, log });
     break;
   }
   default:

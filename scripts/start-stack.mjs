@@ -11,7 +11,6 @@ const COLORS = { db: 35, broker: 33, console: 32, agent: 34 };
 function launch(name, command, args, readyPattern) {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
   const prefix = `\x1b[${COLORS[name] ?? 37}m${name.padEnd(7)}\x1b[0m| `;
-  const readyLines = [];
   let lastError = "";
   let resolveReady;
   let rejectReady;
@@ -22,10 +21,7 @@ function launch(name, command, args, readyPattern) {
   const onLine = (stream) => (line) => {
     stream.write(`${prefix}${line}\n`);
     if (stream === process.stderr && line.trim()) lastError = line.trim();
-    if (readyPattern.test(line)) {
-      readyLines.push(line);
-      resolveReady(readyLines);
-    }
+    if (readyPattern.test(line)) resolveReady(line);
   };
   readline.createInterface({ input: child.stdout }).on("line", onLine(process.stdout));
   readline.createInterface({ input: child.stderr }).on("line", onLine(process.stderr));
@@ -36,7 +32,7 @@ function launch(name, command, args, readyPattern) {
       resolve(status);
     });
   });
-  return { name, child, ready, exited, readyLines };
+  return { name, child, ready, exited };
 }
 
 async function stopAll(running) {
@@ -76,7 +72,7 @@ function ensureConsoleServiceAccount(bin, dataDir) {
   return secret;
 }
 
-export async function startStack({ bin, log, die }) {
+export async function startStack({ bin, log }) {
   const running = [];
   let stopping = false;
   const shutdown = async (code) => {
@@ -96,14 +92,14 @@ export async function startStack({ bin, log, die }) {
     } catch (error) {
       process.stderr.write(`fleet: ${name} could not start (see its line above); stopping the stack\n`);
       await shutdown(error.status || 1);
-      return [];
+      return "";
     }
   };
 
   const summary = [];
   if (!process.env.DATABASE_URL) {
-    const lines = await start("db", ["fleet-db", "serve"], /serving/);
-    summary.push(["database", lines[0]?.replace(/^fleet-db: serving /, "") ?? "embedded"]);
+    const line = await start("db", ["fleet-db", "serve"], /serving/);
+    summary.push(["database", line.replace(/^fleet-db: serving /, "") || "embedded"]);
   } else {
     summary.push(["database", "external PostgreSQL (DATABASE_URL)"]);
   }
@@ -126,13 +122,13 @@ export async function startStack({ bin, log, die }) {
     if (!existsSync(bin(binName))) continue;
     // The console talks to the broker this launcher started, unless told otherwise.
     if (name === "console" && mqttUrl) process.env.MQTT_URL = mqttUrl;
-    const lines = await start(name, [binName], pattern);
-    const port = name === "broker" ? /mqtt:\/\/[^:\s]+:(\d+)/.exec(lines[0] ?? "")?.[1] : undefined;
+    const line = await start(name, [binName], pattern);
+    const port = name === "broker" ? /mqtt:\/\/[^:\s]+:(\d+)/.exec(line)?.[1] : undefined;
     if (port && !mqttUrl) {
       deviceMqttUrl = `mqtt://127.0.0.1:${port}`;
       mqttUrl = consoleSecret ? `mqtt://console:${encodeURIComponent(consoleSecret)}@127.0.0.1:${port}` : deviceMqttUrl;
     }
-    summary.push([name, lines[0]?.replace(/^fleet-[a-z]+: /, "") ?? ""]);
+    summary.push([name, line.replace(/^fleet-[a-z]+: /, "")]);
   }
 
   // A demo fleet of simulated devices, provisioned through the console (FLEET_DEMO_DEVICES=0: none).
@@ -168,5 +164,4 @@ export async function startStack({ bin, log, die }) {
     process.stderr.write(`fleet: ${first.proc.name} exited (code ${first.code}); stopping the stack\n`);
     await shutdown(first.code || 1);
   }
-  void die;
 }

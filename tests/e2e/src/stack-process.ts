@@ -1,27 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { runBin, type TProc } from "./processes.ts";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export { repoRoot } from "./processes.ts";
 
-export interface TStack {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+export type TStack = TProc;
 
 /** Runs `npm start`'s script (`node scripts/fleet.mjs start`) with its own data dir and ports. */
 export function startStack(env: Record<string, string>): TStack {
-  const child = spawn(process.execPath, [path.join(repoRoot, "scripts", "fleet.mjs"), "start"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", MQTT_URL: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => text, exited };
+  return runBin("scripts/fleet.mjs", ["start"], { MQTT_URL: "", ...env });
 }
 
 /** Resolves with the output once `pattern` appears; rejects if the process exits first. */
