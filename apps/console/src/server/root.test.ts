@@ -1,7 +1,7 @@
 import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConsoleConfig } from "../config.ts";
+import { trpcCode } from "../test-support/callers.ts";
 import { createSessionToken, hashSessionToken } from "./auth/session-cookie.ts";
 import { createCaller } from "./root.ts";
 import { createContextInner } from "./trpc.ts";
@@ -19,16 +19,6 @@ afterAll(async () => {
 /** A caller as a request with this session cookie token would get it. */
 async function callerWith(sessionToken: string | null) {
   return createCaller(await createContextInner({ db: { prisma: db.prisma, url: db.url, embedded: true }, sessionToken, config }));
-}
-
-async function trpcCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a TRPCError");
 }
 
 async function createOperator(options: { expiresInMs: number; disabled?: boolean }) {

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "@fleet/db";
 import type { TConsoleConfig } from "../../../config.ts";
-import { AppError, AppErrorCode } from "../../errors/app-error.ts";
+import { AppError, AppErrorCode, isUniqueViolation } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
 import { agentCommand, agentCommandContext, newDeviceSecret } from "./device-secret.ts";
 import { deviceAuditSelect, ZCreateDeviceInput, type TCreateDeviceInput } from "./device.types.ts";
@@ -12,10 +12,6 @@ export interface TProvisionedDevice {
   secret: string;
   /** `fleet-agent run --broker … --device-id … --secret …` */
   command: string;
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
 }
 
 /** Provisions one device: stores the hash of a new secret and returns the secret once. */

@@ -1,8 +1,9 @@
 import type { Prisma, PrismaClient } from "@fleet/db";
 import { z } from "zod";
 import type { TConsoleConfig } from "../../../config.ts";
+import { isUniqueViolation } from "../../errors/app-error.ts";
 import type { TActor } from "../audit/record-audit.ts";
-import { isUniqueViolation, type TProvisionedDevice } from "./create-device.ts";
+import type { TProvisionedDevice } from "./create-device.ts";
 import { agentCommand, agentCommandContext, newDeviceSecret } from "./device-secret.ts";
 import { ZCreateDeviceInput, type TCreateDeviceInput } from "./device.types.ts";
 import { parseCsv } from "./parse-csv.ts";

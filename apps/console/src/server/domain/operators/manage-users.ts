@@ -1,6 +1,6 @@
 import { hashSecret, type Prisma, type PrismaClient } from "@fleet/db";
 import { z } from "zod";
-import { AppError, AppErrorCode } from "../../errors/app-error.ts";
+import { AppError, AppErrorCode, isUniqueViolation } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
 import {
   publicUserSelect,
@@ -14,10 +14,6 @@ import {
 
 export async function listUsers(prisma: Pick<PrismaClient, "user">): Promise<TPublicUser[]> {
   return prisma.user.findMany({ orderBy: { email: "asc" }, select: publicUserSelect });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
 }
 
 export async function createUser(options: { prisma: PrismaClient; actor: TActor; input: TCreateUserInput }): Promise<TPublicUser> {

@@ -1,12 +1,8 @@
 import type { Prisma, PrismaClient } from "@fleet/db";
-import { AppError, AppErrorCode } from "../../errors/app-error.ts";
+import { AppError, AppErrorCode, isUniqueViolation } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
 import { profileSelect, ZProfileInput, type TProfileInput, type TProfileRow } from "./profile.types.ts";
 import { rematchDevices } from "./rematch-devices.ts";
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
-}
 
 function toData(input: TProfileInput) {
   const parsed = ZProfileInput.parse(input);
