@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
+import { seededRandom } from "@fleet/runtime";
 import { loadMnist, MNIST_PIXELS } from "../src/reference/mnist-digits.ts";
 import { saveLayersModel } from "../src/save-layers-model.ts";
 
@@ -16,18 +17,6 @@ const { values } = parseArgs({
 });
 const epochs = Number(values.epochs);
 const SEED = 20240607;
-
-/** mulberry32: small seeded PRNG so the shuffle order is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildModel(): tf.LayersModel {
   let seed = SEED;
@@ -53,7 +42,7 @@ async function main(): Promise<void> {
   const model = buildModel();
   model.compile({ optimizer: tf.train.adam(0.002), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
   process.stderr.write(`training on ${train.count} digits, ${model.countParams()} parameters, ${epochs} epochs (cpu backend)\n`);
-  const random = prng(SEED);
+  const random = seededRandom(SEED); // same shuffle order on every run
   for (let epoch = 0; epoch < epochs; epoch++) {
     const order = Array.from({ length: train.count }, (_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {

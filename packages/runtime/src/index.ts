@@ -26,6 +26,7 @@ export {
 export { latencyStats, percentile, MB, type LatencyStats, type MemoryStats } from "./measure.ts";
 export { MODEL_JSON, ZModelJson, modelFormatOf, parseModelJson, readModelFiles, type DecodedWeight, type ModelFiles, type ModelFormat, type TModelJson } from "./model-files.ts";
 export { buildFromArtifacts, buildTfModel, toFloat32Artifacts, type TfModel } from "./tf-model.ts";
+export { seededRandom } from "./seeded-random.ts";
 export { sha256Hex, verifyManifestFiles } from "./verify-files.ts";
 export {
   ZFleetQuantization,

@@ -3,26 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "./backend.ts";
-import { isRuntimeError, type RuntimeErrorCode } from "./errors.ts";
 import { loadVariant } from "./load-variant.ts";
 import { encodeInlineTensor } from "./manifest.ts";
 import { sha256Hex } from "./verify-files.ts";
+import { expectCode } from "./testing/expect-code.ts";
 import { TINY_INPUT, writeTinyVariant } from "./testing/tiny-variant.ts";
 
 let root: string;
 let counter = 0;
 const fresh = () => join(root, `v${counter++}`);
-
-async function expectCode(promise: Promise<unknown>, code: RuntimeErrorCode, mention: string): Promise<void> {
-  try {
-    await promise;
-    expect.unreachable(`expected ${code}`);
-  } catch (error) {
-    if (!isRuntimeError(error)) throw error;
-    expect(error.code).toBe(code);
-    expect(error.message).toContain(mention);
-  }
-}
 
 /** rewrites model.json and re-hashes it in the manifest, so only the model content is wrong */
 function rewriteModelJson(dir: string, edit: (json: Record<string, any>) => void): void {

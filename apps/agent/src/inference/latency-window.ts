@@ -1,11 +1,9 @@
 // Inference measurements of one telemetry interval: count, errors and latency percentiles.
 import type { TLatencyMs } from "@fleet/protocol";
+import { percentile } from "@fleet/runtime";
 
-/** Nearest-rank percentile of a sorted list. */
-function nearestRank(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+/** Nearest-rank percentile of a sorted list; 0 for an empty interval. */
+const nearestRank = (sorted: readonly number[], p: number): number => (sorted.length === 0 ? 0 : percentile(sorted, p));
 
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 

@@ -2,18 +2,7 @@
 // Wearables produce accelerometer windows (gait at ~2 Hz plus noise), gateways vibration windows
 // (a machine hum with harmonics and an occasional fault spike).
 import type { THardwareClass } from "@fleet/protocol";
-
-/** mulberry32: tiny, fast, good enough for simulated readings. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@fleet/runtime";
 
 /** A stable seed from a device id (FNV-1a). */
 export function seedFromId(id: string): number {

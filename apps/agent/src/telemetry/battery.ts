@@ -1,7 +1,7 @@
 // Battery level of a wearable: read from the kernel when the device has one, simulated otherwise
 // (deterministic per seed: drains with time and inferences, recharges when it reaches 15 %).
 import { readFileSync } from "node:fs";
-import { seededRandom } from "../inputs/simulated-sensor.ts";
+import { seededRandom } from "@fleet/runtime";
 
 const SYSFS_CAPACITY = ["/sys/class/power_supply/BAT0/capacity", "/sys/class/power_supply/battery/capacity"];
 

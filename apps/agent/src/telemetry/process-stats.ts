@@ -1,7 +1,6 @@
 // CPU share of the whole machine and resident memory of this process, per telemetry interval.
 import os from "node:os";
-
-const MB = 1024 * 1024;
+import { MB } from "@fleet/runtime";
 
 export class ProcessStats {
   private lastCpu = process.cpuUsage();

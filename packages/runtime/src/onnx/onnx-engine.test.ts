@@ -5,9 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend.ts";
-import { isRuntimeError, type RuntimeErrorCode } from "../errors.ts";
 import { loadVariant, type LoadedModel } from "../load-variant.ts";
 import { loadOnnxModel, type OnnxModel } from "./onnx-engine.ts";
+import { seededRandom } from "../seeded-random.ts";
+import { expectCode } from "../testing/expect-code.ts";
 
 const ONNX_FIXTURE = join(import.meta.dirname, "..", "..", "fixtures", "mnist-cnn.onnx");
 // the TF.js original the fixture was exported from (read as files; the runtime does not import @fleet/quantize)
@@ -15,21 +16,9 @@ const TFJS_FIXTURE = join(import.meta.dirname, "..", "..", "..", "quantize", "fi
 const SAMPLES = 50;
 const PIXELS = 28 * 28;
 
-/** mulberry32, so the inputs are the same on every run */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** digit-like inputs in [0, 1]: a few bright strokes on a dark background, plus some pure noise */
 function inputs(count: number): Float32Array {
-  const random = prng(20261129);
+  const random = seededRandom(20261129); // same inputs on every run
   const x = new Float32Array(count * PIXELS);
   for (let n = 0; n < count; n++) {
     const image = x.subarray(n * PIXELS, (n + 1) * PIXELS);
@@ -49,17 +38,6 @@ function inputs(count: number): Float32Array {
     }
   }
   return x;
-}
-
-async function expectCode(promise: Promise<unknown>, code: RuntimeErrorCode, mention: string): Promise<void> {
-  try {
-    await promise;
-    expect.unreachable(`expected ${code}`);
-  } catch (error) {
-    if (!isRuntimeError(error)) throw error;
-    expect(error.code).toBe(code);
-    expect(error.message).toContain(mention);
-  }
 }
 
 let tfjs: LoadedModel;
