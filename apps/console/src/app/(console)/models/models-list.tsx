@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatBytes } from "../../../server/domain/models/format-bytes.ts";
 import { useTRPC } from "../../../trpc/react.tsx";
+import { DataTable } from "../../_components/data-table.tsx";
 import { formatDateTime } from "../../format.ts";
 import { isSettled, ModelStatusBadge } from "./status.tsx";
 
@@ -16,45 +17,31 @@ export function ModelsList() {
   });
   return (
     <section className="card">
-      <table className="table" data-testid="models-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Format</th>
-            <th>Source</th>
-            <th>Variants</th>
-            <th>Uploaded</th>
+      <DataTable
+        testId="models-table"
+        headers={["Name", "Status", "Format", "Source", "Variants", "Uploaded"]}
+        isEmpty={models.data?.length === 0}
+        empty="No model yet."
+      >
+        {models.data?.map((m) => (
+          <tr key={m.id} data-model-id={m.id}>
+            <td>
+              <Link href={`/models/${m.id}`}>{m.name}</Link>
+              {m.description ? <div className="muted">{m.description}</div> : null}
+            </td>
+            <td>
+              <ModelStatusBadge status={m.status} progress={m.progress} />
+            </td>
+            <td>{m.format}</td>
+            <td>{formatBytes(m.sourceBytes)}</td>
+            <td>{m.variantCount}</td>
+            <td className="muted">
+              {formatDateTime(m.createdAt)}
+              {m.createdBy ? ` · ${m.createdBy}` : ""}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {models.data?.map((m) => (
-            <tr key={m.id} data-model-id={m.id}>
-              <td>
-                <Link href={`/models/${m.id}`}>{m.name}</Link>
-                {m.description ? <div className="muted">{m.description}</div> : null}
-              </td>
-              <td>
-                <ModelStatusBadge status={m.status} progress={m.progress} />
-              </td>
-              <td>{m.format}</td>
-              <td>{formatBytes(m.sourceBytes)}</td>
-              <td>{m.variantCount}</td>
-              <td className="muted">
-                {formatDateTime(m.createdAt)}
-                {m.createdBy ? ` · ${m.createdBy}` : ""}
-              </td>
-            </tr>
-          ))}
-          {models.data?.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                No model yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import Link from "next/link";
 import { useTRPC } from "../../../trpc/react.tsx";
+import { DataTable } from "../../_components/data-table.tsx";
 import { describeRules } from "./describe-rules.ts";
 import { ProfileEditor } from "./profile-editor.tsx";
 
@@ -15,44 +16,31 @@ export function ProfilesList({ canOperate }: { canOperate: boolean }) {
   return (
     <div className="stack">
       <section className="card">
-        <table className="table" data-testid="profiles-table">
-          <thead>
-            <tr>
-              <th>Priority</th>
-              <th>Name</th>
-              <th>Rules</th>
-              <th>Constraints</th>
-              <th>Devices</th>
+        <DataTable
+          testId="profiles-table"
+          headers={["Priority", "Name", "Rules", "Constraints", "Devices"]}
+          isEmpty={profiles.data?.length === 0}
+          empty="No profile yet."
+        >
+          {profiles.data?.map((p) => (
+            <tr key={p.id}>
+              <td>{p.priority}</td>
+              <td>
+                <Link href={`/profiles/${p.id}`}>{p.name}</Link>
+                {p.description ? <div className="muted">{p.description}</div> : null}
+              </td>
+              <td>{describeRules(p.rules)}</td>
+              <td className="muted">
+                {p.allowedPrecisions.map((x) => x.toLowerCase()).join(", ")}
+                {p.maxModelBytes ? ` · ≤ ${(p.maxModelBytes / 1e6).toFixed(1)} MB` : ""}
+                {p.latencyBudgetMs ? ` · ≤ ${p.latencyBudgetMs} ms` : ""}
+              </td>
+              <td>
+                <Link href={`/devices?profileId=${p.id}`}>{p.deviceCount}</Link>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {profiles.data?.map((p) => (
-              <tr key={p.id}>
-                <td>{p.priority}</td>
-                <td>
-                  <Link href={`/profiles/${p.id}`}>{p.name}</Link>
-                  {p.description ? <div className="muted">{p.description}</div> : null}
-                </td>
-                <td>{describeRules(p.rules)}</td>
-                <td className="muted">
-                  {p.allowedPrecisions.map((x) => x.toLowerCase()).join(", ")}
-                  {p.maxModelBytes ? ` · ≤ ${(p.maxModelBytes / 1e6).toFixed(1)} MB` : ""}
-                  {p.latencyBudgetMs ? ` · ≤ ${p.latencyBudgetMs} ms` : ""}
-                </td>
-                <td>
-                  <Link href={`/devices?profileId=${p.id}`}>{p.deviceCount}</Link>
-                </td>
-              </tr>
-            ))}
-            {profiles.data?.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No profile yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </section>
       {canOperate ? <ProfileEditor key={formKey} onCreated={() => setFormKey((k) => k + 1)} /> : null}
     </div>

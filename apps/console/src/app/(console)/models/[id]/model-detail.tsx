@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { DataTable } from "../../../_components/data-table.tsx";
 import { formatBytes } from "../../../../server/domain/models/format-bytes.ts";
 import type { RouterOutputs } from "../../../../server/root.ts";
 import { useTRPC } from "../../../../trpc/react.tsx";
@@ -173,35 +174,27 @@ function ProfileChoices({ choices }: { choices: TModel["choices"] }) {
   return (
     <section className="card">
       <h2>Which variant each hardware profile gets</h2>
-      <table className="table" data-testid="profile-choices">
-        <thead>
-          <tr>
-            <th>Profile</th>
-            <th>Devices</th>
-            <th>Variant</th>
-            <th>Why</th>
+      <DataTable
+        testId="profile-choices"
+        headers={["Profile", "Devices", "Variant", "Why"]}
+        isEmpty={choices.length === 0}
+        empty={
+          <>
+            No hardware profile yet: <Link href="/profiles">define one</Link> to see which variant its devices would get.
+          </>
+        }
+      >
+        {choices.map((c) => (
+          <tr key={c.profileId} data-profile={c.profileName}>
+            <td>
+              <Link href={`/profiles/${c.profileId}`}>{c.profileName}</Link>
+            </td>
+            <td>{c.devices}</td>
+            <td>{c.variant ? <strong>{c.variant.name}</strong> : <span className="badge bad">none fits</span>}</td>
+            <td className="muted">{c.reason}</td>
           </tr>
-        </thead>
-        <tbody>
-          {choices.map((c) => (
-            <tr key={c.profileId} data-profile={c.profileName}>
-              <td>
-                <Link href={`/profiles/${c.profileId}`}>{c.profileName}</Link>
-              </td>
-              <td>{c.devices}</td>
-              <td>{c.variant ? <strong>{c.variant.name}</strong> : <span className="badge bad">none fits</span>}</td>
-              <td className="muted">{c.reason}</td>
-            </tr>
-          ))}
-          {choices.length === 0 ? (
-            <tr>
-              <td colSpan={4} className="muted">
-                No hardware profile yet: <Link href="/profiles">define one</Link> to see which variant its devices would get.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </section>
   );
 }
