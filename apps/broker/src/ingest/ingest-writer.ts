@@ -127,12 +127,7 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
         ["reports", batch.reports],
       ];
       for (const [table, rows] of tables) {
-        try {
-          await write(table, rows);
-        } catch (error) {
-          if (!(await databaseAnswers())) throw error;
-          await writeSplitting(table, rows);
-        }
+        await writeSplitting(table, rows);
         // Written: never write these again if a later table fails.
         if (table === "devices") batch.devices.clear();
         else batch[table] = [];
