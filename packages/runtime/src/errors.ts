@@ -3,6 +3,8 @@
 
 export type RuntimeErrorCode =
   | "MODEL_JSON_INVALID"
+  /** a model file other than model.json (an ONNX graph) that its engine refuses */
+  | "MODEL_INVALID"
   | "MANIFEST_INVALID"
   | "FILE_MISSING"
   | "FILE_SHORT"

@@ -7,10 +7,13 @@ import type { GraphModel } from "@tensorflow/tfjs-converter";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { initBackend, type BackendChoice, type BackendPreference } from "./backend.ts";
 import { RuntimeError } from "./errors.ts";
-import { decodeInlineTensor, MANIFEST_FILE, parseManifest, type TManifest } from "./manifest.ts";
+import { describeBackend } from "./backend.ts";
+import { MANIFEST_FILE, parseManifest, type TManifest } from "./manifest.ts";
 import { latencyStats, MB, type LatencyStats, type MemoryStats } from "./measure.ts";
 import { MODEL_JSON, readModelFiles, type ModelFormat } from "./model-files.ts";
+import { compareWithGolden, goldenInput, selfTestError, type SelfTestResult } from "./self-test.ts";
 import { buildTfModel, type TfModel } from "./tf-model.ts";
+import type { RunOutput, VariantRunner } from "./variant-runner.ts";
 import { checkAllFilesListed, verifyManifestFiles } from "./verify-files.ts";
 
 export interface LoadOptions {
@@ -21,15 +24,12 @@ export interface LoadOptions {
   backend?: BackendPreference;
 }
 
-export interface SelfTestResult {
-  passed: boolean;
-  maxAbsError: number;
-  /** element with the largest error relative to its allowance */
-  worstIndex: number;
-  tolerance: { absolute: number; relative: number };
-}
+export type { SelfTestResult };
 
-export class LoadedModel {
+/** A variant on the tfjs engine (TF.js model on the chosen backend). */
+export class LoadedModel implements VariantRunner {
+  readonly engine = "tfjs" as const;
+
   constructor(
     readonly dir: string,
     readonly manifest: TManifest | undefined,
@@ -59,24 +59,21 @@ export class LoadedModel {
     });
   }
 
-  selfTest(): SelfTestResult {
-    if (!this.manifest) throw new RuntimeError("MANIFEST_INVALID", `${this.dir}: no manifest.json, so no golden output to test against`);
-    const { input, output, tolerance } = this.manifest.selfTest;
-    const golden = decodeInlineTensor(output, "selfTest.output");
-    const actual = this.predict(decodeInlineTensor(input, "selfTest.input"), input.shape[0] ?? 1).data;
-    let maxAbsError = 0;
-    let worstIndex = -1;
-    let worstRatio = 0;
-    let passed = actual.length === golden.length;
-    for (let i = 0; i < Math.min(actual.length, golden.length); i++) {
-      const error = Math.abs(actual[i]! - golden[i]!);
-      const allowance = tolerance.absolute + tolerance.relative * Math.abs(golden[i]!);
-      maxAbsError = Math.max(maxAbsError, error);
-      if (!(error <= allowance)) passed = false;
-      const ratio = allowance > 0 ? error / allowance : error;
-      if (ratio > worstRatio || worstIndex < 0) [worstRatio, worstIndex] = [ratio, i];
+  run(x: Float32Array, batch: number): Promise<RunOutput> {
+    try {
+      return Promise.resolve(this.predict(x, batch));
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    return { passed, maxAbsError, worstIndex, tolerance };
+  }
+
+  describe(): string {
+    return describeBackend(this.backend);
+  }
+
+  selfTest(): SelfTestResult {
+    const { x, batch } = goldenInput(this.manifest, this.dir);
+    return compareWithGolden(this.manifest!, this.predict(x, batch).data);
   }
 
   /** batch-1 latency over `runs` runs after `warmup` unmeasured ones */
@@ -108,26 +105,35 @@ export class LoadedModel {
   }
 }
 
-async function readManifest(dir: string, required: boolean): Promise<TManifest | undefined> {
+export async function readManifest(dir: string, required: boolean): Promise<TManifest | undefined> {
   let text: string;
   try {
     text = await readFile(join(dir, MANIFEST_FILE), "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    if (required) throw new RuntimeError("FILE_MISSING", `${MANIFEST_FILE}: missing from ${dir}; pass requireManifest: false to load a stock TF.js model`, MANIFEST_FILE);
+    if (required) throw new RuntimeError("FILE_MISSING", `${MANIFEST_FILE}: missing from ${dir}; pass requireManifest: false to load a stock model`, MANIFEST_FILE);
     return undefined;
   }
   return parseManifest(text);
 }
 
-function sameShape(a: (number | null)[], b: (number | null)[]): boolean {
+export function sameShape(a: (number | null)[], b: (number | null)[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** Loads a variant of the tfjs engine (see openVariant for any engine). */
 export async function loadVariant(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
-  const backend = await initBackend(options.backend ?? "auto");
+  await initBackend(options.backend ?? "auto"); // once per process; not part of this model's load time
   const started = performance.now();
   const manifest = await readManifest(dir, options.requireManifest ?? true);
+  return loadTfjsVariant(dir, manifest, options, started);
+}
+
+export async function loadTfjsVariant(dir: string, manifest: TManifest | undefined, options: LoadOptions, started = performance.now()): Promise<LoadedModel> {
+  if (manifest && manifest.engine !== "tfjs") {
+    throw new RuntimeError("UNSUPPORTED", `${dir}: a variant of the ${manifest.engine} engine; load it with openVariant`, MANIFEST_FILE);
+  }
+  const backend = await initBackend(options.backend ?? "auto");
   if (manifest) await verifyManifestFiles(dir, manifest);
   const files = await readModelFiles(dir, manifest?.entry ?? MODEL_JSON);
   if (manifest) {
@@ -150,11 +156,7 @@ export async function loadVariant(dir: string, options: LoadOptions = {}): Promi
     const result = loaded.selfTest();
     if (!result.passed) {
       loaded.dispose();
-      throw new RuntimeError(
-        "SELF_TEST_FAILED",
-        `${dir}: self-test failed on backend ${backend.name}: max |error| ${result.maxAbsError.toExponential(3)} (element ${result.worstIndex}) exceeds ${result.tolerance.absolute} + ${result.tolerance.relative}·|golden|`,
-        MANIFEST_FILE,
-      );
+      throw selfTestError(dir, `backend ${backend.name}`, result);
     }
   }
   return loaded;

@@ -9,8 +9,20 @@ export const MANIFEST_FORMAT_VERSION = 1;
 export const ZPrecision = z.enum(["fp32", "fp16", "uint8", "int8", "int4"]);
 export type TPrecision = z.infer<typeof ZPrecision>;
 
-export const ZVariantKind = z.enum(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"]);
+export const ZVariantKind = z.enum(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]);
 export type TVariantKind = z.infer<typeof ZVariantKind>;
+
+/** the runtime that executes a variant (DESIGN.md "Real components") */
+export const ZEngineName = z.enum(["tfjs", "onnx"]);
+export type TEngineName = z.infer<typeof ZEngineName>;
+
+/** what the entry file is: a TF.js model.json (layers or graph) or an ONNX model */
+export const ZModelFormat = z.enum(["layers-model", "graph-model", "onnx"]);
+
+/** the engine each variant kind runs on */
+export function engineOfVariant(kind: TVariantKind): TEngineName {
+  return kind.startsWith("onnx-") ? "onnx" : "tfjs";
+}
 
 const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits");
 /** a plain relative file name inside the variant directory: no traversal, no absolute paths */
@@ -56,34 +68,37 @@ export const ZActivationRange = z.object({
   zeroPoint: z.number().int().min(0).max(255),
 });
 
-export const ZManifest = z.object({
-  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
-  engine: z.literal("tfjs"),
-  modelFormat: z.enum(["layers-model", "graph-model"]),
-  variant: ZVariantKind,
-  createdBy: z.string(),
-  /** the file to load: TF.js model.json */
-  entry: ZRelativePath,
-  files: z.array(ZManifestFile).min(1),
-  /** sum of `files[].bytes` */
-  bytes: z.number().int().nonnegative(),
-  input: z.object({ name: z.string(), shape: z.array(z.number().int().nullable()) }),
-  output: z.object({ name: z.string(), shape: z.array(z.number().int().nullable()) }),
-  layers: z.array(ZLayerPrecision),
-  activations: z
-    .object({
-      method: z.enum(["minmax", "percentile", "mse"]),
-      samples: z.number().int().positive(),
-      ranges: z.array(ZActivationRange),
-    })
-    .optional(),
-  selfTest: z.object({
-    input: ZInlineTensor,
-    output: ZInlineTensor,
-    /** |actual - expected| <= absolute + relative * |expected|, element-wise */
-    tolerance: z.object({ absolute: z.number().nonnegative(), relative: z.number().nonnegative() }),
-  }),
-});
+export const ZManifest = z
+  .object({
+    formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+    engine: ZEngineName,
+    modelFormat: ZModelFormat,
+    variant: ZVariantKind,
+    createdBy: z.string(),
+    /** the file to load: TF.js model.json or model.onnx */
+    entry: ZRelativePath,
+    files: z.array(ZManifestFile).min(1),
+    /** sum of `files[].bytes` */
+    bytes: z.number().int().nonnegative(),
+    input: z.object({ name: z.string(), shape: z.array(z.number().int().nullable()) }),
+    output: z.object({ name: z.string(), shape: z.array(z.number().int().nullable()) }),
+    layers: z.array(ZLayerPrecision),
+    activations: z
+      .object({
+        method: z.enum(["minmax", "percentile", "mse"]),
+        samples: z.number().int().positive(),
+        ranges: z.array(ZActivationRange),
+      })
+      .optional(),
+    selfTest: z.object({
+      input: ZInlineTensor,
+      output: ZInlineTensor,
+      /** |actual - expected| <= absolute + relative * |expected|, element-wise */
+      tolerance: z.object({ absolute: z.number().nonnegative(), relative: z.number().nonnegative() }),
+    }),
+  })
+  .refine((m) => (m.engine === "onnx") === (m.modelFormat === "onnx"), { message: "engine onnx runs exactly the modelFormat onnx", path: ["engine"] })
+  .refine((m) => engineOfVariant(m.variant) === m.engine, { message: "the variant kind belongs to another engine", path: ["variant"] });
 export type TManifest = z.infer<typeof ZManifest>;
 export type TManifestFile = z.infer<typeof ZManifestFile>;
 export type TLayerPrecision = z.infer<typeof ZLayerPrecision>;

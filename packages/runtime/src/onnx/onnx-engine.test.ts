@@ -102,9 +102,9 @@ describe("onnx engine", () => {
   it("refuses a corrupt .onnx file with a RuntimeError", async () => {
     const bytes = new Uint8Array(readFileSync(ONNX_FIXTURE));
     const truncated = bytes.slice(0, 5000);
-    await expectCode(loadOnnxModel(truncated), "MODEL_JSON_INVALID", "not a valid ONNX model");
+    await expectCode(loadOnnxModel(truncated), "MODEL_INVALID", "not a valid ONNX model");
     const garbage = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
-    await expectCode(loadOnnxModel(garbage), "MODEL_JSON_INVALID", "not a valid ONNX model");
+    await expectCode(loadOnnxModel(garbage), "MODEL_INVALID", "not a valid ONNX model");
     await expectCode(loadOnnxModel(join(import.meta.dirname, "no-such-model.onnx")), "FILE_MISSING", "no-such-model.onnx");
   });
 

@@ -1,6 +1,7 @@
 // The `onnx` engine: runs a .onnx model on ONNX Runtime (onnxruntime-node, CPU execution provider)
 // with the same surface as the tfjs engine's LoadedModel (predict, latency, memory, input shape),
-// except that inference is asynchronous. Not wired into loadVariant yet.
+// except that inference is asynchronous. Variants of this engine open through openVariant
+// (onnx-variant.ts); this module is imported on demand because it loads the native addon.
 import { readFile } from "node:fs/promises";
 import * as ort from "onnxruntime-node";
 import { RuntimeError } from "../errors.ts";
@@ -112,7 +113,7 @@ export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoa
       ...(threads !== undefined ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     });
   } catch (error) {
-    throw new RuntimeError("MODEL_JSON_INVALID", `${source}: not a valid ONNX model (ONNX Runtime refused it: ${firstLine(error)})`, source);
+    throw new RuntimeError("MODEL_INVALID", `${source}: not a valid ONNX model (ONNX Runtime refused it: ${firstLine(error)})`, source);
   }
   try {
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
