@@ -1,14 +1,17 @@
-// fp32 ONNX export of a TF.js LayersModel (opset 17). TF.js works in NHWC; ONNX convolutions and
-// pools want NCHW, so rank-4 tensors are transposed once after the graph input and kept NCHW
-// inside, and transposed back before Flatten / Reshape / Dense and at the graph output, so every
-// flattened vector has the element order TF.js gives it. BatchNormalization that follows a conv or
-// dense layer without activation is folded into its weights; Dropout is removed.
+// fp32 ONNX export of a TF.js LayersModel (opset 17); GraphModels go to export-graph-model.ts.
+// TF.js works in NHWC; ONNX convolutions and pools want NCHW, so rank-4 tensors are transposed once
+// after the graph input and kept NCHW inside, and transposed back before Flatten / Reshape / Dense
+// and at the graph output, so every flattened vector has the element order TF.js gives it.
+// BatchNormalization that follows a conv or dense layer without activation is folded into its
+// weights; Dropout is removed. Multi-input layers (Add, Concatenate) bring their inputs to one layout.
 import { readModelFiles, type DecodedWeight } from "@fleet/runtime";
 import { QuantizeError } from "../errors.ts";
-import { DataType, encodeModel, floatTensor, int64Tensor, type AttributeValue, type OnnxGraph, type OnnxNode } from "./proto.ts";
+import { GraphBuilder, onnxConvKernel, spatialOut, type Value } from "./export-builder.ts";
+import { exportGraphModel } from "./export-graph-model.ts";
+import { encodeModel, type OnnxModel } from "./proto.ts";
 
-export const ONNX_OPSET = 17;
-const IR_VERSION = 8;
+export { ONNX_OPSET } from "./export-builder.ts";
+export { ONNX_SUPPORTED_GRAPH_OPS } from "./export-graph-model.ts";
 
 /** layer classes the exporter turns into ONNX */
 export const ONNX_SUPPORTED_LAYERS = [
@@ -23,25 +26,23 @@ export const ONNX_SUPPORTED_LAYERS = [
   "SpatialDropout2D",
   "Conv2D",
   "DepthwiseConv2D",
+  "SeparableConv2D",
   "MaxPooling2D",
   "AveragePooling2D",
   "GlobalAveragePooling2D",
   "GlobalMaxPooling2D",
   "BatchNormalization",
+  "Add",
+  "Concatenate",
 ] as const;
+
+/** layers a BatchNormalization right after them (with linear activation) is folded into */
+const FOLDS_BATCH_NORM = ["Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense"];
 
 interface LayerJson {
   class_name: string;
   config: Record<string, unknown> & { name: string };
   inbound_nodes?: unknown[];
-}
-
-/** a value of the graph: its ONNX name, its TF.js shape without the batch dimension, its layout */
-interface Value {
-  name: string;
-  shape: number[];
-  /** rank-4 values are kept NCHW inside the graph; the shape above stays NHWC */
-  nchw: boolean;
 }
 
 type Weights = Map<string, Float32Array>;
@@ -53,71 +54,6 @@ function pair(value: unknown, fallback: number): [number, number] {
   if (Array.isArray(value)) return [Number(value[0]), Number(value[1] ?? value[0])];
   if (typeof value === "number") return [value, value];
   return [fallback, fallback];
-}
-
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly graph: OnnxGraph = { name: "fleet", nodes: this.nodes, initializers: [], inputs: [], outputs: [] };
-  private counter = 0;
-
-  fresh(base: string): string {
-    return `${base}:${this.counter++}`;
-  }
-
-  constant(base: string, dims: number[], values: Float32Array): string {
-    const name = this.fresh(base);
-    this.graph.initializers.push(floatTensor(name, dims, values));
-    return name;
-  }
-
-  int64(base: string, values: number[]): string {
-    const name = this.fresh(base);
-    this.graph.initializers.push(int64Tensor(name, [values.length], values));
-    return name;
-  }
-
-  node(op: string, base: string, inputs: string[], attributes?: Record<string, AttributeValue>): string {
-    const output = this.fresh(base);
-    this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
-    return output;
-  }
-
-  toNhwc(v: Value, base: string): Value {
-    if (!v.nchw) return v;
-    return { name: this.node("Transpose", `${base}/to_nhwc`, [v.name], { perm: [0, 2, 3, 1] }), shape: v.shape, nchw: false };
-  }
-
-  toNchw(v: Value, base: string): Value {
-    if (v.nchw || v.shape.length !== 3) return v;
-    return { name: this.node("Transpose", `${base}/to_nchw`, [v.name], { perm: [0, 3, 1, 2] }), shape: v.shape, nchw: true };
-  }
-
-  activation(v: Value, activation: unknown, layer: LayerJson): Value {
-    const base = layer.config.name;
-    const kind = typeof activation === "string" ? activation : "linear";
-    const channelAxis = v.nchw ? 1 : -1;
-    const op = (name: string, attrs?: Record<string, AttributeValue>) => ({ ...v, name: this.node(name, `${base}/${kind}`, [v.name], attrs) });
-    switch (kind) {
-      case "linear":
-        return v;
-      case "relu":
-        return op("Relu");
-      case "relu6":
-        return { ...v, name: this.node("Clip", `${base}/relu6`, [v.name, this.constant("zero", [], Float32Array.of(0)), this.constant("six", [], Float32Array.of(6))]) };
-      case "sigmoid":
-        return op("Sigmoid");
-      case "tanh":
-        return op("Tanh");
-      case "softmax":
-        return op("Softmax", { axis: channelAxis });
-      case "swish": {
-        const gate = this.node("Sigmoid", `${base}/swish_gate`, [v.name]);
-        return { ...v, name: this.node("Mul", `${base}/swish`, [v.name, gate]) };
-      }
-      default:
-        throw unsupported(layer, `activation "${kind}" is not supported`);
-    }
-  }
 }
 
 function layersOf(topology: Record<string, unknown>): { layers: LayerJson[]; sequential: boolean } {
@@ -177,15 +113,6 @@ function batchNormFold(weights: Weights, layer: LayerJson, channels: number): Ba
   return { scale, shift };
 }
 
-function spatialOut(size: number, kernel: number, stride: number, dilation: number, same: boolean): { out: number; before: number; after: number } {
-  if (same) {
-    const out = Math.ceil(size / stride);
-    const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
-    return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
-  }
-  return { out: Math.floor((size - (kernel - 1) * dilation - 1) / stride) + 1, before: 0, after: 0 };
-}
-
 function windowAttrs(layer: LayerJson, input: Value, kernel: [number, number], strides: [number, number], dilation: [number, number]) {
   const padding = String(layer.config["padding"] ?? "valid");
   if (padding !== "same" && padding !== "valid") throw unsupported(layer, `padding "${padding}" is not supported`);
@@ -197,13 +124,19 @@ function windowAttrs(layer: LayerJson, input: Value, kernel: [number, number], s
 }
 
 /**
- * Exports the TF.js LayersModel in `layersModelDir` (model.json + weight shards) as an fp32 ONNX
- * model (opset 17) with one input `input` [batch, ...TF.js input shape] and one output `output`.
- * Throws QuantizeError MODEL_UNSUPPORTED naming the first layer outside the supported set.
+ * Exports the TF.js model in `modelDir` (model.json + weight shards; a LayersModel or a GraphModel)
+ * as an fp32 ONNX model (opset 17) with one input `input` [batch, ...TF.js input shape] and one
+ * output `output`, encoded as the bytes of a .onnx file.
+ * Throws QuantizeError MODEL_UNSUPPORTED naming the first layer (or graph node) outside the supported set.
  */
-export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
-  const files = await readModelFiles(layersModelDir);
-  if (files.format !== "layers-model") throw new QuantizeError("MODEL_UNSUPPORTED", `${layersModelDir}: a graph-model cannot be exported to ONNX yet (only LayersModels)`, layersModelDir);
+export async function exportOnnx(modelDir: string): Promise<Uint8Array> {
+  return encodeModel(await exportOnnxModel(modelDir));
+}
+
+/** The same export as {@link exportOnnx}, as the in-memory graph (for the integer and fp16 rewrites). */
+export async function exportOnnxModel(modelDir: string): Promise<OnnxModel> {
+  const files = await readModelFiles(modelDir);
+  if (files.format === "graph-model") return exportGraphModel(files);
   const { layers, sequential } = layersOf(files.modelJson.modelTopology);
   const weights = weightMap(files.weights);
   for (const layer of layers) {
@@ -220,7 +153,6 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
   const byName = new Map(layers.map((l) => [l.config.name, l]));
 
   // BatchNormalization folded into the conv / dense before it (when that layer is linear and feeds only the BN)
-  const foldInto = new Map<string, LayerJson>();
   const folded = new Set<string>();
   for (const layer of layers) {
     if (layer.class_name !== "BatchNormalization") continue;
@@ -228,8 +160,7 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
     const prev = from.length === 1 ? byName.get(from[0]!) : undefined;
     const axis = layer.config["axis"];
     const lastAxis = axis === -1 || axis === undefined || (Array.isArray(axis) && axis.length === 1 && axis[0] === -1);
-    if (prev && ["Conv2D", "DepthwiseConv2D", "Dense"].includes(prev.class_name) && (prev.config["activation"] ?? "linear") === "linear" && consumers.get(prev.config.name) === 1 && lastAxis) {
-      foldInto.set(prev.config.name, layer);
+    if (prev && FOLDS_BATCH_NORM.includes(prev.class_name) && (prev.config["activation"] ?? "linear") === "linear" && consumers.get(prev.config.name) === 1 && lastAxis) {
       folded.add(layer.config.name);
     }
   }
@@ -242,8 +173,7 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
     if (graphInput) throw unsupported(layer, "models with more than one input are not supported");
     const shape = batchInputShape(layer);
     if (!shape) throw unsupported(layer, "the model declares no input shape");
-    g.graph.inputs.push({ name: "input", elemType: DataType.FLOAT, shape: ["batch", ...shape] });
-    graphInput = { name: "input", shape, nchw: false };
+    graphInput = g.input(shape);
     return g.toNchw(graphInput, "input");
   };
 
@@ -251,19 +181,15 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
     const name = layer.config.name;
     const cfg = layer.config;
     const from = inputsOf.get(name) ?? [];
-    let input: Value;
     if (layer.class_name === "InputLayer") {
       values.set(name, addInput(layer));
       continue;
-    } else if (from.length === 0) {
-      input = addInput(layer);
-    } else {
-      if (from.length !== 1) throw unsupported(layer, "layers with several inputs are not supported yet");
-      const v = values.get(from[0]!);
-      if (!v) throw unsupported(layer, `its input "${from[0]}" is not known`);
-      input = v;
     }
-    const bn = foldInto.get(name);
+    const inputs = from.length === 0 ? [addInput(layer)] : from.map((n) => values.get(n) ?? failUnknown(layer, n));
+    const multi = layer.class_name === "Add" || layer.class_name === "Concatenate";
+    if (!multi && inputs.length !== 1) throw unsupported(layer, `a ${layer.class_name} layer with ${inputs.length} inputs is not supported`);
+    const input = inputs[0]!;
+    const fail = (why: string) => unsupported(layer, why);
     let out: Value;
     switch (layer.class_name) {
       case "Dropout":
@@ -271,7 +197,7 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
         out = input;
         break;
       case "Activation":
-        out = g.activation(input, cfg["activation"], layer);
+        out = g.activation(input, cfg["activation"], name, fail);
         break;
       case "ReLU": {
         const max = cfg["max_value"] ?? cfg["maxValue"];
@@ -303,15 +229,11 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
         if (input.shape.length !== 1) throw unsupported(layer, `Dense on a rank-${input.shape.length + 1} input is not supported`);
         const units = Number(cfg["units"]);
         const inDim = input.shape[0]!;
-        let kernel = weight(weights, layer, "kernel")!;
-        let bias = cfg["use_bias"] === false ? new Float32Array(units) : weight(weights, layer, "bias")!;
-        if (bn) {
-          const { scale, shift } = batchNormFold(weights, bn, units);
-          kernel = kernel.map((w, i) => w * scale[i % units]!);
-          bias = bias.map((b, c) => b * scale[c]! + shift[c]!);
-        }
-        const y = g.node("Gemm", name, [input.name, g.constant(`${name}/kernel`, [inDim, units], kernel), g.constant(`${name}/bias`, [units], bias)]);
-        out = g.activation({ name: y, shape: [units], nchw: false }, cfg["activation"], layer);
+        const kernel = g.constant(`${name}/kernel`, [inDim, units], weight(weights, layer, "kernel")!);
+        const bias = g.constant(`${name}/bias`, [units], cfg["use_bias"] === false ? new Float32Array(units) : weight(weights, layer, "bias")!);
+        const y = g.node("Gemm", name, [input.name, kernel, bias]);
+        g.markLinear(y, kernel, bias, "gemm", units);
+        out = g.activation({ name: y, shape: [units], nchw: false }, cfg["activation"], name, fail);
         break;
       }
       case "Conv2D":
@@ -323,34 +245,41 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
         const inC = v.shape[2]!;
         const mult = depthwise ? Number(cfg["depth_multiplier"] ?? 1) : 1;
         const outC = depthwise ? inC * mult : Number(cfg["filters"]);
-        const { out: spatial, attrs } = windowAttrs(layer, v, [kh, kw], pair(cfg["strides"], 1), pair(cfg["dilation_rate"], 1));
+        const dilations = pair(cfg["dilation_rate"], 1);
+        const { out: spatial, attrs } = windowAttrs(layer, v, [kh, kw], pair(cfg["strides"], 1), dilations);
         if ((cfg["groups"] ?? 1) !== 1) throw unsupported(layer, "grouped convolution is not supported");
-        const kernel = weight(weights, layer, depthwise ? "depthwise_kernel" : "kernel")!;
-        // TF.js [kh, kw, in, out] (depthwise: [kh, kw, in, mult]) → ONNX [out, in / group, kh, kw]
-        const w = new Float32Array(kernel.length);
-        const perOut = depthwise ? 1 : inC;
-        for (let y = 0; y < kh; y++)
-          for (let x = 0; x < kw; x++)
-            for (let i = 0; i < inC; i++)
-              for (let o = 0; o < (depthwise ? mult : outC); o++) {
-                const src = ((y * kw + x) * inC + i) * (depthwise ? mult : outC) + o;
-                const oc = depthwise ? i * mult + o : o;
-                const ic = depthwise ? 0 : i;
-                w[((oc * perOut + ic) * kh + y) * kw + x] = kernel[src]!;
-              }
-        let bias = cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!;
-        if (bn) {
-          const { scale, shift } = batchNormFold(weights, bn, outC);
-          const per = perOut * kh * kw;
-          for (let i = 0; i < w.length; i++) w[i]! *= scale[Math.floor(i / per)]!;
-          bias = bias.map((b, c) => b * scale[c]! + shift[c]!);
+        const w = onnxConvKernel(weight(weights, layer, depthwise ? "depthwise_kernel" : "kernel")!, kh, kw, inC, depthwise ? mult : outC, depthwise);
+        const kernel = g.constant(`${name}/kernel`, [outC, depthwise ? 1 : inC, kh, kw], w);
+        const bias = g.constant(`${name}/bias`, [outC], cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!);
+        const y = g.node("Conv", name, [v.name, kernel, bias], { ...attrs, dilations, group: depthwise ? inC : 1 });
+        g.markLinear(y, kernel, bias, "conv", outC);
+        out = g.activation({ name: y, shape: [spatial[0], spatial[1], outC], nchw: true }, cfg["activation"], name, fail);
+        break;
+      }
+      case "SeparableConv2D": {
+        // depthwise (with depth_multiplier, strides, dilation) then a 1×1 pointwise conv carrying bias and activation
+        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        const v = g.toNchw(input, name);
+        const [kh, kw] = pair(cfg["kernel_size"], 1);
+        const inC = v.shape[2]!;
+        const dwWeights = weight(weights, layer, "depthwise_kernel")!;
+        // from the weights: TF.js (4.22) leaves depth_multiplier out of a SeparableConv2D's saved config
+        const mult = dwWeights.length / (kh * kw * inC);
+        if (!Number.isInteger(mult) || (cfg["depth_multiplier"] != null && Number(cfg["depth_multiplier"]) !== mult)) {
+          throw unsupported(layer, `depthwise_kernel holds ${dwWeights.length} values, which does not fit a ${kh}×${kw} kernel over ${inC} channels`);
         }
-        const y = g.node("Conv", name, [v.name, g.constant(`${name}/kernel`, [outC, perOut, kh, kw], w), g.constant(`${name}/bias`, [outC], bias)], {
-          ...attrs,
-          dilations: pair(cfg["dilation_rate"], 1),
-          group: depthwise ? inC : 1,
-        });
-        out = g.activation({ name: y, shape: [spatial[0], spatial[1], outC], nchw: true }, cfg["activation"], layer);
+        const mid = inC * mult;
+        const outC = Number(cfg["filters"]);
+        const dilations = pair(cfg["dilation_rate"], 1);
+        const { out: spatial, attrs } = windowAttrs(layer, v, [kh, kw], pair(cfg["strides"], 1), dilations);
+        const dwKernel = g.constant(`${name}/depthwise_kernel`, [mid, 1, kh, kw], onnxConvKernel(dwWeights, kh, kw, inC, mult, true));
+        const dwBias = g.constant(`${name}/depthwise_bias`, [mid], new Float32Array(mid));
+        const dw = g.node("Conv", `${name}/depthwise`, [v.name, dwKernel, dwBias], { ...attrs, dilations, group: inC });
+        const pwKernel = g.constant(`${name}/pointwise_kernel`, [outC, mid, 1, 1], onnxConvKernel(weight(weights, layer, "pointwise_kernel")!, 1, 1, mid, outC, false));
+        const bias = g.constant(`${name}/bias`, [outC], cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!);
+        const y = g.node("Conv", name, [dw, pwKernel, bias], { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0] });
+        g.markLinear(y, pwKernel, bias, "conv", outC);
+        out = g.activation({ name: y, shape: [spatial[0], spatial[1], outC], nchw: true }, cfg["activation"], name, fail);
         break;
       }
       case "MaxPooling2D":
@@ -375,20 +304,32 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
         break;
       }
       case "BatchNormalization": {
-        if (folded.has(name)) {
-          out = input; // already inside the previous layer's weights
+        const c = input.shape.at(-1)!;
+        const { scale, shift } = batchNormFold(weights, layer, c);
+        if (folded.has(name) && g.foldAffine(input, scale, shift)) {
+          out = input; // now inside the previous layer's weights
           break;
         }
         const axis = cfg["axis"];
         if (!(axis === -1 || axis === undefined || axis === input.shape.length || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === input.shape.length)))) {
           throw unsupported(layer, `normalisation over axis ${JSON.stringify(axis)} is not supported`);
         }
-        const c = input.shape.at(-1)!;
-        const { scale, shift } = batchNormFold(weights, layer, c);
         const v = input.shape.length === 3 ? g.toNchw(input, name) : input;
         const dims = v.nchw ? [c, 1, 1] : [c];
         const scaled = g.node("Mul", `${name}/scale`, [v.name, g.constant(`${name}/scale`, dims, scale)]);
         out = { ...v, name: g.node("Add", name, [scaled, g.constant(`${name}/shift`, dims, shift)]) };
+        break;
+      }
+      case "Add": {
+        const sum = g.elementwise("Add", inputs, name);
+        if (!sum) throw unsupported(layer, `input shapes ${inputs.map((v) => `[${v.shape.join(", ")}]`).join(", ")} do not broadcast`);
+        out = sum;
+        break;
+      }
+      case "Concatenate": {
+        const joined = g.concat(inputs, Number(cfg["axis"] ?? -1), name);
+        if (!joined) throw unsupported(layer, `cannot concatenate shapes ${inputs.map((v) => `[${v.shape.join(", ")}]`).join(", ")} on axis ${String(cfg["axis"] ?? -1)}`);
+        out = joined;
         break;
       }
       default:
@@ -401,10 +342,11 @@ export async function exportOnnx(layersModelDir: string): Promise<Uint8Array> {
   const outputName = sequential ? last?.config.name : outputLayerOf(files.modelJson.modelTopology);
   const result = outputName ? values.get(outputName) : undefined;
   if (!result || !graphInput) throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: the model has no input or output the exporter can find");
-  const final = g.toNhwc(result, "output");
-  g.nodes.push({ op: "Identity", name: "output", inputs: [final.name], outputs: ["output"] });
-  g.graph.outputs.push({ name: "output", elemType: DataType.FLOAT, shape: ["batch", ...final.shape] });
-  return encodeModel({ graph: g.graph, opset: ONNX_OPSET, irVersion: IR_VERSION, producer: "fleet-quantize", producerVersion: "0.1.0" });
+  return g.finish(result);
+}
+
+function failUnknown(layer: LayerJson, input: string): never {
+  throw unsupported(layer, `its input "${input}" is not known (layers out of order?)`);
 }
 
 function outputLayerOf(topology: Record<string, unknown>): string | undefined {
