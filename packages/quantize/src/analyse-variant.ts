@@ -54,6 +54,7 @@ export async function analyseVariant(variant: TVariantKind, built: BuiltVariant,
   });
   const report: TVariantReport = {
     variant,
+    engine: "tfjs",
     dir: variant,
     bytes: { weights: built.encoded.weightBytes, total: 0 },
     ratio: { weights: built.encoded.weightBytes / ctx.fp32WeightBytes, total: 0 },

@@ -1,11 +1,13 @@
 // fleet-quantize eval: load a written variant with the runtime (hashes verified, self-test run)
 // and measure it on labelled data, as a device would run it.
-import { describeBackend, loadVariant, type BackendPreference } from "@fleet/runtime";
+import { openVariant, type BackendPreference } from "@fleet/runtime";
 import { checkDatasetShape, loadDataset } from "./dataset.ts";
-import { score } from "./evaluate.ts";
+import { scoreRunner } from "./evaluate.ts";
+import { MEASURE_THREADS } from "./measure-with-runtime.ts";
 
 export interface VariantMetrics {
   variant: string;
+  engine: string;
   bytes: number;
   backend: string;
   samples: number;
@@ -16,19 +18,20 @@ export interface VariantMetrics {
   rssMB: number;
 }
 
-export async function evaluateVariant(dir: string, valDir: string, options: { backend?: BackendPreference; latencyRuns?: number } = {}): Promise<VariantMetrics> {
-  const loaded = await loadVariant(dir, { backend: options.backend ?? "auto" });
+export async function evaluateVariant(dir: string, valDir: string, options: { backend?: BackendPreference; latencyRuns?: number; threads?: number } = {}): Promise<VariantMetrics> {
+  const loaded = await openVariant(dir, { backend: options.backend ?? "auto", threads: options.threads ?? MEASURE_THREADS });
   try {
     const val = await loadDataset(valDir, { labels: true, purpose: "validation" });
     checkDatasetShape(val, loaded.inputShape);
-    const scores = score(loaded.model, val);
+    const scores = await scoreRunner(loaded, val);
     const per = val.sampleShape.reduce((a, b) => a * b, 1);
-    const latency = loaded.measureLatency(options.latencyRuns ?? 50, 5, val.x.subarray(0, per));
-    const selfTest = loaded.selfTest();
+    const latency = await loaded.measureLatency(options.latencyRuns ?? 50, 5, val.x.subarray(0, per));
+    const selfTest = await loaded.selfTest();
     return {
       variant: loaded.manifest?.variant ?? "unknown",
+      engine: loaded.engine,
       bytes: loaded.manifest?.bytes ?? 0,
-      backend: describeBackend(loaded.backend),
+      backend: loaded.describe(),
       samples: val.count,
       accuracy: scores.accuracy!,
       selfTest: { passed: selfTest.passed, maxAbsError: selfTest.maxAbsError },
@@ -37,6 +40,6 @@ export async function evaluateVariant(dir: string, valDir: string, options: { ba
       rssMB: loaded.memory().rssMB,
     };
   } finally {
-    loaded.dispose();
+    await loaded.dispose();
   }
 }

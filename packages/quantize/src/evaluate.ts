@@ -1,6 +1,6 @@
 // Runs a model over a data set in batches and scores top-1 accuracy and agreement.
 import * as tf from "@tensorflow/tfjs";
-import type { TfModel } from "@fleet/runtime";
+import type { TfModel, VariantRunner } from "@fleet/runtime";
 import type { Dataset } from "./dataset.ts";
 
 export const EVAL_BATCH = 256;
@@ -53,6 +53,26 @@ export interface Scores {
 
 export function score(model: TfModel, dataset: Dataset, reference?: Int32Array): Scores {
   const { outputs, classes } = predictAll(model, dataset);
+  const predictions = top1(outputs, classes);
+  const scores: Scores = { agreement: reference ? matchPercent(predictions, reference) : 100, predictions };
+  if (dataset.y) scores.accuracy = matchPercent(predictions, dataset.y);
+  return scores;
+}
+
+/** {@link score} for a variant on any engine (ONNX Runtime runs asynchronously) */
+export async function scoreRunner(runner: VariantRunner, dataset: Dataset, reference?: Int32Array): Promise<Scores> {
+  const per = dataset.sampleShape.reduce((a, b) => a * b, 1);
+  let outputs = new Float32Array(0);
+  let classes = 0;
+  for (let start = 0; start < dataset.count; start += EVAL_BATCH) {
+    const n = Math.min(EVAL_BATCH, dataset.count - start);
+    const { data } = await runner.run(dataset.x.subarray(start * per, (start + n) * per), n);
+    if (start === 0) {
+      classes = data.length / n;
+      outputs = new Float32Array(dataset.count * classes);
+    }
+    outputs.set(data, start * classes);
+  }
   const predictions = top1(outputs, classes);
   const scores: Scores = { agreement: reference ? matchPercent(predictions, reference) : 100, predictions };
   if (dataset.y) scores.accuracy = matchPercent(predictions, dataset.y);

@@ -1,15 +1,18 @@
-// Loads a written variant with the runtime, as a device would, and times it on this machine.
-import { describeBackend, loadVariant } from "@fleet/runtime";
+// Loads a written variant with the runtime, as a device would (on its engine), and times it here.
+import { openVariant } from "@fleet/runtime";
 import type { TVariantReport } from "./report-schema.ts";
 
+/** ONNX Runtime threads when measuring: one, like a wearable core and like TF.js wasm here */
+export const MEASURE_THREADS = 1;
+
 export async function measureWithRuntime(dir: string, sample: Float32Array, runs: number): Promise<NonNullable<TVariantReport["runtime"]>> {
-  const loaded = await loadVariant(dir);
+  const loaded = await openVariant(dir, { threads: MEASURE_THREADS });
   try {
-    const selfTest = loaded.selfTest();
-    const latency = loaded.measureLatency(runs, 5, sample);
+    const selfTest = await loaded.selfTest();
+    const latency = await loaded.measureLatency(runs, 5, sample);
     const memory = loaded.memory();
     return {
-      backend: describeBackend(loaded.backend),
+      backend: loaded.describe(),
       loadMs: loaded.loadMs,
       latency: { runs: latency.runs, medianMs: latency.medianMs, p95Ms: latency.p95Ms },
       rssMB: memory.rssMB,
@@ -17,7 +20,6 @@ export async function measureWithRuntime(dir: string, sample: Float32Array, runs
       selfTest: { passed: selfTest.passed, maxAbsError: selfTest.maxAbsError },
     };
   } finally {
-    loaded.dispose();
+    await loaded.dispose();
   }
 }
-

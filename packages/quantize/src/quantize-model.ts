@@ -29,10 +29,13 @@ import { chooseMixedPrecision } from "./mixed-precision.ts";
 import { findWeightUnits } from "./model-units.ts";
 import { ZReport, type TReport, type TVariantReport } from "./report-schema.ts";
 import { buildVariant, type BuiltVariant } from "./variant-build.ts";
+import { buildOnnxVariant, exportForOnnx, isOnnxVariant, ONNX_VARIANTS, type TOnnxVariant } from "./build-onnx-variant.ts";
+import type { OnnxModel } from "./onnx/proto.ts";
 import { writeFileAtomic, writeVariantDir } from "./write-variant.ts";
 import { VERSION } from "./version.ts";
 
-export const ALL_VARIANTS: TVariantKind[] = ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"];
+export const TFJS_VARIANTS: TVariantKind[] = ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"];
+export const ALL_VARIANTS: TVariantKind[] = [...TFJS_VARIANTS, ...ONNX_VARIANTS];
 
 export interface QuantizeOptions {
   /** model directory, model.json, or .zip/.tar/.tar.gz archive */
@@ -64,7 +67,7 @@ export interface ProgressEvent {
 /** samples used for activation statistics, calibration and bias correction */
 const ANALYSIS_SAMPLES = 256;
 const GOLDEN_SAMPLES = 2;
-const VARIANT_PRECISION: Record<Exclude<TVariantKind, "mixed">, TPrecision> = { fp32: "fp32", fp16: "fp16", "uint8-tensor": "uint8", "int8-channel": "int8", "int4-group": "int4" };
+const VARIANT_PRECISION: Record<Exclude<TVariantKind, "mixed" | TOnnxVariant>, TPrecision> = { fp32: "fp32", fp16: "fp16", "uint8-tensor": "uint8", "int8-channel": "int8", "int4-group": "int4" };
 
 function tensorOf(dataset: Dataset): tf.Tensor {
   return tf.tensor(dataset.x, [dataset.count, ...dataset.sampleShape]);
@@ -112,6 +115,20 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
       variants = variants.filter((v) => v !== "mixed");
       warnings.push("mixed skipped: it needs --val data");
     }
+    if (variants.includes("onnx-int8") && !calib) {
+      if (options.variants) throw new QuantizeError("OPTIONS_INVALID", "variant onnx-int8 needs representative data (--calib DIR or --val DIR) to calibrate its activations");
+      variants = variants.filter((v) => v !== "onnx-int8");
+      warnings.push("onnx-int8 skipped: it needs --calib or --val data");
+    }
+    // the onnx engine runs only the layers its exporter knows; the TF.js variants are made regardless
+    let onnxFp32: OnnxModel | undefined;
+    if (variants.some(isOnnxVariant)) {
+      const exported = await exportForOnnx(opened.dir);
+      if ("refused" in exported) {
+        warnings.push(`onnx variants skipped: ${exported.refused.message}`);
+        variants = variants.filter((v) => !isOnnxVariant(v));
+      } else onnxFp32 = exported.model;
+    }
     const steps = variants.length + 2;
     let done = 0;
     const progress = (label: string) => options.onProgress?.({ done, total: steps, label });
@@ -141,6 +158,12 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
     let fp32TotalBytes = 0;
     for (const variant of variants) {
       progress(`variant ${variant}`);
+      if (isOnnxVariant(variant)) {
+        const ctx = { outDir: options.outDir, files, units, inputShape, analysis, val, scoring, reference, golden, fp32WeightBytes, measure: options.measure ?? true, latencyRuns: options.latencyRuns ?? 50 };
+        reports.push(await buildOnnxVariant(variant, onnxFp32!, ctx));
+        done++;
+        continue;
+      }
       const started = performance.now();
       const settings = { groupSize, ...(inputMeans && (variant === "int8-channel" || variant === "int4-group" || variant === "mixed") ? { inputMeans } : {}) };
       let built: BuiltVariant;

@@ -1,6 +1,6 @@
 // report.json: what each variant costs and what it keeps, per variant and per layer.
 import { z } from "zod";
-import { ZPrecision, ZVariantKind } from "@fleet/runtime";
+import { ZEngineName, ZPrecision, ZVariantKind } from "@fleet/runtime";
 
 /** SQNR in dB; null when the values are reproduced exactly (infinite SQNR) */
 const ZErrorStats = z.object({ sqnrDb: z.number().nullable(), cosine: z.number() });
@@ -18,9 +18,9 @@ export const ZRuntimeReport = z.object({
   backend: z.string(),
   loadMs: z.number(),
   latency: z.object({ runs: z.number().int(), medianMs: z.number(), p95Ms: z.number() }),
-  /** process RSS after loading and running the variant */
+  /** process RSS after loading and running the variant (the whole measuring process, both engines loaded) */
   rssMB: z.number(),
-  /** the model's weights on the backend: float32 after dequantization, so equal across variants */
+  /** the model's weights as the engine holds them: tfjs float32 after dequantization (equal across tfjs variants), onnx the graph as stored */
   modelMB: z.number(),
   selfTest: z.object({ passed: z.boolean(), maxAbsError: z.number() }),
 });
@@ -33,8 +33,16 @@ export const ZFullInt8 = z.object({
 
 export const ZSensitivity = z.object({ layer: z.string(), precision: ZPrecision, accuracyDrop: z.number().optional(), agreement: z.number() });
 
+/** onnx-int8: the calibration method picked by validation accuracy, and how each method did */
+export const ZOnnxCalibration = z.object({
+  method: z.enum(["minmax", "percentile", "mse"]),
+  candidates: z.array(z.object({ method: z.enum(["minmax", "percentile", "mse"]), accuracy: z.number().optional(), agreement: z.number() })),
+});
+
 export const ZVariantReport = z.object({
   variant: ZVariantKind,
+  /** the runtime the variant runs on (absent in reports written before the onnx engine: tfjs) */
+  engine: ZEngineName.optional(),
   dir: z.string(),
   bytes: z.object({ weights: z.number().int(), total: z.number().int() }),
   /** bytes / fp32 bytes */
@@ -49,6 +57,7 @@ export const ZVariantReport = z.object({
   runtime: ZRuntimeReport.optional(),
   fullInt8: z.array(ZFullInt8).optional(),
   mixed: z.object({ budgetPoints: z.number(), sensitivity: z.array(ZSensitivity) }).optional(),
+  calibration: ZOnnxCalibration.optional(),
 });
 
 export const ZReport = z.object({

@@ -27,10 +27,17 @@ export async function commitDir(staged: string, target: string): Promise<void> {
   if (aside) await rm(aside, { recursive: true, force: true });
 }
 
+/** which engine runs the variant and the file it loads (default: tfjs, model.json) */
+export interface VariantEntry {
+  engine: TManifest["engine"];
+  entry: string;
+}
+
 export async function writeVariantDir(
   target: string,
   files: { path: string; bytes: Uint8Array }[],
   body: ManifestBody,
+  { engine, entry }: VariantEntry = { engine: "tfjs", entry: MODEL_JSON },
 ): Promise<TManifest> {
   const staged = await stagingDir(target);
   try {
@@ -38,8 +45,8 @@ export async function writeVariantDir(
     const listed = files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, sha256: sha256Hex(f.bytes) }));
     const manifest = ZManifest.parse({
       formatVersion: MANIFEST_FORMAT_VERSION,
-      engine: "tfjs",
-      entry: MODEL_JSON,
+      engine,
+      entry,
       files: listed,
       bytes: listed.reduce((s, f) => s + f.bytes, 0),
       ...body,

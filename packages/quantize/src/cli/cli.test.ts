@@ -33,14 +33,16 @@ describe("fleet-quantize", () => {
     const out = join(ws.root, "out");
     const result = await cli(ws.model, "--out", out, "--calib", ws.calib, "--val", ws.val, "--runs", "5", "--budget", "1");
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/\] 8\/8 .* done/);
+    expect(result.stderr).toMatch(/\] 11\/11 .* done/);
     expect(result.stdout).toMatch(/int4-group/);
+    expect(result.stdout).toMatch(/onnx-int8 +onnx /);
+    expect(result.stdout).toMatch(/onnx-int8 calibration: (minmax|percentile|mse)/);
     const report = ZReport.parse(JSON.parse(readFileSync(join(out, "report.json"), "utf8")));
-    expect(report.variants.map((v) => v.variant)).toEqual(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"]);
+    expect(report.variants.map((v) => v.variant)).toEqual(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]);
     for (const v of report.variants) {
       const manifest = ZManifest.parse(JSON.parse(readFileSync(join(out, v.variant, "manifest.json"), "utf8")));
       expect(manifest.variant).toBe(v.variant);
-      expect(manifest.activations?.ranges.length).toBeGreaterThan(0);
+      if (!v.variant.startsWith("onnx-") || v.variant === "onnx-int8") expect(manifest.activations?.ranges.length).toBeGreaterThan(0);
       expect(v.runtime?.selfTest.passed).toBe(true);
     }
     expect(report.variants.find((v) => v.variant === "mixed")!.accuracyDelta!).toBeGreaterThanOrEqual(-1);
@@ -50,6 +52,10 @@ describe("fleet-quantize", () => {
     const metrics = JSON.parse(evaluated.stdout);
     expect(metrics).toMatchObject({ variant: "int8-channel", samples: 96, selfTest: { passed: true } });
     expect(metrics.accuracy).toBeCloseTo(report.variants.find((v) => v.variant === "int8-channel")!.accuracy!, 5);
+
+    const onnx = JSON.parse((await cli("eval", join(out, "onnx-int8"), "--val", ws.val, "--runs", "3")).stdout);
+    expect(onnx).toMatchObject({ variant: "onnx-int8", engine: "onnx", samples: 96, selfTest: { passed: true } });
+    expect(onnx.accuracy).toBeCloseTo(report.variants.find((v) => v.variant === "onnx-int8")!.accuracy!, 5);
   });
 
   it("exits 2 with one clear line on bad input, and writes nothing", async () => {

@@ -72,6 +72,9 @@ export class GraphBuilder {
   private readonly data = new Map<string, Float32Array>();
   private readonly linear = new Map<string, Linear>();
 
+  /** the TF.js layer or graph node being exported: stamped on every node it produces */
+  current: string | undefined;
+
   fresh(base: string): string {
     return `${base}:${this.counter++}`;
   }
@@ -91,7 +94,7 @@ export class GraphBuilder {
 
   node(op: string, base: string, inputs: string[], attributes?: Record<string, AttributeValue>): string {
     const output = this.fresh(base);
-    this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
+    this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}), ...(this.current ? { layer: this.current } : {}) });
     return output;
   }
 

@@ -88,6 +88,7 @@ export function exportGraphModel(files: ModelFiles): OnnxModel {
   const supported = ONNX_SUPPORTED_GRAPH_OPS as readonly string[];
 
   for (const node of order) {
+    g.current = node.name;
     if (!supported.includes(node.op)) {
       throw new QuantizeError(
         "MODEL_UNSUPPORTED",

@@ -179,6 +179,7 @@ export async function exportOnnxModel(modelDir: string): Promise<OnnxModel> {
 
   for (const layer of layers) {
     const name = layer.config.name;
+    g.current = name;
     const cfg = layer.config;
     const from = inputsOf.get(name) ?? [];
     if (layer.class_name === "InputLayer") {

@@ -1,8 +1,12 @@
 // A minimal protobuf writer for the part of onnx.proto the exporter emits (ModelProto, GraphProto,
 // NodeProto, AttributeProto, TensorProto, ValueInfoProto). Field numbers are those of onnx.proto;
 // written by hand so the exporter needs no protobuf runtime.
+import { float16BitsToFloat32, float32ToFloat16Bits } from "@fleet/runtime";
 
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10 } as const;
+export type TDataType = (typeof DataType)[keyof typeof DataType];
+/** the contrib-op domain of ONNX Runtime (QGemm, QLinearAdd, ...) */
+export const MS_DOMAIN = "com.microsoft";
 const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
 
 class Writer {
@@ -81,12 +85,16 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attributes?: Record<string, AttributeValue>;
+  /** operator set domain; absent = the default ai.onnx */
+  domain?: string;
+  /** the TF.js layer or graph node this node was exported from (for reports; not encoded) */
+  layer?: string;
 }
 
 export interface OnnxTensor {
   name: string;
   dims: number[];
-  dataType: (typeof DataType)[keyof typeof DataType];
+  dataType: TDataType;
   /** little-endian raw bytes */
   raw: Uint8Array;
 }
@@ -94,8 +102,8 @@ export interface OnnxTensor {
 export interface OnnxValueInfo {
   name: string;
   elemType: number;
-  /** a string is a symbolic dimension (e.g. "batch") */
-  shape: (number | string)[];
+  /** a string is a symbolic dimension (e.g. "batch"); absent = unknown rank (intermediate outputs) */
+  shape?: (number | string)[];
 }
 
 export interface OnnxGraph {
@@ -111,6 +119,33 @@ export function floatTensor(name: string, dims: number[], values: Float32Array):
   const view = new DataView(raw.buffer);
   values.forEach((v, i) => view.setFloat32(i * 4, v, true));
   return { name, dims, dataType: DataType.FLOAT, raw };
+}
+
+export function float16Tensor(name: string, dims: number[], values: ArrayLike<number>): OnnxTensor {
+  const raw = new Uint8Array(values.length * 2);
+  const view = new DataView(raw.buffer);
+  for (let i = 0; i < values.length; i++) view.setUint16(i * 2, float32ToFloat16Bits(values[i]!), true);
+  return { name, dims, dataType: DataType.FLOAT16, raw };
+}
+
+export function int8Tensor(name: string, dims: number[], values: ArrayLike<number>): OnnxTensor {
+  return { name, dims, dataType: DataType.INT8, raw: new Uint8Array(Int8Array.from(values).buffer) };
+}
+
+export function uint8Tensor(name: string, dims: number[], values: ArrayLike<number>): OnnxTensor {
+  return { name, dims, dataType: DataType.UINT8, raw: Uint8Array.from(values) };
+}
+
+export function int32Tensor(name: string, dims: number[], values: ArrayLike<number>): OnnxTensor {
+  return { name, dims, dataType: DataType.INT32, raw: new Uint8Array(Int32Array.from(values).buffer) };
+}
+
+/** the values of a FLOAT or FLOAT16 initializer as float32 (for the rewrites that re-encode weights) */
+export function tensorFloats(tensor: OnnxTensor): Float32Array {
+  const view = new DataView(tensor.raw.buffer, tensor.raw.byteOffset, tensor.raw.byteLength);
+  if (tensor.dataType === DataType.FLOAT) return Float32Array.from({ length: tensor.raw.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+  if (tensor.dataType === DataType.FLOAT16) return Float32Array.from({ length: tensor.raw.byteLength / 2 }, (_, i) => float16BitsToFloat32(view.getUint16(i * 2, true)));
+  throw new Error(`tensor "${tensor.name}" has data type ${tensor.dataType}, not a float type`);
 }
 
 export function int64Tensor(name: string, dims: number[], values: number[]): OnnxTensor {
@@ -142,9 +177,12 @@ function writeValueInfo(w: Writer, info: OnnxValueInfo): void {
   w.message(2, (type) =>
     type.message(1, (tensor) => {
       tensor.int(1, info.elemType);
-      tensor.message(2, (shape) => {
-        for (const d of info.shape) shape.message(1, (dim) => (typeof d === "string" ? dim.string(2, d) : dim.int(1, d)));
-      });
+      const dims = info.shape;
+      if (dims) {
+        tensor.message(2, (shape) => {
+          for (const d of dims) shape.message(1, (dim) => (typeof d === "string" ? dim.string(2, d) : dim.int(1, d)));
+        });
+      }
     }),
   );
 }
@@ -170,6 +208,7 @@ export function encodeModel(model: OnnxModel): Uint8Array {
         n.string(3, node.name);
         n.string(4, node.op);
         for (const [name, value] of Object.entries(node.attributes ?? {})) n.message(5, (a) => writeAttribute(a, name, value));
+        if (node.domain) n.string(7, node.domain);
       });
     }
     g.string(2, model.graph.name);
@@ -185,5 +224,8 @@ export function encodeModel(model: OnnxModel): Uint8Array {
     for (const o of model.graph.outputs) g.message(12, (v) => writeValueInfo(v, o));
   });
   w.message(8, (op) => op.string(1, "").int(2, model.opset));
+  // contrib domains get version 1 (the only version ONNX Runtime defines for com.microsoft)
+  const domains = new Set(model.graph.nodes.map((n) => n.domain).filter((d): d is string => !!d && d !== "ai.onnx"));
+  for (const domain of domains) w.message(8, (op) => op.string(1, domain).int(2, 1));
   return w.finish();
 }

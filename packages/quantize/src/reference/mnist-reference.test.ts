@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, loadVariant, parseManifest } from "@fleet/runtime";
+import { initBackend, loadVariant, openVariant, parseManifest } from "@fleet/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDataset } from "../dataset.ts";
 import { evaluateVariant } from "../evaluate-variant.ts";
@@ -103,13 +103,41 @@ describe("reference MNIST CNN on 2,000 held-out digits", () => {
     for (const f of full) expect(f.accuracy!).toBeGreaterThan(variant("fp32").accuracy! - 3);
   });
 
-  it("every variant loads in the runtime, verifies, passes its self-test and was timed", async () => {
+  it("onnx-fp32 matches fp32 and onnx-fp16 stays within 0.1 points at ≤ 0.52× the bytes", () => {
+    expect(Math.abs(variant("onnx-fp32").accuracyDelta!)).toBeLessThanOrEqual(0.05);
+    expect(variant("onnx-fp32").agreement!).toBeGreaterThanOrEqual(99.9);
+    expect(Math.abs(variant("onnx-fp16").accuracyDelta!)).toBeLessThanOrEqual(0.1);
+    expect(variant("onnx-fp16").ratio.total).toBeLessThanOrEqual(0.52 * (variant("onnx-fp32").bytes.total / variant("fp32").bytes.total) + 0.01);
+  });
+
+  it("onnx-int8 (full integer) stays within 1.0 point of fp32 with per-layer activation SQNR", () => {
+    const int8 = variant("onnx-int8");
+    console.log(`fp32 ${variant("fp32").accuracy}% → onnx-int8 ${int8.accuracy}% (${int8.calibration?.method}; ${JSON.stringify(int8.calibration?.candidates)})`);
+    expect(int8.engine).toBe("onnx");
+    expect(int8.accuracyDelta!).toBeGreaterThanOrEqual(-1.0);
+    expect(int8.ratio.weights).toBeLessThanOrEqual(0.3);
+    expect(int8.calibration!.candidates.map((c) => c.method).sort()).toEqual(["minmax", "mse", "percentile"]);
+    const best = Math.max(...int8.calibration!.candidates.map((c) => c.accuracy!));
+    expect(int8.calibration!.candidates.find((c) => c.method === int8.calibration!.method)!.accuracy).toBe(best);
+    const quantized = int8.layers.filter((l) => l.precision === "int8");
+    expect(quantized.map((l) => l.name)).toEqual(expect.arrayContaining(["conv1", "dwconv2", "pwconv2", "dense1"]));
+    for (const layer of quantized) {
+      expect(layer.activations?.sqnrDb).toBeTypeOf("number");
+      expect(layer.activations!.sqnrDb!).toBeGreaterThan(10);
+      if (["Conv2D", "DepthwiseConv2D", "Dense"].includes(layer.op)) expect(layer.weights.sqnrDb!).toBeGreaterThan(30);
+    }
+    const manifest = parseManifest(readFileSync(join(root, "out", "onnx-int8", "manifest.json"), "utf8"));
+    expect(manifest).toMatchObject({ engine: "onnx", modelFormat: "onnx", entry: "model.onnx", activations: { method: int8.calibration!.method } });
+  });
+
+  it("every variant loads in the runtime on its engine, verifies, passes its self-test and was timed", async () => {
     for (const v of report.variants) {
       expect(v.runtime).toMatchObject({ selfTest: { passed: true } });
       expect(v.runtime!.latency.p95Ms).toBeGreaterThanOrEqual(v.runtime!.latency.medianMs);
-      const loaded = await loadVariant(join(root, "out", v.variant));
+      const loaded = await openVariant(join(root, "out", v.variant));
       expect(loaded.manifest?.variant).toBe(v.variant);
-      loaded.dispose();
+      expect(loaded.engine).toBe(v.variant.startsWith("onnx-") ? "onnx" : "tfjs");
+      await loaded.dispose();
     }
   });
 
