@@ -43,6 +43,17 @@ describe("openVariant", () => {
     }
   });
 
+  it("opens the committed onnx-int8 variant of the MNIST CNN (written by the quantize pipeline) and passes its self-test", async () => {
+    const runner = await openVariant(join(import.meta.dirname, "..", "fixtures", "mnist-cnn-onnx-int8"), { threads: 1 });
+    try {
+      expect(runner.manifest).toMatchObject({ engine: "onnx", variant: "onnx-int8", modelFormat: "onnx" });
+      expect(runner.manifest!.layers.filter((l) => l.precision === "int8").map((l) => l.name)).toEqual(expect.arrayContaining(["conv1", "dense1", "logits"]));
+      expect((await runner.selfTest()).passed).toBe(true);
+    } finally {
+      await runner.dispose();
+    }
+  });
+
   it("opens a tfjs variant through the same interface", async () => {
     const dir = fresh();
     const { expected } = await writeTinyVariant(dir);
