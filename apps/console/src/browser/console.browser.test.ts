@@ -160,6 +160,13 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await page.getByText("Minimum RAM must not exceed maximum RAM.").first().waitFor();
     await page.fill('input[name="ramMinMb"]', "1024");
     await page.fill('input[name="ramMaxMb"]', "");
+    // Forbidding every engine is refused before anything is sent.
+    await page.uncheck('input[name="engine-tfjs"]');
+    await page.uncheck('input[name="engine-onnx"]');
+    await page.getByRole("button", { name: "Create profile" }).click();
+    await page.getByTestId("profile-choice-errors").getByText("Allow at least one engine", { exact: false }).waitFor();
+    await page.check('input[name="engine-tfjs"]');
+    await page.check('input[name="engine-onnx"]');
     await page.getByRole("button", { name: "Create profile" }).click();
     await page.getByTestId("profiles-table").getByText("Lab gateways").waitFor();
     await shot("03-profiles");
@@ -168,6 +175,7 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
   it("the device page charts the agent's telemetry and appends new samples live, without a reload", async () => {
     await page.goto(`${baseUrl}/devices/gw-e2e-1`);
     await page.getByTestId("profile-match").getByText('Matched "Lab gateways" (priority 10)').waitFor();
+    await page.getByTestId("device-engines").getByText("tfjs", { exact: false }).waitFor();
     const charts = page.getByTestId("charts");
     await charts.waitFor();
     await page.locator('[data-status="ONLINE"]').first().waitFor();
@@ -237,10 +245,12 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     modelId = new URL(page.url()).pathname.split("/").pop() ?? "";
     await page.locator('[data-testid="model-summary"] [data-status="READY"]').waitFor({ timeout: 180_000 });
     const rows = page.getByTestId("variants-table").locator("tbody tr");
-    await expect.poll(() => rows.count()).toBe(6);
-    for (const name of ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"]) {
+    await expect.poll(() => rows.count()).toBe(9);
+    for (const name of ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]) {
       await page.getByTestId("variants-table").locator(`[data-variant="${name}"]`).waitFor();
     }
+    expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="engine"]').textContent()).toMatch(/^onnx/);
+    expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] [data-col="engine"]').textContent()).toMatch(/^tfjs/);
     await page.getByTestId("model-report").getByText("validated on 200 samples", { exact: false }).waitFor();
     expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] td').nth(4).textContent()).toMatch(/^\d+\.\d\d %$/);
     expect(Number(await page.getByTestId("sqnr-weights").getAttribute("data-series"))).toBeGreaterThan(0);

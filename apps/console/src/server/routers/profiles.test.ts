@@ -53,6 +53,9 @@ describe("hardware profiles", () => {
     expect(watch.profileId).toBeNull();
     expect(watch.profileReason).toContain("class wearable is not gateway");
     expect((await viewer.caller.devices.get({ id: "new-1" })).match.reason).toBe("The device has not reported its hardware yet.");
+    // The engines each device's last birth reported (none yet: null, and only tfjs variants are sent).
+    expect(pi.engines).toEqual(["tfjs"]);
+    expect((await viewer.caller.devices.get({ id: "new-1" })).engines).toBeNull();
 
     const list = await viewer.caller.profiles.list();
     expect(list[0]).toMatchObject({ name: "Big gateways", deviceCount: 1, allowedPrecisions: ["INT8", "FP16"] });
@@ -81,7 +84,20 @@ describe("hardware profiles", () => {
     expect(noPrecision.message).toContain("Allow at least one precision.");
     const preferred = await trpcError(operator.caller.profiles.create({ name: "X", allowedEngines: ["TFJS"], preferredEngine: "ONNX" }));
     expect(preferred.message).toContain("preferred engine");
+    const noEngine = await trpcError(operator.caller.profiles.create({ name: "X", allowedEngines: [] }));
+    expect(noEngine.code).toBe("BAD_REQUEST");
+    expect(noEngine.message).toContain("Allow at least one engine: a profile that forbids every engine can never be sent a variant.");
+    const editing = await trpcError(operator.caller.profiles.update({ id: "nope", profile: { name: "X", allowedEngines: ["ONNX"], preferredEngine: "TFJS" } }));
+    expect(editing.message).toContain("The preferred engine must be one of the allowed engines.");
     expect(await trpcCode(operator.caller.profiles.create({ name: "Big gateways" }))).toBe("CONFLICT");
+  });
+
+  it("allows, prefers and forbids engines; an edit keeps the preference it is given", async () => {
+    const created = await operator.caller.profiles.create({ name: "ONNX first", priority: 500, allowedEngines: ["ONNX", "TFJS", "ONNX"], preferredEngine: "ONNX" });
+    expect(created.profile).toMatchObject({ allowedEngines: ["ONNX", "TFJS"], preferredEngine: "ONNX" });
+    const updated = await operator.caller.profiles.update({ id: created.profile.id, profile: { name: "ONNX first", priority: 500, allowedEngines: ["TFJS"], preferredEngine: "TFJS" } });
+    expect(updated.profile).toMatchObject({ allowedEngines: ["TFJS"], preferredEngine: "TFJS" });
+    await operator.caller.profiles.delete({ id: created.profile.id });
   });
 
   it("viewers read profiles but cannot change them", async () => {

@@ -43,6 +43,8 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
     latencyBudgetMs: profile?.latencyBudgetMs ? String(profile.latencyBudgetMs) : "",
     allowedPrecisions: profile?.allowedPrecisions ?? [...PRECISIONS],
     allowedEngines: profile?.allowedEngines ?? [...ENGINES],
+    /** "" = no preference. */
+    preferredEngine: (profile?.preferredEngine ?? "") as (typeof ENGINES)[number] | "",
   });
   const done = () => {
     void queryClient.invalidateQueries();
@@ -72,10 +74,24 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
       latencyBudgetMs: num(form.latencyBudgetMs) ?? null,
       allowedPrecisions: form.allowedPrecisions,
       allowedEngines: form.allowedEngines,
+      preferredEngine: form.preferredEngine === "" ? null : form.preferredEngine,
     };
+  };
+  // Checked here too, so the operator sees the problem before a round trip; the server refuses the same.
+  const [submitted, setSubmitted] = useState(false);
+  const checkChoices = (): string[] => {
+    const problems: string[] = [];
+    if (form.allowedPrecisions.length === 0) problems.push("Allow at least one precision.");
+    if (form.allowedEngines.length === 0) problems.push("Allow at least one engine: a profile that forbids every engine can never be sent a variant.");
+    else if (form.preferredEngine !== "" && !form.allowedEngines.includes(form.preferredEngine)) {
+      problems.push(`The preferred engine ${form.preferredEngine.toLowerCase()} is not allowed: allow it, or choose another preference.`);
+    }
+    return problems;
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setSubmitted(true);
+    if (checkChoices().length > 0) return;
     if (profile) update.mutate({ id: profile.id, profile: toInput() });
     else create.mutate(toInput());
   };
@@ -88,6 +104,14 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
     const list = form[key] as string[];
     setForm({ ...form, [key]: list.includes(value) ? list.filter((v) => v !== value) : [...list, value] });
   };
+  // Refusals of the checkboxes and the preferred engine (e.g. every engine forbidden), next to them. An
+  // update's input is nested ({ id, profile }), so its field errors all arrive under "profile".
+  const serverChoiceErrors = (["allowedPrecisions", "allowedEngines", "preferredEngine", "profile"] as const)
+    .map((key) => nestedError(mutation.error, key))
+    .filter((message): message is string => message !== undefined);
+  // After a first submit, the local check follows every change (an error disappears once fixed).
+  const localProblems = submitted ? checkChoices() : [];
+  const choiceErrors = localProblems.length ? localProblems : serverChoiceErrors;
   return (
     <form className="card form" onSubmit={submit} data-testid="profile-editor">
       <h2>{profile ? `Edit ${profile.name}` : "New profile"}</h2>
@@ -131,11 +155,36 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
         </span>
         {ENGINES.map((p) => (
           <label key={p} className="actions" style={{ gap: 4 }}>
-            <input type="checkbox" checked={form.allowedEngines.includes(p)} onChange={() => toggle("allowedEngines", p)} />
+            <input type="checkbox" name={`engine-${p.toLowerCase()}`} checked={form.allowedEngines.includes(p)} onChange={() => toggle("allowedEngines", p)} />
             {p.toLowerCase()}
           </label>
         ))}
+        <label className="actions" style={{ gap: 4, marginLeft: 16 }}>
+          <span className="field-label">Preferred engine:</span>
+          <select
+            name="preferredEngine"
+            value={form.preferredEngine}
+            onChange={(e) => setForm({ ...form, preferredEngine: e.target.value as (typeof ENGINES)[number] | "" })}
+          >
+            <option value="">none</option>
+            {ENGINES.map((p) => (
+              <option key={p} value={p}>
+                {p.toLowerCase()}
+                {form.allowedEngines.includes(p) ? "" : " (not allowed)"}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
+      <p className="field-hint muted" style={{ margin: 0 }}>
+        An unchecked engine is forbidden for this profile. With a preferred engine, its variants are chosen whenever one fits (the most
+        accurate of them); the other allowed engines are the fallback. Devices only ever get variants of engines their agent reports.
+      </p>
+      {choiceErrors.length ? (
+        <p className="field-error" role="alert" data-testid="profile-choice-errors">
+          {choiceErrors.join(" ")}
+        </p>
+      ) : null}
       <FormError error={mutation.error ?? remove.error} />
       {mutation.data ? <p className="muted">Saved; {mutation.data.rematched === 1 ? "1 device" : `${mutation.data.rematched} devices`} re-matched.</p> : null}
       <div className="actions">

@@ -32,6 +32,8 @@ export function ProfilesList({ canOperate }: { canOperate: boolean }) {
               <td>{describeRules(p.rules)}</td>
               <td className="muted">
                 {p.allowedPrecisions.map((x) => x.toLowerCase()).join(", ")}
+                {` · engines ${p.allowedEngines.map((x) => x.toLowerCase()).join(", ")}`}
+                {p.preferredEngine ? ` (prefers ${p.preferredEngine.toLowerCase()})` : ""}
                 {p.maxModelBytes ? ` · ≤ ${(p.maxModelBytes / 1e6).toFixed(1)} MB` : ""}
                 {p.latencyBudgetMs ? ` · ≤ ${p.latencyBudgetMs} ms` : ""}
               </td>

@@ -41,7 +41,7 @@ export const deviceListSelect = {
   lastSeenAt: true,
   createdAt: true,
   profile: { select: { id: true, name: true } },
-  activeVariant: { select: { id: true, name: true, precision: true, model: { select: { id: true, name: true } } } },
+  activeVariant: { select: { id: true, name: true, precision: true, engine: true, model: { select: { id: true, name: true } } } },
 } satisfies Prisma.DeviceSelect;
 
 export const deviceDetailSelect = {
@@ -52,7 +52,7 @@ export const deviceDetailSelect = {
   desiredRev: true,
   reportedRev: true,
   updatedAt: true,
-  prevVariant: { select: { id: true, name: true, precision: true, model: { select: { id: true, name: true } } } },
+  prevVariant: { select: { id: true, name: true, precision: true, engine: true, model: { select: { id: true, name: true } } } },
 } satisfies Prisma.DeviceSelect;
 
 export type TDeviceListRow = Prisma.DeviceGetPayload<{ select: typeof deviceListSelect }>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseVariant, type TChoosableProfile, type TChoosableVariant } from "./choose-variant.ts";
+import { chooseVariant, deviceRunsEngine, reportedEnginesOf, type TChoosableProfile, type TChoosableVariant } from "./choose-variant.ts";
 
 const anyProfile: TChoosableProfile = {
   name: "Any",
@@ -23,7 +23,7 @@ describe("chooseVariant", () => {
     const choice = chooseVariant(anyProfile, variants);
     expect(choice.variant).toEqual({ id: "v16", name: "fp16" });
     expect(choice.reason).toBe(
-      'Chose fp16 (FP16, 55.8 kB, accuracy 94.00 %): the most accurate of 4 variants that fit "Any"; ties with fp32 go to the smaller.',
+      'Chose fp16 (FP16, TFJS, 55.8 kB, accuracy 94.00 %): the most accurate of 4 variants that fit "Any"; ties with fp32 go to the smaller.',
     );
     expect(choice.excluded).toEqual([]);
   });
@@ -61,8 +61,90 @@ describe("chooseVariant", () => {
     expect(agree.variant?.name).toBe("int8-channel");
   });
 
-  it("ties on accuracy and size go to the preferred engine", () => {
-    const onnx: TChoosableVariant = { ...variants[2]!, id: "vo", name: "int8-onnx", engine: "ONNX" };
-    expect(chooseVariant({ ...anyProfile, preferredEngine: "ONNX", allowedPrecisions: ["INT8"] }, [variants[2]!, onnx]).variant?.name).toBe("int8-onnx");
+  describe("engines", () => {
+    // onnx variants of the same model: ONNX Runtime runs int8 with integer kernels (faster), same accuracy.
+    const onnx: TChoosableVariant[] = [
+      { id: "o32", name: "onnx-fp32", precision: "FP32", engine: "ONNX", bytes: 107_000, metrics: { accuracy: 94, runtime: runtime(0.9) } },
+      { id: "o8", name: "onnx-int8", precision: "INT8", engine: "ONNX", bytes: 31_000, metrics: { accuracy: 93.4, runtime: runtime(0.1) } },
+    ];
+    const all = [...variants, ...onnx];
+
+    it("a forbidden engine (not in allowedEngines) is excluded and named", () => {
+      const tfjsOnly = chooseVariant({ ...anyProfile, allowedEngines: ["TFJS"], preferredEngine: null }, all);
+      expect(tfjsOnly.variant?.name).toBe("fp16");
+      expect(tfjsOnly.excluded).toEqual([
+        { id: "o32", name: "onnx-fp32", why: "engine ONNX not allowed" },
+        { id: "o8", name: "onnx-int8", why: "engine ONNX not allowed" },
+      ]);
+      expect(chooseVariant({ ...anyProfile, allowedEngines: ["ONNX"] }, all).variant?.name).toBe("onnx-fp32");
+    });
+
+    it("the preferred engine's variants are chosen first when any fits, even if another engine's is more accurate", () => {
+      const profile = { ...anyProfile, name: "Gateways", allowedPrecisions: ["INT8", "FP16"] as TChoosableProfile["allowedPrecisions"], preferredEngine: "ONNX" as const };
+      const choice = chooseVariant(profile, all);
+      expect(choice.variant).toEqual({ id: "o8", name: "onnx-int8" });
+      expect(choice.reason).toBe(
+        'Chose onnx-int8 (INT8, ONNX, 31.0 kB, accuracy 93.40 %): the most accurate of 1 ONNX variant that fit "Gateways" (ONNX is the preferred engine; 2 other variants would fit).' +
+          " Excluded: fp32 (precision FP32 not allowed); int4-group (precision INT4 not allowed); onnx-fp32 (precision FP32 not allowed)." +
+          " Devices that do not report onnx among their engines get the best variant of an engine they run.",
+      );
+      // Within the preferred engine, accuracy still decides.
+      expect(chooseVariant({ ...anyProfile, preferredEngine: "ONNX" }, all).variant?.name).toBe("onnx-fp32");
+      // Preferring TFJS keeps the TF.js variants first.
+      expect(chooseVariant({ ...profile, preferredEngine: "TFJS" }, all).variant?.name).toBe("fp16");
+    });
+
+    it("falls back to other engines when no variant of the preferred engine fits, and says so", () => {
+      const choice = chooseVariant({ ...anyProfile, name: "Small", maxModelBytes: 30_000, preferredEngine: "ONNX" }, all);
+      expect(choice.variant?.name).toBe("int4-group");
+      expect(choice.reason).toContain('the most accurate of 1 variant that fit "Small"; no variant of the preferred engine ONNX fits.');
+      expect(choice.excluded.map((e) => e.name)).toEqual(["fp32", "fp16", "int8-channel", "onnx-fp32", "onnx-int8"]);
+    });
+
+    it("without a preference, accuracy and size decide across engines", () => {
+      const same = { ...onnx[1]!, metrics: { accuracy: 93.5 }, bytes: 30_542 };
+      expect(chooseVariant({ ...anyProfile, allowedPrecisions: ["INT8"] }, [same, variants[2]!]).variant?.name).toBe("int8-channel");
+      expect(chooseVariant({ ...anyProfile, allowedPrecisions: ["INT8"] }, [{ ...same, bytes: 30_000 }, variants[2]!]).variant?.name).toBe("onnx-int8");
+    });
+
+    it("for a device, only variants whose engine its last birth reported may be chosen", () => {
+      const profile = { ...anyProfile, name: "Gateways", preferredEngine: "ONNX" as const, allowedPrecisions: ["INT8"] as TChoosableProfile["allowedPrecisions"] };
+      const withOnnx = chooseVariant(profile, all, { reportedEngines: ["tfjs", "onnx"] });
+      expect(withOnnx.variant?.name).toBe("onnx-int8");
+      expect(withOnnx.reason).toContain('fit "Gateways" on this device (ONNX is the preferred engine; 1 other variant would fit).');
+      // Chosen for this device: no note about other devices.
+      expect(withOnnx.reason).not.toContain("Devices that do not report");
+
+      const tfjsOnly = chooseVariant(profile, all, { reportedEngines: ["tfjs"] });
+      expect(tfjsOnly.variant?.name).toBe("int8-channel");
+      expect(tfjsOnly.excluded).toContainEqual({ id: "o8", name: "onnx-int8", why: "engine ONNX does not load on this device (it reports tfjs)" });
+      expect(tfjsOnly.reason).toContain("no variant of the preferred engine ONNX fits");
+
+      // No birth yet (or unreadable hardware): every agent runs tfjs, onnx is not assumed.
+      const unknown = chooseVariant(profile, all, { reportedEngines: null });
+      expect(unknown.variant?.name).toBe("int8-channel");
+      expect(unknown.excluded).toContainEqual({
+        id: "o8",
+        name: "onnx-int8",
+        why: "engine ONNX is not known to load on this device (it has not reported its engines; only tfjs is assumed)",
+      });
+
+      const onnxOnlyVariants = chooseVariant({ ...profile, name: "Edge" }, onnx, { reportedEngines: [] });
+      expect(onnxOnlyVariants.variant).toBeNull();
+      expect(onnxOnlyVariants.reason).toBe(
+        'No variant fits "Edge" on this device: onnx-fp32 (precision FP32 not allowed); onnx-int8 (engine ONNX does not load on this device (it reports no engine)).',
+      );
+    });
+
+    it("reads the engines of stored hardware, loosely; matching ignores case", () => {
+      expect(reportedEnginesOf({ arch: "arm64", engines: ["tfjs", "onnx"], backends: ["wasm"] })).toEqual(["tfjs", "onnx"]);
+      expect(reportedEnginesOf(null)).toBeNull();
+      expect(reportedEnginesOf({ arch: "arm64" })).toBeNull();
+      expect(reportedEnginesOf({ engines: "tfjs" })).toBeNull();
+      expect(deviceRunsEngine({ reportedEngines: ["ONNX"] }, "ONNX")).toBe(true);
+      expect(deviceRunsEngine({ reportedEngines: ["tfjs", "tflite"] }, "ONNX")).toBe(false);
+      expect(deviceRunsEngine({ reportedEngines: null }, "TFJS")).toBe(true);
+      expect(deviceRunsEngine(undefined, "ONNX")).toBe(true);
+    });
   });
 });

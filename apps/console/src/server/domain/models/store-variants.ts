@@ -1,8 +1,9 @@
 // After quantization: every variant directory goes into the artifact store, its manifest is signed,
 // and one ModelVariant row records it (upserted by model and name, so a re-run replaces, never duplicates).
 import path from "node:path";
-import type { Precision, Prisma, PrismaClient } from "@fleet/db";
+import type { Engine, Precision, Prisma, PrismaClient } from "@fleet/db";
 import type { TReport, TVariantReport } from "@fleet/quantize";
+import type { TEngineName } from "@fleet/runtime";
 import type { TArtifactStore } from "../../artifacts/artifact-store.ts";
 import type { TSigningKey } from "../../artifacts/keys.ts";
 import { storeVariantDir } from "../../artifacts/variant-artifacts.ts";
@@ -14,7 +15,22 @@ export const PRECISION_OF_VARIANT: Record<TVariantReport["variant"], Precision> 
   "int8-channel": "INT8",
   "int4-group": "INT4",
   mixed: "MIXED",
+  "onnx-fp32": "FP32",
+  "onnx-fp16": "FP16",
+  "onnx-int8": "INT8",
 };
+
+/** The database's name of a manifest's engine. */
+export const ENGINE_OF_MANIFEST: Record<TEngineName, Engine> = { tfjs: "TFJS", onnx: "ONNX" };
+
+/** The engine a variant kind runs on (same rule as @fleet/runtime's engineOfVariant: `onnx-*` → ONNX). */
+export function engineOfVariantKind(kind: TVariantReport["variant"]): Engine {
+  return kind.startsWith("onnx-") ? "ONNX" : "TFJS";
+}
+
+export class VariantEngineMismatchError extends Error {
+  override readonly name = "VariantEngineMismatchError";
+}
 
 const toJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
@@ -30,9 +46,17 @@ export async function storeQuantizedVariants(options: {
   const rows: Array<{ id: string; name: string }> = [];
   for (const variant of options.report.variants) {
     const stored = await storeVariantDir({ store: options.store, dir: path.join(options.outDir, variant.dir), key: options.key });
+    // The signed manifest names the engine the agent will load it with; the report's kind must agree,
+    // or a device could be chosen for an engine it cannot run.
+    const engine = ENGINE_OF_MANIFEST[stored.manifest.engine];
+    if (engine !== engineOfVariantKind(variant.variant) || stored.manifest.variant !== variant.variant) {
+      throw new VariantEngineMismatchError(
+        `${variant.dir}: report.json says variant ${variant.variant} but its manifest.json says ${stored.manifest.variant} on engine ${stored.manifest.engine}`,
+      );
+    }
     const data = {
       precision: PRECISION_OF_VARIANT[variant.variant],
-      engine: "TFJS" as const,
+      engine,
       bytes: stored.manifest.bytes,
       sha256: stored.manifestSha256,
       signature: stored.signature,

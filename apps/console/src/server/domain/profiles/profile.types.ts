@@ -37,7 +37,13 @@ export const ZProfileInput = z
     maxModelBytes: z.int().min(1, "Must be at least 1 byte.").max(2 ** 31 - 1).nullable().default(null),
     ramBudgetMb: z.int().min(1).max(1_000_000).nullable().default(null),
     allowedPrecisions: z.array(z.enum(Precision)).min(1, "Allow at least one precision.").default(Object.values(Precision)),
-    allowedEngines: z.array(z.enum(Engine)).min(1, "Allow at least one engine.").default(Object.values(Engine)),
+    /** Engines not listed are forbidden for the profile's devices. */
+    allowedEngines: z
+      .array(z.enum(Engine))
+      .min(1, "Allow at least one engine: a profile that forbids every engine can never be sent a variant.")
+      .transform((list) => [...new Set(list)])
+      .default(Object.values(Engine)),
+    /** Its variants are chosen first whenever one fits (domain/models/choose-variant.ts). */
     preferredEngine: z.enum(Engine).nullable().default(null),
     latencyBudgetMs: z.number().positive("Must be above 0.").max(600_000).nullable().default(null),
   })

@@ -2,7 +2,7 @@
 import { chooseVariant } from "../models/choose-variant.ts";
 import type { TChooseVariant } from "./rollout-deps.ts";
 
-export const chooseRolloutVariant: TChooseVariant = (profile, variants) => {
-  const choice = chooseVariant(profile, variants);
+export const chooseRolloutVariant: TChooseVariant = (profile, variants, device) => {
+  const choice = chooseVariant(profile, variants, device);
   return { variantId: choice.variant?.id ?? null, reason: choice.reason };
 };

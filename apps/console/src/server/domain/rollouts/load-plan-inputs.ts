@@ -1,6 +1,7 @@
 // The database side of planning: target → devices (with their profiles), and the model's variants.
 import type { Prisma, PrismaClient } from "@fleet/db";
 import { AppError, AppErrorCode } from "../../errors/app-error.ts";
+import { reportedEnginesOf } from "../models/choose-variant.ts";
 import type { TPlanDevice } from "./plan-rollout.ts";
 import type { TRolloutProfile, TRolloutVariant } from "./rollout-deps.ts";
 import type { TRolloutTarget } from "./rollout.types.ts";
@@ -44,11 +45,14 @@ export function targetWhere(target: TRolloutTarget): Prisma.DeviceWhereInput {
   }
 }
 
-/** The enabled devices the target names, each with its matched profile. Unknown listed ids are refused. */
+/**
+ * The enabled devices the target names, each with its matched profile and the engines its last birth
+ * reported (null without readable hardware: only tfjs is assumed). Unknown listed ids are refused.
+ */
 export async function resolveTarget(db: TDb, target: TRolloutTarget): Promise<TPlanDevice[]> {
   const rows = await db.device.findMany({
     where: targetWhere(target),
-    select: { id: true, name: true, profileReason: true, profile: { select: profileSelect } },
+    select: { id: true, name: true, profileReason: true, hardware: true, profile: { select: profileSelect } },
     orderBy: { id: "asc" },
   });
   if (target.kind === "devices") {
@@ -64,6 +68,7 @@ export async function resolveTarget(db: TDb, target: TRolloutTarget): Promise<TP
     name: row.name,
     profile: row.profile satisfies TRolloutProfile | null,
     profileReason: row.profileReason,
+    reportedEngines: reportedEnginesOf(row.hardware),
   }));
 }
 

@@ -3,6 +3,7 @@ import { EMPTY_COUNTS, judgeGates, type TGateMetrics } from "./evaluate-gates.ts
 import { planRollout, waveIndexFor, type TPlanDevice } from "./plan-rollout.ts";
 import type { TRolloutProfile, TRolloutVariant } from "./rollout-deps.ts";
 import { ZRolloutGates, ZRolloutStrategy, ZRolloutTarget } from "./rollout.types.ts";
+import { chooseRolloutVariant } from "./choose-rollout-variant.ts";
 import { simpleChooser } from "./testing/rollout-fixtures.ts";
 
 const profile = (id: string, patch: Partial<TRolloutProfile>): TRolloutProfile => ({
@@ -33,7 +34,7 @@ const gw = profile("gw", { allowedPrecisions: ["FP16", "INT8"] });
 const wr = profile("wr", { allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 1_500 });
 const tiny = profile("tiny", { maxModelBytes: 10 });
 const devices = (count: number, prof: TRolloutProfile | null, prefix: string): TPlanDevice[] =>
-  Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, name: `${prefix} ${i}`, profile: prof, profileReason: prof ? null : "No profile matched: arch riscv64." }));
+  Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, name: `${prefix} ${i}`, profile: prof, profileReason: prof ? null : "No profile matched: arch riscv64.", reportedEngines: ["tfjs"] }));
 
 describe("planRollout", () => {
   const fleet = [...devices(300, gw, "gw"), ...devices(100, wr, "wr"), ...devices(2, tiny, "tiny"), ...devices(1, null, "odd")];
@@ -87,6 +88,36 @@ describe("planRollout", () => {
     expect(plan.compatibleCount).toBe(0);
     expect(plan.incompatible[0]!.reason).toContain("unknown variant");
     expect(planRollout({ devices: devices(1, gw, "gw"), variants: [], chooseVariant: simpleChooser, strategy, seed: "m" }).incompatible[0]!.reason).toBe("The model has no variants.");
+  });
+
+  it("chooses per profile and reported engines: a device never gets a variant of an engine it did not report", () => {
+    const onnxInt8: TRolloutVariant = { ...variant("onnx-int8", "INT8", 2_100, 0.98), engine: "ONNX" };
+    const both = [...variants, onnxInt8];
+    const prefersOnnx = profile("gw", { allowedPrecisions: ["INT8"], preferredEngine: "ONNX" });
+    const fleet: TPlanDevice[] = [
+      ...devices(2, prefersOnnx, "tfjs").map((d) => ({ ...d, reportedEngines: ["tfjs"] })),
+      ...devices(2, prefersOnnx, "onnx").map((d) => ({ ...d, reportedEngines: ["onnx", "tfjs"] })),
+      ...devices(1, prefersOnnx, "unknown").map((d) => ({ ...d, reportedEngines: null })),
+    ];
+    const plan = planRollout({ devices: fleet, variants: both, chooseVariant: chooseRolloutVariant, strategy, seed: "m" });
+    const byDevice = new Map(plan.devices.map((d) => [d.deviceId, d]));
+    expect(["tfjs-0", "tfjs-1", "unknown-0"].map((id) => byDevice.get(id)?.variantId)).toEqual(["int8", "int8", "int8"]);
+    expect(["onnx-0", "onnx-1"].map((id) => byDevice.get(id)?.variantId)).toEqual(["onnx-int8", "onnx-int8"]);
+    expect(byDevice.get("tfjs-0")?.reason).toContain("onnx-int8 (engine ONNX does not load on this device (it reports tfjs))");
+    expect(byDevice.get("unknown-0")?.reason).toContain("it has not reported its engines; only tfjs is assumed");
+    expect(byDevice.get("onnx-0")?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+    expect(plan.byVariant.map((v) => [v.name, v.engine, v.devices])).toEqual([
+      ["int8", "TFJS", 3],
+      ["onnx-int8", "ONNX", 2],
+    ]);
+  });
+
+  it("refuses a chooser's answer whose engine the device does not run", () => {
+    const onnxOnly: TRolloutVariant = { ...variant("onnx-int8", "INT8", 2_000, 0.98), engine: "ONNX" };
+    const careless = () => ({ variantId: "onnx-int8", reason: "fastest" });
+    const plan = planRollout({ devices: devices(1, gw, "gw"), variants: [onnxOnly], chooseVariant: careless, strategy, seed: "m" });
+    expect(plan.compatibleCount).toBe(0);
+    expect(plan.incompatible[0]!.reason).toBe("The chooser named onnx-int8, but engine ONNX does not load on this device (it reports tfjs); nothing is sent.");
   });
 
   it("computes wave reach without floating point surprises", () => {

@@ -1,7 +1,8 @@
 // Pure rollout planning: per device the variant its profile allows (or why none), then waves.
 // No database and no clock, so the preview, the created rollout and the re-plan at start agree.
 import { createHash } from "node:crypto";
-import type { TChooseVariant, TRolloutProfile, TRolloutVariant } from "./rollout-deps.ts";
+import { deviceEngineProblem } from "../models/choose-variant.ts";
+import type { TChooseVariant, TRolloutDeviceEngines, TRolloutProfile, TRolloutVariant } from "./rollout-deps.ts";
 import type { TRolloutStrategy } from "./rollout.types.ts";
 
 export interface TPlanDevice {
@@ -10,6 +11,11 @@ export interface TPlanDevice {
   /** The matched hardware profile, or null (then profileReason says why). */
   profile: TRolloutProfile | null;
   profileReason: string | null;
+  /**
+   * Engines the device's last birth reported as loading (`hardware.engines`), or null when it has not
+   * reported its hardware (then only tfjs is assumed). A variant of another engine is never planned for it.
+   */
+  reportedEngines: readonly string[] | null;
 }
 
 export interface TPlannedDevice {
@@ -49,8 +55,8 @@ export interface TRolloutPlan {
 }
 
 /**
- * Chooses per profile (once), then assigns waves per variant group so every variant is in the first
- * wave (a canary per variant): within a group of n devices ordered by a stable hash of seed + id, the
+ * Chooses per profile and set of reported engines (once each), then assigns waves per variant group
+ * so every variant is in the first wave (a canary per variant): within a group of n devices ordered by a stable hash of seed + id, the
  * device at index i goes to the first wave whose ceil(percent × n) exceeds i. Waves left empty
  * (small fleets) are dropped and the rest renumbered, so wave 1 always has at least one device.
  */
@@ -72,10 +78,12 @@ export function planRollout(options: {
       chosen.push({ device, variantId: null, reason: `No hardware profile: ${why}` });
       continue;
     }
-    let choice = choiceByProfile.get(device.profile.id);
+    const engines = normalizeEngines(device.reportedEngines);
+    const key = `${device.profile.id}\0${engines === null ? "?" : engines.join(",")}`;
+    let choice = choiceByProfile.get(key);
     if (!choice) {
-      choice = safeChoice(options.chooseVariant, device.profile, options.variants, variantsById);
-      choiceByProfile.set(device.profile.id, choice);
+      choice = safeChoice(options.chooseVariant, device.profile, options.variants, variantsById, { reportedEngines: engines });
+      choiceByProfile.set(key, choice);
     }
     chosen.push({ device, ...choice });
   }
@@ -137,18 +145,29 @@ export function planRollout(options: {
   };
 }
 
-/** The chooser must answer with one of the given variants; anything else counts as "none fits". */
+/** Lower case, sorted, once each: devices reporting the same engines (in any order) share one choice. */
+function normalizeEngines(engines: readonly string[] | null): string[] | null {
+  return engines === null ? null : [...new Set(engines.map((name) => name.toLowerCase()))].sort();
+}
+
+/**
+ * The chooser must answer with one of the given variants, of an engine the device runs; anything else
+ * counts as "none fits" (a guard, so no chooser can make a device receive a variant it would refuse).
+ */
 function safeChoice(
   chooseVariant: TChooseVariant,
   profile: TRolloutProfile,
   variants: readonly TRolloutVariant[],
   variantsById: ReadonlyMap<string, TRolloutVariant>,
+  device: TRolloutDeviceEngines,
 ): { variantId: string | null; reason: string } {
   if (variants.length === 0) return { variantId: null, reason: "The model has no variants." };
-  const choice = chooseVariant(profile, variants);
-  if (choice.variantId !== null && !variantsById.has(choice.variantId)) {
-    return { variantId: null, reason: `The chooser named an unknown variant (${choice.variantId}); nothing is sent.` };
-  }
+  const choice = chooseVariant(profile, variants, device);
+  if (choice.variantId === null) return choice;
+  const chosen = variantsById.get(choice.variantId);
+  if (!chosen) return { variantId: null, reason: `The chooser named an unknown variant (${choice.variantId}); nothing is sent.` };
+  const problem = deviceEngineProblem(device, chosen.engine);
+  if (problem) return { variantId: null, reason: `The chooser named ${chosen.name}, but ${problem}; nothing is sent.` };
   return choice;
 }
 

@@ -37,8 +37,19 @@ export interface TVariantChoice {
   reason: string;
 }
 
-/** Most accurate variant satisfying the profile, ties to the smaller (domain/models' chooseVariant). */
-export type TChooseVariant = (profile: TRolloutProfile, variants: readonly TRolloutVariant[]) => TVariantChoice;
+/**
+ * The device a choice is for: the engines its last birth reported as loading (`hardware.engines`), or
+ * null when it has not reported any (then only tfjs is assumed: domain/models' TChoosableDevice).
+ */
+export interface TRolloutDeviceEngines {
+  reportedEngines: readonly string[] | null;
+}
+
+/**
+ * Most accurate variant satisfying the profile (preferred engine first), ties to the smaller
+ * (domain/models' chooseVariant). With `device`, only variants whose engine loads on it may be chosen.
+ */
+export type TChooseVariant = (profile: TRolloutProfile, variants: readonly TRolloutVariant[], device?: TRolloutDeviceEngines) => TVariantChoice;
 
 /** The `variant` of a desired payload: a fresh short-lived signed URL of the variant's manifest. */
 export type TDescribeVariant = (variant: TRolloutVariant) => Promise<TDesiredVariant>;

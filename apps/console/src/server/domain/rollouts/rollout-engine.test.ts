@@ -8,7 +8,9 @@ import { createRollout, previewRollout, rollbackRollout, startRollout } from "./
 import { MemoryDesiredPublisher } from "./memory-desired-publisher.ts";
 import { RolloutEngine, type TTickResult } from "./rollout-engine.ts";
 import type { TCreateRolloutInput } from "./rollout.types.ts";
-import { fakeDescribe, seedFleet, simpleChooser, SimulatedAgents, type TFleetFixture } from "./testing/rollout-fixtures.ts";
+import { chooseRolloutVariant } from "./choose-rollout-variant.ts";
+import { createDescribeVariant } from "./describe-variant.ts";
+import { fakeDescribe, seedEngineFleet, seedFleet, simpleChooser, SimulatedAgents, type TFleetFixture } from "./testing/rollout-fixtures.ts";
 
 const actor: TActor = { id: null, label: "test" };
 
@@ -56,7 +58,7 @@ async function createAndStart(prisma: PrismaClient, h: THarness, patch: Partial<
 }
 
 /** tick → agents handle what was published → telemetry → tick, then the clock moves on. */
-async function cycle(h: THarness, engine = h.engine, seconds = 61): Promise<TTickResult> {
+async function cycle(h: Pick<THarness, "clock" | "agents" | "engine">, engine = h.engine, seconds = 61): Promise<TTickResult> {
   await engine.tick();
   await h.agents.deliver();
   await h.agents.telemetry();
@@ -65,7 +67,7 @@ async function cycle(h: THarness, engine = h.engine, seconds = 61): Promise<TTic
   return result;
 }
 
-async function runUntil(prisma: PrismaClient, h: THarness, id: string, statuses: string[], engine = h.engine, max = 20): Promise<string> {
+async function runUntil(prisma: PrismaClient, h: Pick<THarness, "clock" | "agents" | "engine">, id: string, statuses: string[], engine = h.engine, max = 20): Promise<string> {
   for (let i = 0; i < max; i++) {
     const { status } = await prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true } });
     if (statuses.includes(status)) return status;
@@ -267,6 +269,69 @@ describe("rollout engine", () => {
     await h.agents.deliver();
     await engine.tick();
     expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: late } } })).toMatchObject({ state: "ACTIVE" });
+  });
+});
+
+describe("engines per device", () => {
+  it("sends onnx-int8 only where the last birth reported onnx, tfjs elsewhere; payloads and rollbacks name the engine in lower case", async () => {
+    const prisma = db.prisma;
+    const clock = new Clock();
+    const publisher = new MemoryDesiredPublisher();
+    const fleet = await seedEngineFleet(prisma, { onnx: 3, tfjs: 3, prefix: "eng" });
+    const agents = new SimulatedAgents(prisma, publisher, clock.now);
+    agents.boot([...fleet.onnxDevices, ...fleet.tfjsDevices, fleet.unknownDevice], null);
+    // The console's real describer (as main.ts wires it), with a stand-in URL and size.
+    const describeVariant = createDescribeVariant({ signedVariantUrl: (id) => `http://console.test/api/artifacts/${id}/manifest.json?sig=x`, manifestBytes: () => 1_000 });
+    const engine = new RolloutEngine({ prisma, publisher, describeVariant, now: clock.now, owner: "engine-a" });
+    const h = { clock, agents, engine };
+
+    const input = { modelId: fleet.modelId, target: { kind: "tags" as const, tags: ["eng"] }, strategy: { wavePercents: [50, 100], soakSeconds: 60 } };
+    const preview = await previewRollout({ prisma, chooseVariant: chooseRolloutVariant, input });
+    expect(preview.byVariant.map((v) => [v.name, v.engine, v.devices])).toEqual([
+      ["int8-channel", "TFJS", 4],
+      ["onnx-int8", "ONNX", 3],
+    ]);
+    const created = await createRollout({ prisma, actor, chooseVariant: chooseRolloutVariant, input: { name: "int8 on the engine each device runs", ...input } });
+    await startRollout({ prisma, actor, chooseVariant: chooseRolloutVariant, id: created.id, now: clock.now() });
+
+    const plan = await prisma.rolloutDevice.findMany({ where: { rolloutId: created.id }, select: { deviceId: true, wave: true, variantId: true, reason: true } });
+    const planned = new Map(plan.map((row) => [row.deviceId, row]));
+    for (const id of fleet.onnxDevices) {
+      expect(planned.get(id)?.variantId).toBe(fleet.variants.onnx);
+      expect(planned.get(id)?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+    }
+    for (const id of [...fleet.tfjsDevices, fleet.unknownDevice]) {
+      expect(planned.get(id)?.variantId).toBe(fleet.variants.tfjs);
+      expect(planned.get(id)?.reason).toContain("no variant of the preferred engine ONNX fits");
+    }
+    expect(planned.get(fleet.tfjsDevices[0]!)?.reason).toContain("onnx-int8 (engine ONNX does not load on this device (it reports tfjs))");
+    expect(planned.get(fleet.unknownDevice)?.reason).toContain("only tfjs is assumed");
+
+    // Between waves an onnx device of wave 2 comes back with a birth where ONNX Runtime no longer loads.
+    const downgraded = plan.find((row) => row.wave === 2 && row.variantId === fleet.variants.onnx)!.deviceId;
+    const hw = (await prisma.device.findUniqueOrThrow({ where: { id: downgraded }, select: { hardware: true } })).hardware as Record<string, unknown>;
+    await prisma.device.update({ where: { id: downgraded }, data: { hardware: { ...hw, engines: ["tfjs"] } } });
+
+    expect(await runUntil(prisma, h, created.id, ["COMPLETED"])).toBe("COMPLETED");
+    const sent = (deviceId: string) => publisher.log.filter((entry) => entry.deviceId === deviceId).map((entry) => entry.payload.variant);
+    for (const id of fleet.onnxDevices.filter((d) => d !== downgraded)) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.variants.onnx, engine: "onnx", precision: "int8" })]);
+    for (const id of [...fleet.tfjsDevices, fleet.unknownDevice]) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.variants.tfjs, engine: "tfjs", precision: "int8" })]);
+    // No onnx variant ever went to a device that did not report onnx at the time.
+    expect(sent(downgraded)).toEqual([]);
+    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: created.id, deviceId: downgraded } } })).toMatchObject({
+      state: "INCOMPATIBLE",
+      wave: 0,
+      variantId: null,
+      reason: "Not sent: engine ONNX does not load on this device any more (it reports tfjs).",
+    });
+
+    // Rolling back sends every device its previous variant, the engine named in lower case too.
+    publisher.log.length = 0;
+    await rollbackRollout({ prisma, actor, id: created.id, reason: "test" });
+    await engine.tick();
+    for (const id of fleet.onnxDevices.filter((d) => d !== downgraded)) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.onnx, engine: "onnx" })]);
+    for (const id of fleet.tfjsDevices) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.tfjs, engine: "tfjs" })]);
+    expect(sent(downgraded)).toEqual([]);
   });
 });
 

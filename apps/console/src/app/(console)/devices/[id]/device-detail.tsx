@@ -52,9 +52,25 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
           <h2>Model</h2>
           <dl className="kv">
             <dt>Active variant</dt>
-            <dd>{d.activeVariant ? `${d.activeVariant.model.name} · ${d.activeVariant.name} (${d.activeVariant.precision.toLowerCase()})` : "none"}</dd>
+            <dd>
+              {d.activeVariant
+                ? `${d.activeVariant.model.name} · ${d.activeVariant.name} (${d.activeVariant.precision.toLowerCase()}, ${d.activeVariant.engine.toLowerCase()})`
+                : "none"}
+            </dd>
             <dt>Previous variant</dt>
-            <dd>{d.prevVariant ? `${d.prevVariant.model.name} · ${d.prevVariant.name}` : "none"}</dd>
+            <dd>{d.prevVariant ? `${d.prevVariant.model.name} · ${d.prevVariant.name} (${d.prevVariant.engine.toLowerCase()})` : "none"}</dd>
+            <dt>Engines</dt>
+            <dd data-testid="device-engines">
+              {d.engines === null ? (
+                <span className="muted">not reported yet: only tfjs variants are sent</span>
+              ) : d.engines.length ? (
+                <>
+                  {d.engines.join(", ")} <span className="muted">(variants of other engines are never sent)</span>
+                </>
+              ) : (
+                <span className="problem">none loads: no variant can be sent</span>
+              )}
+            </dd>
           </dl>
         </section>
         <section className="card" data-testid="profile-match">

@@ -114,6 +114,7 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
             <th>Accuracy</th>
             <th>Δ points</th>
             <th>Agreement</th>
+            <th>Engine</th>
             <th>Latency p50 / p95</th>
             <th>Self-test</th>
             <th>Chosen for</th>
@@ -134,6 +135,10 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
               <td>{pct(v.accuracy)}</td>
               <td>{v.accuracyDelta === null ? "—" : v.accuracyDelta.toFixed(2)}</td>
               <td>{pct(v.agreement)}</td>
+              <td data-col="engine">
+                {v.engine.toLowerCase()}
+                {v.backend ? <div className="muted">{v.backend}</div> : null}
+              </td>
               <td className="nowrap">{v.latency ? `${ms(v.latency.medianMs)} / ${ms(v.latency.p95Ms)}` : "not measured"}</td>
               <td>{v.selfTest ? <span className={`badge ${v.selfTest.passed ? "ok" : "bad"}`}>{v.selfTest.passed ? "passed" : "failed"}</span> : "—"}</td>
               <td>{v.chosenFor.length ? v.chosenFor.join(", ") : <span className="muted">—</span>}</td>
@@ -142,8 +147,8 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
         </tbody>
       </table>
       <p className="footnote muted">
-        Accuracy and agreement (top-1 with fp32) on the uploaded validation data; latency measured on the console with{" "}
-        {variants[0]?.backend ?? "the runtime"}, for comparison between variants.
+        Accuracy and agreement (top-1 with fp32) on the uploaded validation data; latency measured on the console, each variant on its
+        engine (tfjs or onnx, backend below it), for comparison between variants. A device is only sent variants of engines it reports.
       </p>
     </section>
   );

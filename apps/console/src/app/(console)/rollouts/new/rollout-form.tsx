@@ -157,7 +157,7 @@ export function RolloutForm() {
             <thead>
               <tr>
                 <th>Variant</th>
-                <th>Precision</th>
+                <th>Precision · engine</th>
                 <th>Size</th>
                 <th>Devices</th>
                 <th>Profiles</th>
@@ -167,7 +167,9 @@ export function RolloutForm() {
               {preview.data.byVariant.map((v) => (
                 <tr key={v.variantId} data-variant={v.name}>
                   <td>{v.name}</td>
-                  <td>{v.precision.toLowerCase()}</td>
+                  <td>
+                    {v.precision.toLowerCase()} · {v.engine.toLowerCase()}
+                  </td>
                   <td>{(v.bytes / 1e6).toFixed(2)} MB</td>
                   <td data-col="devices">{v.devices}</td>
                   <td className="muted" data-col="profiles">{v.profiles.join(", ")}</td>

@@ -2,20 +2,23 @@
 // domain/models' chooseVariant), and agents simulated at the database level: they take the retained
 // `desired` message of the in-memory publisher and write DeviceReport / TelemetrySample rows exactly
 // as the broker's ingest does for real agents (variantId = target ?? active, error "code: message").
-import type { Precision, PrismaClient } from "@fleet/db";
+import type { Engine, Precision, PrismaClient } from "@fleet/db";
 import type { TDesiredPayload, TDesiredVariant } from "@fleet/protocol";
+import { deviceRunsEngine } from "../../models/choose-variant.ts";
+import { ENGINE_ON_WIRE, PRECISION_ON_WIRE } from "../describe-variant.ts";
 import type { MemoryDesiredPublisher } from "../memory-desired-publisher.ts";
 import type { TChooseVariant, TDescribeVariant, TRolloutVariant } from "../rollout-deps.ts";
 
 const SIGNATURE = `${"A".repeat(43)}+/${"b".repeat(41)}==`;
 
-/** Most accurate allowed variant within the byte limit, ties to the smaller. */
-export const simpleChooser: TChooseVariant = (profile, variants) => {
+/** Most accurate allowed variant within the byte limit that loads on the device, ties to the smaller. */
+export const simpleChooser: TChooseVariant = (profile, variants, device) => {
   const accuracy = (variant: TRolloutVariant) => Number((variant.metrics as { accuracy?: number } | null)?.accuracy ?? 0);
   const fitting = variants.filter(
     (variant) =>
       profile.allowedPrecisions.includes(variant.precision) &&
       profile.allowedEngines.includes(variant.engine) &&
+      deviceRunsEngine(device, variant.engine) &&
       (profile.maxModelBytes === null || variant.bytes <= profile.maxModelBytes),
   );
   const best = [...fitting].sort((a, b) => accuracy(b) - accuracy(a) || a.bytes - b.bytes)[0];
@@ -30,8 +33,8 @@ export const fakeDescribe: TDescribeVariant = async (variant): Promise<TDesiredV
   sha256: variant.sha256,
   bytes: 1_000,
   signature: variant.signature,
-  precision: variant.precision.toLowerCase() as TDesiredVariant["precision"],
-  engine: variant.engine.toLowerCase() as TDesiredVariant["engine"],
+  precision: PRECISION_ON_WIRE[variant.precision],
+  engine: ENGINE_ON_WIRE[variant.engine],
 });
 
 export interface TFleetFixture {
@@ -94,6 +97,84 @@ export async function seedFleet(prisma: PrismaClient, options: { gateways: numbe
     gateways,
     wearables,
     orphan,
+  };
+}
+
+export interface TEngineFleetFixture {
+  modelId: string;
+  profileId: string;
+  variants: { tfjs: string; onnx: string };
+  /** What each device ran before: a tfjs variant on tfjs-only devices, an onnx one where onnx loads. */
+  oldVariants: { tfjs: string; onnx: string };
+  /** Their last birth reported engines tfjs and onnx. */
+  onnxDevices: string[];
+  /** Their last birth reported tfjs only. */
+  tfjsDevices: string[];
+  /** Matched to the profile but no hardware reported (yet). */
+  unknownDevice: string;
+}
+
+/**
+ * A fleet of one profile (INT8, ONNX preferred) for a model with an int8 variant on each engine
+ * (same accuracy): devices whose last birth reported onnx, devices reporting tfjs only, and one
+ * that has reported no hardware.
+ */
+export async function seedEngineFleet(prisma: PrismaClient, options: { onnx: number; tfjs: number; prefix: string }): Promise<TEngineFleetFixture> {
+  const p = options.prefix;
+  const profile = await prisma.hardwareProfile.create({
+    data: { name: `${p} edge`, rules: {}, priority: 5, allowedPrecisions: ["INT8", "FP32"], allowedEngines: ["TFJS", "ONNX"], preferredEngine: "ONNX" },
+    select: { id: true },
+  });
+  const variant = (modelId: string, name: string, precision: Precision, engine: Engine, bytes: number, accuracy: number) => ({
+    modelId,
+    name,
+    precision,
+    engine,
+    bytes,
+    sha256: createSha(`${p}-${modelId}-${name}`),
+    signature: SIGNATURE,
+    artifactKey: createSha(`${p}-${modelId}-${name}`),
+    metrics: { accuracy },
+  });
+  const model = (name: string) =>
+    prisma.model.create({ data: { name: `${p} ${name}`, format: "tfjs-layers", inputShape: [4], sourceSha256: createSha(`${p}${name}`), sourceBytes: 1, status: "READY" }, select: { id: true } });
+  const old = await model("old");
+  const oldTfjs = await prisma.modelVariant.create({ data: variant(old.id, "int8-channel", "INT8", "TFJS", 30_000, 93), select: { id: true } });
+  const oldOnnx = await prisma.modelVariant.create({ data: variant(old.id, "onnx-int8", "INT8", "ONNX", 31_000, 93), select: { id: true } });
+  const fresh = await model("new");
+  const tfjs = await prisma.modelVariant.create({ data: variant(fresh.id, "int8-channel", "INT8", "TFJS", 30_000, 95), select: { id: true } });
+  const onnx = await prisma.modelVariant.create({ data: variant(fresh.id, "onnx-int8", "INT8", "ONNX", 31_000, 95), select: { id: true } });
+  await prisma.modelVariant.create({ data: variant(fresh.id, "onnx-fp32", "FP32", "ONNX", 100_000, 94), select: { id: true } });
+
+  const hardware = (engines: string[]) => ({ arch: "arm64", cpuModel: "", cores: 4, ramTotalMb: 2048, ramFreeMb: 1024, wasmSimd: true, engines, backends: ["wasm"], nodeVersion: "v20.11.1", class: "gateway" });
+  const onnxDevices = Array.from({ length: options.onnx }, (_, i) => `${p}-onnx-${i}`);
+  const tfjsDevices = Array.from({ length: options.tfjs }, (_, i) => `${p}-tfjs-${i}`);
+  const unknownDevice = `${p}-unknown-0`;
+  const device = (id: string, engines: string[] | null, activeVariantId: string) => ({
+    id,
+    name: id,
+    credentialHash: "x",
+    tags: [p],
+    profileId: profile.id,
+    activeVariantId,
+    status: "ONLINE" as const,
+    ...(engines ? { hardware: hardware(engines) } : {}),
+  });
+  await prisma.device.createMany({
+    data: [
+      ...onnxDevices.map((id) => device(id, ["tfjs", "onnx"], oldOnnx.id)),
+      ...tfjsDevices.map((id) => device(id, ["tfjs"], oldTfjs.id)),
+      device(unknownDevice, null, oldTfjs.id),
+    ],
+  });
+  return {
+    modelId: fresh.id,
+    profileId: profile.id,
+    variants: { tfjs: tfjs.id, onnx: onnx.id },
+    oldVariants: { tfjs: oldTfjs.id, onnx: oldOnnx.id },
+    onnxDevices,
+    tfjsDevices,
+    unknownDevice,
   };
 }
 

@@ -33,7 +33,10 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 /** Quantizes the MNIST reference model into `variants` (one directory each under outDir). */
-export async function quantizeMnist(options: { outDir: string; variants: Array<"fp16" | "int4-group" | "int8-channel" | "uint8-tensor" | "fp32">; valDir?: string }): Promise<TReport> {
+/** Any variant kind the quantizer produces, TF.js or onnx (`onnx-int8` needs `valDir` to calibrate). */
+export type TMnistVariantKind = NonNullable<Parameters<typeof quantizeModel>[0]["variants"]>[number];
+
+export async function quantizeMnist(options: { outDir: string; variants: TMnistVariantKind[]; valDir?: string }): Promise<TReport> {
   return quantizeModel({
     input: MNIST_DIR,
     outDir: options.outDir,
