@@ -51,8 +51,10 @@ const result = await build({
       'const __dirname = __fleetFileURLToPath(new URL(".", import.meta.url));',
     ].join("\n"),
   },
-  // Optional native backend, looked up at run time (runtime/src/backend.ts imports it by a variable).
-  external: ["@tensorflow/tfjs-node"],
+  // Native addons stay outside the bundle and resolve from apps/agent/node_modules at run time:
+  // tfjs-node is optional (runtime/src/backend.ts imports it by a variable); onnxruntime-node (a
+  // dependency of this app for that reason) is imported only when an onnx variant runs or is probed.
+  external: ["@tensorflow/tfjs-node", "onnxruntime-node"],
 });
 
 // The wasm backend loads its binaries from the directory of the output file holding it (__dirname above).

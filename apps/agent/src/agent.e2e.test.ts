@@ -66,7 +66,7 @@ describe("agent against an MQTT broker", () => {
     try {
       const birth = await waitFor(() => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "online"), "birth");
       expect(broker.connects.find((c) => c.clientId === deviceId)).toMatchObject({ username: deviceId, password: "birth-secret-0123456789", clean: false });
-      expect(birth).toMatchObject({ state: "online", activeVariant: null, hardware: { class: "wearable", arch: process.arch, nodeVersion: process.version, engines: ["tfjs"] } });
+      expect(birth).toMatchObject({ state: "online", activeVariant: null, hardware: { class: "wearable", arch: process.arch, nodeVersion: process.version, engines: ["tfjs", "onnx"] } });
       expect(observer.messages.find((m) => m.topic === statusTopic(deviceId))?.retain).toBe(false); // live delivery; retained flag shows on late subscribers
       const late = await recorder(broker.url, statusTopic(deviceId));
       await waitFor(() => late.messages.find((m) => m.retain && JSON.parse(m.payload).state === "online"), "retained birth");

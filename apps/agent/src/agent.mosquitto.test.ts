@@ -7,6 +7,7 @@ import type { Agent } from "./agent.ts";
 import { startTestAgent, tempDir, uniqueDeviceId } from "./testing/agent-harness.ts";
 import { startArtifactServer, type TArtifactServer } from "./testing/artifact-server.ts";
 import { checkMosquitto, MOSQUITTO_URL } from "./testing/mosquitto.ts";
+import { onnxDesiredVariant, writeOnnxTestVariant, type TOnnxTestVariant } from "./testing/onnx-variant.ts";
 import { recorder, type TRecorder } from "./testing/test-broker.ts";
 import { desiredVariant, signingKeys, writeTinyVariant } from "./testing/tiny-variant.ts";
 import { waitFor } from "./testing/wait.ts";
@@ -20,10 +21,12 @@ describe.runIf(available)("agent against Mosquitto", () => {
   let observer: TRecorder;
   let agent: Agent;
   let manifestBytes: Buffer;
+  let onnx: TOnnxTestVariant;
 
   beforeAll(async () => {
     const root = await tempDir("fleet-artifacts-");
     manifestBytes = (await writeTinyVariant(path.join(root, "m1"))).manifestBytes;
+    onnx = await writeOnnxTestVariant(path.join(root, "onnx"), {}, "onnx-fp32");
     server = await startArtifactServer(root);
     observer = await recorder(MOSQUITTO_URL, `fleet/v1/${deviceId}/#`);
     agent = await startTestAgent({ brokerUrl: MOSQUITTO_URL, deviceId, publicKeyPem: keys.publicKeyPem, deviceClass: "wearable" });
@@ -55,5 +58,15 @@ describe.runIf(available)("agent against Mosquitto", () => {
     const desired = { v: 1, ts: Date.now(), rev: 2, variant: null };
     await observer.client.publishAsync(desiredTopic(deviceId), JSON.stringify(desired), { qos: 1, retain: true });
     await waitFor(() => observer.on<TReportedPayload>(reportedTopic(deviceId)).find((r) => r.rev === 2 && r.state === "active" && r.activeVariantId === null), "variant removed");
+  });
+
+  it("takes an onnx variant and runs it", async () => {
+    const desired = { v: 1, ts: Date.now(), rev: 3, variant: onnxDesiredVariant("m2-onnx", onnx, `${server.url}/onnx/manifest.json`, keys) };
+    await observer.client.publishAsync(desiredTopic(deviceId), JSON.stringify(desired), { qos: 1, retain: true });
+    await waitFor(() => observer.on<TReportedPayload>(reportedTopic(deviceId)).find((r) => r.rev === 3 && r.state === "active"), "onnx active");
+    expect(agent.engine.active?.model.engine).toBe("onnx");
+    expect((await agent.engine.infer(onnx.example)).variantId).toBe("m2-onnx");
+    const birth = await waitFor(() => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "online" && s.activeVariant?.id === "m2-onnx"), "birth names the onnx variant");
+    expect(birth.state === "online" && birth.activeVariant?.engine).toBe("onnx");
   });
 });

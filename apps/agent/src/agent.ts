@@ -3,9 +3,11 @@
 import type { KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { SCHEMA_VERSION, type TDeviceId, type THardware, type THardwareClass } from "@fleet/protocol";
+import { SCHEMA_VERSION, type TDeviceId, type TEngine, type THardware, type THardwareClass } from "@fleet/protocol";
+import { openVariant } from "@fleet/runtime";
 import type { TInputKind } from "./config.ts";
-import { detectHardware, probeBackend } from "./hardware.ts";
+import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
+import { detectHardware, ramFreeMb } from "./hardware.ts";
 import { InferenceEngine } from "./inference/inference-engine.ts";
 import { ModelPool } from "./inference/model-pool.ts";
 import { HttpInput } from "./inputs/http-input.ts";
@@ -41,8 +43,14 @@ export interface TAgentOptions {
   maxModelBytes: number;
   seed?: number | undefined;
   logger: Logger;
-  /** Shared by simulated devices: one cache and one loaded model per variant for the process. */
-  shared?: { pool: ModelPool; cache: VariantCache };
+  /** engines variants may run on (default all); of these, the ones that load are used */
+  engines?: readonly TEngine[] | undefined;
+  /** ONNX Runtime intra-op threads (undefined = one per core) */
+  onnxThreads?: number | undefined;
+  /** how ONNX Runtime is probed while no onnx variant runs (default: in this process) */
+  probeOnnx?: TOnnxProber | undefined;
+  /** Shared by simulated devices: one cache, one engine probe and one loaded model per variant for the process. */
+  shared?: { pool: ModelPool; cache: VariantCache; engines: DeviceEngines };
   /** Simulated devices report a made-up machine of their class. */
   hardware?: (detected: THardware) => THardware;
   reconnectBackoff?: TBackoffOptions;
@@ -54,6 +62,7 @@ export class Agent {
   readonly engine = new InferenceEngine();
   readonly reconciler: Reconciler;
   readonly cache: VariantCache;
+  readonly engines: DeviceEngines;
   private readonly pool: ModelPool;
   private readonly logger: Logger;
   private connection: DeviceConnection | undefined;
@@ -66,13 +75,16 @@ export class Agent {
 
   constructor(private readonly options: TAgentOptions) {
     this.logger = options.logger;
-    this.pool = options.shared?.pool ?? new ModelPool();
+    const engines = options.shared?.engines ?? new DeviceEngines({ allowed: options.engines, onnxThreads: options.onnxThreads, probeOnnx: options.probeOnnx });
+    this.engines = engines;
+    this.pool = options.shared?.pool ?? new ModelPool((dir) => openVariant(dir, engines.openOptions()));
     this.cache =
       options.shared?.cache ??
       new VariantCache({
         root: options.dataDir,
         publicKey: options.publicKey,
         maxBytes: options.maxModelBytes,
+        engines,
         ...(options.downloadAttempts !== undefined ? { downloadAttempts: options.downloadAttempts } : {}),
         ...(options.downloadBackoff ? { downloadBackoff: options.downloadBackoff } : {}),
       });
@@ -108,7 +120,8 @@ export class Agent {
       this.http = new HttpInput(this.engine, this.logger);
       this.httpPort = await this.http.start(options.httpPort);
     }
-    const detected = detectHardware(options.deviceClass, await probeBackend());
+    await this.probeEngines();
+    const detected = detectHardware(options.deviceClass, this.engines.usable, this.engines.backend);
     this.hardware = options.hardware ? options.hardware(detected) : detected;
 
     const queue: TelemetryQueue =
@@ -134,6 +147,17 @@ export class Agent {
     this.reporter.start();
   }
 
+  /** Which engines run here (once per process for shared engines); logs why any allowed one does not. */
+  private async probeEngines(): Promise<void> {
+    const shared = this.engines.probes !== undefined;
+    const probes = await this.engines.probe(this.engine.active?.model);
+    if (shared) return;
+    for (const probe of probes) {
+      if (!probe.available && this.engines.allowed.includes(probe.engine)) this.logger.warn("engine does not load on this device; its variants will be refused", { engine: probe.engine, detail: probe.detail });
+    }
+    this.logger.info("engines", { available: this.engines.usable, ...Object.fromEntries(probes.map((p) => [p.engine, p.detail])) });
+  }
+
   private batterySource(seed: number): (intervalSec: number, inferences: number) => number {
     const simulated = new SimulatedBattery(seed);
     return (intervalSec, inferences) => readSystemBattery() ?? simulated.sample(intervalSec, inferences);
@@ -142,7 +166,7 @@ export class Agent {
   private publishBirth(): void {
     if (!this.connection?.connected || !this.hardware) return;
     const active = this.engine.active?.variant;
-    const hardware = { ...this.hardware, ramFreeMb: this.options.hardware ? this.hardware.ramFreeMb : detectHardware(this.hardware.class, undefined).ramFreeMb };
+    const hardware = { ...this.hardware, ramFreeMb: this.options.hardware ? this.hardware.ramFreeMb : ramFreeMb() };
     this.connection
       .publish("status", {
         v: SCHEMA_VERSION,
@@ -177,6 +201,9 @@ export class Agent {
     await this.reconciler.idle();
     await this.connection?.stop();
     const active = this.engine.swap(undefined);
-    if (active) this.pool.release(this.cache.dirOf(active.variant.dir));
+    if (active) {
+      await this.engine.drained(active.model);
+      await this.pool.release(this.cache.dirOf(active.variant.dir));
+    }
   }
 }

@@ -36,6 +36,25 @@ describe("agent config", () => {
     expect(() => loadAgentConfig(env, ["run"])).toThrow(message);
   });
 
+  it("reads the engines and ONNX Runtime threads, defaulting to every engine and one thread", async () => {
+    expect(loadAgentConfig(required, ["run"]).config).toMatchObject({ engines: ["tfjs", "onnx"], onnxThreads: 1 });
+    expect(loadAgentConfig({ ...required, FLEET_AGENT_ENGINES: "onnx, tfjs,onnx" }, ["run"]).config.engines).toEqual(["onnx", "tfjs"]);
+    expect(loadAgentConfig(required, ["run", "--engines", "tfjs", "--onnx-threads", "0"]).config).toMatchObject({ engines: ["tfjs"], onnxThreads: 0 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));
+    const file = path.join(dir, "agent.json");
+    await writeFile(file, JSON.stringify({ engines: ["onnx"], onnxThreads: 4 }));
+    expect(loadAgentConfig(required, ["run", "--config", file]).config).toMatchObject({ engines: ["onnx"], onnxThreads: 4 });
+  });
+
+  it.each([
+    [["--engines", "cuda"], /--engines \(FLEET_AGENT_ENGINES\) must list engines among tfjs, onnx/],
+    [["--engines", ","], /--engines \(FLEET_AGENT_ENGINES\) must name at least one engine/],
+    [["--onnx-threads", "1.5"], /--onnx-threads \(FLEET_AGENT_ONNX_THREADS\) must be a whole number/],
+    [["--onnx-threads=-1"], /--onnx-threads \(FLEET_AGENT_ONNX_THREADS\)/],
+  ])("refuses bad engine settings (%#)", (flags, message) => {
+    expect(() => loadAgentConfig(required, ["run", ...flags])).toThrow(message);
+  });
+
   it("refuses an unreadable or non-JSON config file", async () => {
     expect(() => loadAgentConfig(required, ["run", "--config", "/nonexistent/agent.json"])).toThrow(/cannot be read \(ENOENT\)/);
     const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ZDeviceId, type TDeviceId } from "@fleet/protocol";
+import { ENGINES, ZDeviceId, type TDeviceId } from "@fleet/protocol";
 import { z } from "zod";
 
 // The one place the agent reads its settings. Precedence: flags > FLEET_AGENT_* environment >
@@ -18,6 +18,15 @@ export type TInputKind = (typeof INPUT_KINDS)[number];
 const ZInputs = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value),
   z.array(z.enum(INPUT_KINDS, { error: "must list sensor and/or http, comma separated" })).transform((list) => [...new Set(list)]),
+);
+
+/** "tfjs,onnx" (flag/env) or ["tfjs"] (config file) → a non-empty list without duplicates. */
+const ZEngines = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value),
+  z
+    .array(z.enum(ENGINES, { error: `must list engines among ${ENGINES.join(", ")}, comma separated` }))
+    .min(1, `must name at least one engine (${ENGINES.join(", ")})`)
+    .transform((list) => [...new Set(list)]),
 );
 
 const positiveNumber = (max: number) => z.coerce.number({ error: "must be a number" }).positive("must be greater than 0").max(max);
@@ -43,6 +52,10 @@ export const ZAgentConfig = z.object({
   httpPort: z.coerce.number({ error: "must be a number" }).int().min(0).max(65_535),
   /** Telemetry batches kept on disk while offline; the oldest are dropped beyond this. */
   queueMax: z.coerce.number({ error: "must be a number" }).int().min(1).max(1_000_000),
+  /** Engines variants may run on; of these, the ones that load here are reported and used. */
+  engines: ZEngines,
+  /** ONNX Runtime intra-op threads for onnx variants (0 = one per core). */
+  onnxThreads: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0).max(256),
   /** Largest variant (manifest + files) the device accepts, in MB. */
   maxModelMb: positiveNumber(1_000_000),
   /** Seed of the simulated sensor and battery (default: derived from the device id). */
@@ -71,6 +84,8 @@ const SETTINGS = {
   inferRate: { flag: "infer-rate", env: "FLEET_AGENT_INFER_RATE" },
   httpPort: { flag: "http-port", env: "FLEET_AGENT_HTTP_PORT" },
   queueMax: { flag: "queue-max", env: "FLEET_AGENT_QUEUE_MAX" },
+  engines: { flag: "engines", env: "FLEET_AGENT_ENGINES" },
+  onnxThreads: { flag: "onnx-threads", env: "FLEET_AGENT_ONNX_THREADS" },
   maxModelMb: { flag: "max-model-mb", env: "FLEET_AGENT_MAX_MODEL_MB" },
   seed: { flag: "seed", env: "FLEET_AGENT_SEED" },
   count: { flag: "count", env: "FLEET_AGENT_SIMULATE_COUNT" },
@@ -87,6 +102,10 @@ const DEFAULTS: Partial<Record<TAgentSetting, string>> = {
   inferRate: "1",
   httpPort: "8470",
   queueMax: "8640",
+  engines: "tfjs,onnx",
+  // Device models are small and run at batch 1, where a thread pool costs more (wake-ups, spinning
+  // cores, battery) than it gains; a gateway with a large model can raise it.
+  onnxThreads: "1",
   maxModelMb: "256",
 };
 
@@ -178,6 +197,11 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv, argv: string[]): TParsed
   return { command, positionals: positionals.slice(1), help, config: result.data };
 }
 
+/** ONNX Runtime threads for the runtime: 0 (one per core) is its default, undefined. */
+export function onnxThreads(config: Pick<TAgentConfig, "onnxThreads">): number | undefined {
+  return config.onnxThreads === 0 ? undefined : config.onnxThreads;
+}
+
 /** The identity of the single device `run` drives (checked present by loadAgentConfig). */
 export function deviceIdentity(config: TAgentConfig): TDeviceIdentity {
   const { brokerUrl, deviceId, secret } = config;
@@ -193,6 +217,7 @@ Usage: fleet-agent <command> [settings]
 
 Commands:
   run                 connect, run the assigned model, report telemetry (needs broker, device id, secret)
+  engines             load each allowed engine (--engines), run it once and print what works as JSON
   simulate            run --count virtual devices in one process (credentials from --credentials)
   seed-credentials    write --count generated { deviceId, secret } pairs to --credentials (JSON or .csv)
   config              validate the settings and print them (the secret masked)
@@ -211,6 +236,9 @@ Settings (flag > environment > config file key > default):
   --infer-rate N            FLEET_AGENT_INFER_RATE          inferRate          simulated sensor inferences per second (default 1)
   --http-port PORT          FLEET_AGENT_HTTP_PORT           httpPort           POST /infer on 127.0.0.1 (default 8470, 0 = any)
   --queue-max N             FLEET_AGENT_QUEUE_MAX           queueMax           telemetry batches kept offline (default 8640)
+  --engines LIST            FLEET_AGENT_ENGINES             engines            tfjs,onnx: engines variants may run on (default both;
+                                                                               of these, the ones that load are reported and used)
+  --onnx-threads N          FLEET_AGENT_ONNX_THREADS        onnxThreads        ONNX Runtime threads per onnx variant (default 1, 0 = one per core)
   --max-model-mb MB         FLEET_AGENT_MAX_MODEL_MB        maxModelMb         largest variant accepted (default 256)
   --seed N                  FLEET_AGENT_SEED                seed               simulated sensor seed (default from device id)
   --count N                 FLEET_AGENT_SIMULATE_COUNT      count              simulate / seed-credentials: devices

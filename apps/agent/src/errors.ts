@@ -1,5 +1,6 @@
 // Typed agent errors. `code` is the snake_case reason published in `reported.error.code`; the
 // message is for people and never carries a stack trace.
+import { ENGINES } from "@fleet/protocol";
 import { isRuntimeError } from "@fleet/runtime";
 
 export const AGENT_ERROR_CODES = [
@@ -41,6 +42,8 @@ export function describeFailure(error: unknown): { code: TAgentErrorCode; messag
       MANIFEST_INVALID: "bad_manifest",
       SELF_TEST_FAILED: "self_test_failed",
     };
+    // the runtime refuses a variant of an engine it was not allowed to use with the engine as subject
+    if (error.code === "UNSUPPORTED" && (ENGINES as readonly string[]).includes(error.subject ?? "")) return { code: "unsupported_engine", message: error.message };
     return { code: byRuntime[error.code] ?? "load_failed", message: error.message };
   }
   if (error instanceof RangeError && /allocation|memory/i.test(error.message)) {

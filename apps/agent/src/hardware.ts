@@ -1,6 +1,6 @@
 // Hardware detection for the birth message: what the console matches hardware profiles against.
 import os from "node:os";
-import { initBackend, type BackendChoice } from "@fleet/runtime";
+import type { BackendChoice } from "@fleet/runtime";
 import type { THardware, THardwareClass } from "@fleet/protocol";
 
 // Smallest module using a v128 instruction (the probe of wasm-feature-detect): validates only with SIMD.
@@ -25,27 +25,23 @@ export function loadedBackends(choice: BackendChoice | undefined): string[] {
 
 const MB = 1024 * 1024;
 
-export function detectHardware(deviceClass: THardwareClass, backend: BackendChoice | undefined): THardware {
+export function ramFreeMb(): number {
+  return Math.round(os.freemem() / MB);
+}
+
+/** `engines`: the probed engines that load here; `backend`: the TF.js backend when tfjs is one of them. */
+export function detectHardware(deviceClass: THardwareClass, engines: readonly string[], backend: BackendChoice | undefined): THardware {
   const cpus = os.cpus();
   return {
     arch: process.arch,
     cpuModel: (cpus[0]?.model ?? "").trim().slice(0, 256),
     cores: Math.max(1, os.availableParallelism?.() ?? cpus.length),
     ramTotalMb: Math.round(os.totalmem() / MB),
-    ramFreeMb: Math.round(os.freemem() / MB),
+    ramFreeMb: ramFreeMb(),
     wasmSimd: wasmSimdSupported(),
-    engines: backend ? ["tfjs"] : [],
+    engines: [...engines],
     backends: loadedBackends(backend),
     nodeVersion: process.version,
     class: deviceClass,
   };
-}
-
-/** Initialises the TF.js backend once; a device where none loads still runs (and reports no engines). */
-export async function probeBackend(): Promise<BackendChoice | undefined> {
-  try {
-    return await initBackend("auto");
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,9 @@
 // fleet-agent CLI: run (one device), simulate (N virtual devices), seed-credentials, config.
 import type { KeyObject } from "node:crypto";
 import { Agent } from "./agent.ts";
-import { ConfigError, deviceIdentity, HELP, readAgentConfig, type TAgentConfig } from "./config.ts";
+import { ConfigError, deviceIdentity, HELP, onnxThreads, readAgentConfig, type TAgentConfig } from "./config.ts";
+import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
+import { probeOnnxInChild } from "./engines/probe-child.ts";
 import { AgentError } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { CredentialsError, generateCredentials, readCredentials, writeCredentials } from "./simulate/credentials.ts";
@@ -42,6 +44,15 @@ function onShutdown(stop: () => Promise<void>, logger: Logger): void {
   process.on("SIGTERM", handler);
 }
 
+/** ONNX Runtime probed by this same program in a child process (`engines --engines onnx`), see probe-child.ts. */
+function childOnnxProber(): TOnnxProber | undefined {
+  const script = process.argv[1];
+  if (script === undefined) return undefined; // not started from a file: probe in this process
+  // node's own flags pass on (memory settings, a loader), but not an inspector that would fight over its port
+  const flags = process.execArgv.filter((flag) => !flag.startsWith("--inspect"));
+  return () => probeOnnxInChild(process.execPath, [...flags, script, "engines", "--engines", "onnx"]);
+}
+
 async function run(config: TAgentConfig): Promise<void> {
   const identity = deviceIdentity(config);
   const logger = createLogger(config.logLevel).child({ deviceId: identity.deviceId });
@@ -59,6 +70,9 @@ async function run(config: TAgentConfig): Promise<void> {
     queueMax: config.queueMax,
     maxModelBytes: config.maxModelMb * 1024 * 1024,
     seed: config.seed,
+    engines: config.engines,
+    onnxThreads: onnxThreads(config),
+    probeOnnx: childOnnxProber(),
     logger,
   });
   onShutdown(() => agent.stop(), logger);
@@ -95,6 +109,11 @@ const commands: Record<string, (config: TAgentConfig) => Promise<void>> = {
   run,
   simulate,
   "seed-credentials": seedCredentials,
+  // one JSON line: what the birth's hardware.engines is made of (also the child probe of `run`)
+  engines: async (config) => {
+    const probes = await new DeviceEngines({ allowed: config.engines }).probe();
+    process.stdout.write(`${JSON.stringify(probes)}\n`);
+  },
   config: async (config) => {
     process.stdout.write(`${JSON.stringify({ ...config, secret: config.secret === undefined ? undefined : "********" }, null, 2)}\n`);
   },

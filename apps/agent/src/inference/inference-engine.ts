@@ -1,6 +1,8 @@
 // Runs the active model for every input source and measures each inference. Swapping the model is
-// one assignment between two inferences, so no input ever sees a half-activated variant.
-import type { LoadedModel } from "@fleet/runtime";
+// one assignment between two inferences, so no input ever sees a half-activated variant; inference
+// is asynchronous (ONNX Runtime), so a replaced model is disposed only once the runs started on it
+// have finished (see drained).
+import type { VariantRunner } from "@fleet/runtime";
 import type { TInstalledVariant } from "../store/device-state.ts";
 import { LatencyWindow } from "./latency-window.ts";
 
@@ -13,7 +15,7 @@ export class NoModelError extends Error {
 
 export interface TActiveModel {
   variant: TInstalledVariant;
-  model: LoadedModel;
+  model: VariantRunner;
 }
 
 export interface TInferenceResult {
@@ -23,40 +25,65 @@ export interface TInferenceResult {
   variantId: string;
 }
 
+interface TRuns {
+  count: number;
+  idle: (() => void)[];
+}
+
 export class InferenceEngine {
   private current: TActiveModel | undefined;
+  private readonly running = new Map<VariantRunner, TRuns>();
   readonly window = new LatencyWindow();
 
   get active(): TActiveModel | undefined {
     return this.current;
   }
 
-  /** Installs the model inputs use from now on; returns the one it replaced. */
+  /** Installs the model inputs use from now on; returns the one it replaced (see drained). */
   swap(next: TActiveModel | undefined): TActiveModel | undefined {
     const previous = this.current;
     this.current = next;
     return previous;
   }
 
-  /** Per-example input size (product of the input shape without the batch dimension). */
-  inputSize(): number | undefined {
-    const shape = this.current?.model.inputShape;
-    if (!shape) return undefined;
-    return shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  /** Resolves once no inference runs on `model` (those started before a swap finish on it). */
+  drained(model: VariantRunner): Promise<void> {
+    const runs = this.running.get(model);
+    if (!runs) return Promise.resolve();
+    return new Promise((resolve) => runs.idle.push(resolve));
   }
 
-  infer(input: Float32Array, batch = 1): TInferenceResult {
+  /** Input shape of one example (without the batch dimension; null = any, run as 1). */
+  exampleShape(): (number | null)[] | undefined {
+    return this.current?.model.inputShape.slice(1);
+  }
+
+  /** Per-example input size (product of the input shape without the batch dimension). */
+  inputSize(): number | undefined {
+    return this.exampleShape()?.reduce<number>((a, b) => a * (b ?? 1), 1);
+  }
+
+  async infer(input: Float32Array, batch = 1): Promise<TInferenceResult> {
     const active = this.current;
     if (!active) throw new NoModelError();
+    const { model } = active;
+    const runs = this.running.get(model) ?? { count: 0, idle: [] };
+    this.running.set(model, runs);
+    runs.count++;
     const started = performance.now();
     try {
-      const { data, shape } = active.model.predict(input, batch);
+      const { data, shape } = await model.run(input, batch);
       const latencyMs = performance.now() - started;
       this.window.record(latencyMs);
       return { output: Array.from(data), shape, latencyMs, variantId: active.variant.id };
     } catch (error) {
       this.window.error();
       throw error;
+    } finally {
+      if (--runs.count === 0) {
+        this.running.delete(model);
+        for (const resolve of runs.idle) resolve();
+      }
     }
   }
 }

@@ -8,10 +8,27 @@ import { NoModelError, type InferenceEngine } from "../inference/inference-engin
 import type { Logger } from "../logger.ts";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const ZFinite = z.number().finite();
-export const ZInferRequest = z.object({
-  input: z.union([z.array(ZFinite).min(1), z.array(z.array(ZFinite).min(1)).min(1).max(1024)]),
-});
+// The models take float32: a JSON number beyond its range would silently become Infinity.
+const FLOAT32_MAX = 3.4028234663852886e38;
+const ZFinite = z.number({ error: "must be a number (the model takes float32)" }).min(-FLOAT32_MAX, "must fit float32").max(FLOAT32_MAX, "must fit float32");
+const ZExample = z.array(ZFinite, { error: "must be an array of numbers" }).min(1, "must not be empty");
+const ZBatch = z.array(ZExample).min(1).max(1024, "holds more than 1024 examples");
+const ZBody = z.object({ input: z.array(z.unknown(), { error: "must be an array" }).min(1, "must not be empty") });
+const EXPECTED = '{ "input": number[] | number[][] }';
+
+/** The body's examples, or why it is refused (naming the offending element, e.g. `input[1][3]`). */
+export function parseInferRequest(json: unknown): { rows: number[][] } | { error: string } {
+  const body = ZBody.safeParse(json);
+  // a batch when the first element is an array (checked by its own schema: the error names the element)
+  const batch = body.success && Array.isArray(body.data.input[0]);
+  const parsed = body.success ? (batch ? ZBatch : ZExample).safeParse(body.data.input) : body;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = (issue?.path ?? []).filter((p) => p !== "input").map((p) => `[${String(p)}]`).join("");
+    return { error: `input${at}: ${issue?.message ?? "invalid"}; expected ${EXPECTED}` };
+  }
+  return { rows: batch ? (parsed.data as number[][]) : [parsed.data as number[]] };
+}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -49,11 +66,13 @@ export class HttpInput {
     } catch {
       return send(res, 400, { error: "body is not JSON" });
     }
-    const parsed = ZInferRequest.safeParse(json);
-    if (!parsed.success) return send(res, 400, { error: `input: ${parsed.error.issues[0]?.message ?? "invalid"}; expected { "input": number[] | number[][] }` });
-    const rows = Array.isArray(parsed.data.input[0]) ? (parsed.data.input as number[][]) : [parsed.data.input as number[]];
+    const parsed = parseInferRequest(json);
+    if ("error" in parsed) return send(res, 400, { error: parsed.error });
+    const { rows } = parsed;
+    const shapeError = this.checkRows(rows);
+    if (shapeError) return send(res, 400, { error: shapeError });
     try {
-      const result = this.engine.infer(Float32Array.from(rows.flat()), rows.length);
+      const result = await this.engine.infer(Float32Array.from(rows.flat()), rows.length);
       return send(res, 200, result);
     } catch (error) {
       if (error instanceof NoModelError) return send(res, 503, { error: error.message });
@@ -61,6 +80,17 @@ export class HttpInput {
       this.logger.warn("http inference failed", { error });
       return send(res, 500, { error: "inference failed" });
     }
+  }
+
+  /** Every example must hold exactly one input's values (a ragged batch could add up by chance). */
+  private checkRows(rows: number[][]): string | undefined {
+    const size = this.engine.inputSize();
+    const shape = this.engine.exampleShape();
+    if (size === undefined || !shape) return undefined; // no model: infer answers 503
+    const bad = rows.findIndex((row) => row.length !== size);
+    if (bad < 0) return undefined;
+    const which = rows.length === 1 ? "input" : `input[${bad}]`;
+    return `${which} holds ${rows[bad]!.length} values; the active model takes ${size} per example (shape [${shape.map((d) => d ?? 1).join(", ")}], flattened)`;
   }
 
   /** Listens on 127.0.0.1:port (0 = any free port); resolves with the bound port. */

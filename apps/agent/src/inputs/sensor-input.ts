@@ -6,6 +6,7 @@ import type { SimulatedSensor } from "./simulated-sensor.ts";
 
 export class SensorInput {
   private timer: NodeJS.Timeout | undefined;
+  private busy = false;
 
   constructor(
     private readonly sensor: SimulatedSensor,
@@ -14,20 +15,25 @@ export class SensorInput {
     private readonly logger: Logger,
   ) {}
 
-  /** One reading through the model (no-op while no model is active). */
-  step(): void {
+  /** One reading through the model (no-op while no model is active or the last reading still runs). */
+  async step(): Promise<void> {
+    // a model slower than the rate skips readings instead of queueing them without bound
+    if (this.busy) return;
     const size = this.engine.inputSize();
     if (size === undefined) return;
+    this.busy = true;
     try {
-      this.engine.infer(this.sensor.next(size));
+      await this.engine.infer(this.sensor.next(size));
     } catch (error) {
       if (!(error instanceof NoModelError)) this.logger.debug("sensor inference failed", { error });
+    } finally {
+      this.busy = false;
     }
   }
 
   start(): void {
     if (this.ratePerSec <= 0 || this.timer) return;
-    this.timer = setInterval(() => this.step(), 1000 / this.ratePerSec);
+    this.timer = setInterval(() => void this.step(), 1000 / this.ratePerSec);
     this.timer.unref?.();
   }
 

@@ -3,8 +3,10 @@
 import path from "node:path";
 import type { KeyObject } from "node:crypto";
 import type { THardware, THardwareClass } from "@fleet/protocol";
+import { openVariant } from "@fleet/runtime";
 import { Agent } from "../agent.ts";
-import type { TAgentConfig } from "../config.ts";
+import { onnxThreads, type TAgentConfig } from "../config.ts";
+import { DeviceEngines } from "../engines/device-engines.ts";
 import { ModelPool } from "../inference/model-pool.ts";
 import type { Logger } from "../logger.ts";
 import { VariantCache } from "../update/variant-cache.ts";
@@ -33,11 +35,17 @@ export interface TSimulatorOptions {
 
 export class Simulator {
   readonly agents: Agent[] = [];
-  readonly pool = new ModelPool();
+  readonly pool: ModelPool;
   readonly cache: VariantCache;
+  /** probed once, in this process: the simulator is a load tool on a server, not a small device */
+  readonly engines: DeviceEngines;
 
   constructor(private readonly options: TSimulatorOptions) {
-    this.cache = new VariantCache({ root: path.join(options.config.dataDir, "shared"), publicKey: options.publicKey, maxBytes: options.config.maxModelMb * 1024 * 1024 });
+    const { config } = options;
+    const engines = new DeviceEngines({ allowed: config.engines, onnxThreads: onnxThreads(config) });
+    this.engines = engines;
+    this.pool = new ModelPool((dir) => openVariant(dir, engines.openOptions()));
+    this.cache = new VariantCache({ root: path.join(config.dataDir, "shared"), publicKey: options.publicKey, maxBytes: config.maxModelMb * 1024 * 1024, engines });
   }
 
   async start(): Promise<void> {
@@ -62,7 +70,7 @@ export class Simulator {
         maxModelBytes: config.maxModelMb * 1024 * 1024,
         seed: (config.seed ?? 0) + index,
         logger: logger.child({ deviceId: credential.deviceId }),
-        shared: { pool: this.pool, cache: this.cache },
+        shared: { pool: this.pool, cache: this.cache, engines: this.engines },
         hardware: (detected) => ({ ...detected, ...profile, ramFreeMb: Math.round(profile.ramTotalMb * 0.6), class: deviceClass }),
       });
       this.agents.push(agent);

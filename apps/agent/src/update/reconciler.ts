@@ -4,7 +4,7 @@
 // any failure leaves the current model running and is reported with its reason.
 import { decodePayload, SCHEMA_VERSION, type TDesiredPayload, type TReportedPayload, type TReportedState } from "@fleet/protocol";
 import { AgentError, describeFailure } from "../errors.ts";
-import type { InferenceEngine } from "../inference/inference-engine.ts";
+import type { InferenceEngine, TActiveModel } from "../inference/inference-engine.ts";
 import type { ModelPool } from "../inference/model-pool.ts";
 import type { Logger } from "../logger.ts";
 import { EMPTY_STATE, type DeviceStateFile, type TDeviceState, type TInstalledVariant } from "../store/device-state.ts";
@@ -28,6 +28,8 @@ export class Reconciler {
   private state: TDeviceState = EMPTY_STATE;
   private pending: TDesiredPayload | undefined;
   private running: Promise<void> | undefined;
+  /** replaced models waiting for their in-flight inferences before they are disposed */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(private readonly deps: TReconcilerDeps) {}
 
@@ -46,6 +48,7 @@ export class Reconciler {
       const dir = this.deps.cache.dirOf(candidate.dir);
       try {
         const model = await this.deps.pool.acquire(dir);
+        this.deps.logger.info("model loaded", { variantId: candidate.id, engine: model.engine, runsOn: model.describe(), loadMs: Math.round(model.loadMs) });
         this.deps.engine.swap({ variant: candidate, model });
         if (candidate !== this.state.active) {
           this.state = { ...this.state, active: candidate, previous: null };
@@ -87,7 +90,10 @@ export class Reconciler {
 
   /** Resolves when every received revision has been handled (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.retiring.size > 0) {
+      await this.running;
+      await Promise.all(this.retiring);
+    }
   }
 
   private async drain(): Promise<void> {
@@ -176,7 +182,22 @@ export class Reconciler {
       return;
     }
     this.reportState(rev, "active", variant.id);
-    log.info("variant active", { manifestSha256: variant.sha256 });
+    log.info("variant active", { manifestSha256: variant.sha256, engine: model.engine, runsOn: model.describe(), loadMs: Math.round(model.loadMs) });
+  }
+
+  /**
+   * Releases a replaced model once the inferences started on it have finished: disposing it under a
+   * running ONNX Runtime session would fail them. Always one release per acquire: the pool keeps a
+   * model another holder (a simulated device) still uses.
+   */
+  private retire(replaced: TActiveModel): void {
+    const dir = this.deps.cache.dirOf(replaced.variant.dir);
+    const done: Promise<void> = this.deps.engine
+      .drained(replaced.model)
+      .then(() => this.deps.pool.release(dir))
+      .catch((error: unknown) => this.deps.logger.warn("replaced model not disposed cleanly", { variantId: replaced.variant.id, error }))
+      .finally(() => this.retiring.delete(done));
+    this.retiring.add(done);
   }
 
   /** The atomic swap: state.json first (what a restart boots), then the in-memory model. */
@@ -188,12 +209,11 @@ export class Reconciler {
     try {
       await this.deps.stateFile.write(this.state);
     } catch (error) {
-      if (next) this.deps.pool.release(this.deps.cache.dirOf(next.variant.dir));
+      if (next) await this.deps.pool.release(this.deps.cache.dirOf(next.variant.dir)).catch(() => {});
       throw new AgentError("storage_failed", `state.json could not be written: ${(error as Error).message}`);
     }
     const replaced = this.deps.engine.swap(next);
-    // Always one release per acquire: the pool keeps a model another holder still uses.
-    if (replaced) this.deps.pool.release(this.deps.cache.dirOf(replaced.variant.dir));
+    if (replaced) this.retire(replaced);
     if (this.deps.cleanCache === false) return;
     const keep = new Set([this.state.active?.dir, this.state.previous?.dir].filter((d): d is string => d !== undefined));
     const removed = await this.deps.cache.clean(keep);

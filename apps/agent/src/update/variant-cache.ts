@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
 import type { TDesiredVariant } from "@fleet/protocol";
+import type { DeviceEngines } from "../engines/device-engines.ts";
 import { AgentError } from "../errors.ts";
 import type { TBackoffOptions } from "../mqtt/backoff.ts";
 import { downloadFile } from "./download.ts";
@@ -27,6 +28,8 @@ export interface TVariantCacheOptions {
   root: string;
   publicKey: KeyObject | undefined;
   maxBytes: number;
+  /** a variant of an engine the device cannot run is refused before anything is downloaded */
+  engines: Pick<DeviceEngines, "check">;
   downloadAttempts?: number;
   downloadBackoff?: TBackoffOptions;
   idleTimeoutMs?: number;
@@ -74,7 +77,7 @@ export class VariantCache {
   }
 
   private async installOnce(variant: TDesiredVariant, dirName: string, onProgress: (progress: TInstallProgress) => void): Promise<TInstalled> {
-    if (variant.engine !== "tfjs") throw new AgentError("unsupported_engine", `engine ${variant.engine} is not available on this device (tfjs only)`);
+    this.options.engines.check(variant.engine, variant.id);
     if (!this.options.publicKey) throw new AgentError("no_public_key", "no console public key configured (--public-key); refusing unsigned artifacts");
     const target = this.dirOf(dirName);
     const ready = await this.readInstalled(target, variant);
