@@ -6,7 +6,7 @@ import { captureActivations } from "./activations.ts";
 import type { Dataset } from "./dataset.ts";
 import { score } from "./evaluate.ts";
 import type { WeightUnit } from "./model-units.ts";
-import { cosineSimilarity, sqnrDb } from "./quant-math.ts";
+import { concatFloat32, cosineSimilarity, sqnrDb } from "./quant-math.ts";
 import type { TLayerReport, TVariantReport } from "./report-schema.ts";
 import type { BuiltVariant } from "./variant-build.ts";
 
@@ -16,14 +16,7 @@ export function errorStats(a: ArrayLike<number>, b: ArrayLike<number>): { sqnrDb
 }
 
 export function concatWeights(files: ModelFiles, names: string[], pick: (name: string) => ArrayLike<number>): Float32Array {
-  const parts = names.filter((n) => files.weights.find((w) => w.entry.name === n)?.values instanceof Float32Array).map((n) => Float32Array.from(pick(n)));
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatFloat32(names.filter((n) => files.weights.find((w) => w.entry.name === n)?.values instanceof Float32Array).map((n) => Float32Array.from(pick(n))));
 }
 
 export interface AnalysisContext {

@@ -132,3 +132,14 @@ export function activationQuantParams(min: number, max: number): { scale: number
   const zeroPoint = Math.max(0, Math.min(255, Math.round(-lo / scale)));
   return { scale, zeroPoint, min: lo, max: hi };
 }
+
+/** the parts one after another in one array */
+export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

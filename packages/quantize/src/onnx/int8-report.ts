@@ -3,6 +3,7 @@
 // same samples with the layer outputs exposed (the int8 side dequantized).
 import type { TLayerPrecision } from "@fleet/runtime";
 import { errorStats } from "../analyse-variant.ts";
+import { concatFloat32 as concat } from "../quant-math.ts";
 import type { TLayerReport } from "../report-schema.ts";
 import type { Int8Rewrite } from "./int8-rewrite.ts";
 import { runAll, withOutputs, type OrtOptions, type Samples } from "./ort-run.ts";
@@ -43,16 +44,6 @@ function layerOp(group: LayerGroup): string {
   if (convs.length === 1) return Number(convs[0]!.attributes?.["group"] ?? 1) > 1 ? "DepthwiseConv2D" : "Conv2D";
   if (group.nodes.some((n) => n.op === "Gemm")) return "Dense";
   return (group.nodes.find((n) => n.op !== "Transpose") ?? group.nodes[0]!).op;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 /** precision per layer for the manifest: int8 where the layer runs on integer kernels */

@@ -1,6 +1,7 @@
 // Runs an in-memory ONNX graph with onnxruntime-node over a whole data set in batches, optionally
 // fetching intermediate tensors (added as extra graph outputs without a shape).
 import * as ort from "onnxruntime-node";
+import { concatFloat32 as concat } from "../quant-math.ts";
 import { encodeModel, type OnnxModel } from "./proto.ts";
 
 export interface OrtOptions {
@@ -55,15 +56,5 @@ export async function runAll(model: OnnxModel, samples: Samples, fetch: string[]
   const out = new Map<string, Float32Array>();
   for (const [name, parts] of chunks) out.set(name, concat(parts));
   if (fetch.includes(inputName)) out.set(inputName, samples.x.subarray(0, samples.count * per));
-  return out;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
   return out;
 }
