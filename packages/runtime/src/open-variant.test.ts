@@ -89,7 +89,7 @@ describe("openVariant", () => {
     const dir = fresh();
     await writeOnnxVariant(dir);
     const bytes = readFileSync(join(dir, "model.onnx"));
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes.at(-1)! ^ 0xff;
     writeFileSync(join(dir, "model.onnx"), bytes);
     await expectCode(openVariant(dir), "HASH_MISMATCH", "model.onnx");
   });
