@@ -17,7 +17,8 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
-async function probeOnnx(): Promise<EngineProbe> {
+/** Loads ONNX Runtime and runs a one-node graph on it (TF.js is not touched). */
+export async function probeOnnx(): Promise<EngineProbe> {
   try {
     const ort = await import("onnxruntime-node");
     const session = await ort.InferenceSession.create(Buffer.from(PROBE_ONNX, "base64"), { intraOpNumThreads: 1 });

@@ -3,7 +3,7 @@ export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from "./errors.ts
 export { float16BitsToFloat32, float32ToFloat16Bits, roundToFloat16 } from "./float16.ts";
 export { LoadedModel, loadVariant, type LoadOptions, type SelfTestResult } from "./load-variant.ts";
 export { openVariant, loadOnnxModel, type OpenOptions } from "./open-variant.ts";
-export { availableEngines, probeEngines, type EngineProbe } from "./engines.ts";
+export { availableEngines, probeEngines, probeOnnx, type EngineProbe } from "./engines.ts";
 export type { RunOutput, VariantRunner } from "./variant-runner.ts";
 // types only: the onnx engine's modules load ONNX Runtime, so they are imported on demand
 export type { OnnxLoadOptions, OnnxModel } from "./onnx/onnx-engine.ts";

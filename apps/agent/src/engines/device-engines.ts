@@ -2,7 +2,7 @@
 // compute here. Probed once at start; the birth reports them and a desired variant of any other
 // engine is refused before anything is downloaded.
 import { ENGINES, type TEngine } from "@fleet/protocol";
-import { describeBackend, initBackend, probeEngines, type BackendChoice, type EngineProbe, type OpenOptions, type VariantRunner } from "@fleet/runtime";
+import { describeBackend, initBackend, probeOnnx, type BackendChoice, type EngineProbe, type OpenOptions, type VariantRunner } from "@fleet/runtime";
 import { AgentError } from "../errors.ts";
 
 /** How ONNX Runtime is probed while no onnx variant runs (fleet-agent run: in a child process). */
@@ -19,12 +19,6 @@ export interface TDeviceEnginesOptions {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-}
-
-/** ONNX Runtime probed here, by the runtime's own probe (which initialises TF.js too: the runtime exports no onnx-only probe). */
-async function probeOnnxHere(): Promise<EngineProbe> {
-  const probes = await probeEngines();
-  return probes.find((p) => p.engine === "onnx") ?? { engine: "onnx", available: false, detail: "not probed" };
 }
 
 export class DeviceEngines {
@@ -65,7 +59,7 @@ export class DeviceEngines {
       if (!this.allowed.includes(engine)) probes.push({ engine, available: false, detail: "disabled by --engines" });
       else if (engine === "tfjs") probes.push(await this.probeTfjs());
       else if (running?.engine === "onnx") probes.push({ engine, available: true, detail: `${running.describe()}, running the active variant` });
-      else probes.push(await (this.options.probeOnnx ?? probeOnnxHere)());
+      else probes.push(await (this.options.probeOnnx ?? probeOnnx)());
     }
     return probes;
   }

@@ -4,7 +4,8 @@
 // real `fleet-agent run` device, real variants of the MNIST reference model quantized by @fleet/quantize
 // and stored + signed by the console's own domain code, downloaded through the console's artifact route.
 // Fleet: demo-0001…0006 in one simulator process (2 gateways : 1 wearable by position) and demo-0007,
-// a gateway of its own so it can go offline. The scenarios run in order on that one fleet.
+// a gateway of its own so it can go offline. The scenarios run in order on that one fleet; the last
+// moves every device to the onnx engine's full-integer int8 variant.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -18,7 +19,8 @@ import { getSigningKey } from "../../artifacts/keys.ts";
 import { startRollouts } from "../../jobs/start-rollouts.ts";
 import type { TActor } from "../audit/record-audit.ts";
 import { provisionDemoFleet, type TDemoCredential } from "../devices/provision-demo-fleet.ts";
-import { createProfile } from "../profiles/manage-profiles.ts";
+import { createProfile, getProfile, updateProfile } from "../profiles/manage-profiles.ts";
+import { ZProfileRules } from "../profiles/profile.types.ts";
 import { rematchDevices } from "../profiles/rematch-devices.ts";
 import { chooseRolloutVariant } from "./choose-rollout-variant.ts";
 import { createRollout, startRollout } from "./manage-rollouts.ts";
@@ -54,7 +56,7 @@ let soloCredential: TDemoCredential;
 const engineLog: string[] = [];
 
 type TModel = { modelId: string; variants: Record<string, string> };
-const models: Record<"v1" | "v2" | "bad" | "v3", TModel> = {} as never;
+const models: Record<"v1" | "v2" | "bad" | "v3" | "onnx", TModel> = {} as never;
 const gateways: string[] = [];
 const wearables: string[] = [];
 
@@ -129,6 +131,10 @@ beforeAll(async () => {
   models.v2 = await storeModel({ prisma: db.prisma, dataDir, name: "mnist v2", outDir: quantized, report });
   models.bad = await storeModel({ prisma: db.prisma, dataDir, name: "mnist bad golden", outDir: tampered, report });
   models.v3 = await storeModel({ prisma: db.prisma, dataDir, name: "mnist v3", outDir: quantized, report });
+  // For (e): the TF.js int8 variant beside the onnx engine's full-integer one, both calibrated on the digits.
+  const quantizedOnnx = path.join(dir, "quantized-onnx");
+  const onnxReport = await quantizeMnist({ outDir: quantizedOnnx, variants: ["int8-channel", "onnx-int8"], valDir: path.join(dir, "val") });
+  models.onnx = await storeModel({ prisma: db.prisma, dataDir, name: "mnist onnx", outDir: quantizedOnnx, report: onnxReport });
   publicKeyPath = (await getSigningKey(dataDir)).publicKeyPath;
 
   await createProfile({ prisma: db.prisma, actor, input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] } });
@@ -292,5 +298,33 @@ describe("rollouts with the real broker, database and agents", () => {
     const reports = await db.prisma.deviceReport.findMany({ where: { deviceId: SOLO, rev: device.desiredRev }, orderBy: [{ ts: "asc" }, { id: "asc" }], select: { state: true } });
     expect(reports.at(-1)?.state).toBe("active");
     expect(reports.map((report) => report.state)).toContain("downloading");
+  }, 240_000);
+
+  it("(e) the onnx engine: devices that run ONNX Runtime get the full-integer onnx-int8 variant when their profile prefers onnx", async () => {
+    // Every agent (the simulator's devices and the bundled `fleet-agent run` bin) reports the engines that load.
+    for (const row of await db.prisma.device.findMany({ where: { tags: { has: "demo" } }, select: { id: true, hardware: true } })) {
+      expect((row.hardware as { engines?: string[] }).engines, row.id).toEqual(["tfjs", "onnx"]);
+    }
+    for (const profile of await db.prisma.hardwareProfile.findMany({ select: { id: true } })) {
+      const { name, priority, rules, maxModelBytes, allowedPrecisions } = await getProfile(db.prisma, profile.id);
+      const input = { name, priority, rules: ZProfileRules.parse(rules), maxModelBytes, allowedPrecisions: [...new Set([...allowedPrecisions, "INT8" as const])], preferredEngine: "ONNX" as const };
+      await updateProfile({ prisma: db.prisma, actor, id: profile.id, input });
+    }
+    const id = await launch(models.onnx, "onnx int8 everywhere", { strategy: { wavePercents: [100], soakSeconds: 0 } });
+    expect(await waitForStatus(id, ["COMPLETED", "PAUSED", "ROLLING_BACK", "ROLLED_BACK"])).toBe("COMPLETED");
+    expect(await stateCounts(id)).toEqual({ ACTIVE: SIMULATED + 1 });
+
+    const rows = await db.prisma.rolloutDevice.findMany({ where: { rolloutId: id }, select: { deviceId: true, reason: true } });
+    const after = await devicesById();
+    for (const device of [...gateways, ...wearables]) {
+      expect(after.get(device)?.activeVariantId, device).toBe(models.onnx.variants["onnx-int8"]);
+      expect(rows.find((row) => row.deviceId === device)?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+    }
+    // Running it: telemetry on the onnx-int8 variant from every device, without inference errors.
+    const variantId = models.onnx.variants["onnx-int8"]!;
+    await waitUntil("telemetry on onnx-int8 from every device", async () => {
+      const samples = await db.prisma.telemetrySample.groupBy({ by: ["deviceId"], where: { variantId, inferences: { gt: 0 } }, _sum: { errors: true } });
+      return samples.length === SIMULATED + 1 && samples.every((sample) => sample._sum?.errors === 0) ? true : undefined;
+    });
   }, 240_000);
 });
