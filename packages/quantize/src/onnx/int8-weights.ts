@@ -10,26 +10,33 @@ export interface ChannelQuantized {
 }
 
 /**
+ * Weight levels ±63 (7 bits in an int8, "reduce range"): x64 CPUs without VNNI multiply uint8 × int8
+ * with vpmaddubsw, which adds two products into an int16 and saturates once 255·|w|·2 > 32767; with
+ * |w| ≤ 63 it cannot, so the same graph gives the same answers on every x64 CPU and on arm64.
+ */
+export const WEIGHT_LEVELS = 63;
+
+/**
  * Symmetric int8 per channel. `channelOf(i)` maps a flat element index to its output channel, so
  * both layouts work: Conv [out, in/group, kh, kw] and Gemm B [in, out] (or [out, in] with transB).
  */
-export function quantizeChannels(values: Float32Array, channels: number, channelOf: (i: number) => number): ChannelQuantized {
+export function quantizeChannels(values: Float32Array, channels: number, channelOf: (i: number) => number, levels = WEIGHT_LEVELS): ChannelQuantized {
   const maxAbs = new Float32Array(channels);
   for (let i = 0; i < values.length; i++) {
     const c = channelOf(i);
     maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(values[i]!));
   }
   // an all-zero channel still needs a positive scale; its levels are all 0 anyway
-  const scales = maxAbs.map((m) => (m === 0 ? 1 : m / 127));
-  const levels = new Int8Array(values.length);
+  const scales = maxAbs.map((m) => (m === 0 ? 1 : m / levels));
+  const quantized = new Int8Array(values.length);
   const dequantized = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = scales[channelOf(i)]!;
-    const q = Math.max(-127, Math.min(127, Math.round(values[i]! / s)));
-    levels[i] = q;
+    const q = Math.max(-levels, Math.min(levels, Math.round(values[i]! / s)));
+    quantized[i] = q;
     dequantized[i] = q * s;
   }
-  return { levels, scales, dequantized };
+  return { levels: quantized, scales, dequantized };
 }
 
 const INT32_MAX = 2 ** 31 - 1;
