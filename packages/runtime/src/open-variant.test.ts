@@ -102,6 +102,14 @@ describe("openVariant", () => {
     await expectCode(openVariant(dir), "SHAPE_MISMATCH", "[null,32,32,3]");
   });
 
+  it("refuses a graph whose output shape disagrees with the manifest", async () => {
+    const dir = fresh();
+    await writeOnnxVariant(dir, (manifest) => {
+      manifest.output.shape = [null, 12];
+    });
+    await expectCode(openVariant(dir), "SHAPE_MISMATCH", 'output "output" is [null,12], model.onnx gives [null,10]');
+  });
+
   it("refuses a variant whose self-test fails", async () => {
     const dir = fresh();
     await writeOnnxVariant(dir, (manifest) => {

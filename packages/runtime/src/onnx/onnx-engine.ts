@@ -28,6 +28,8 @@ export class OnnxModel {
     readonly outputName: string,
     /** input shape with the batch dimension first (null = any, i.e. symbolic or unknown) */
     readonly inputShape: (number | null)[],
+    /** output shape as the graph declares it (null = any); undefined when it declares none */
+    readonly outputShape: (number | null)[] | undefined,
     /** wall time from reading the first byte to a session ready to run (ms) */
     readonly loadMs: number,
   ) {}
@@ -125,7 +127,9 @@ export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoa
     }
     const inputShape = meta.shape.map((d) => (typeof d === "number" && d > 0 ? d : null));
     if (inputShape.length === 0) throw new RuntimeError("UNSUPPORTED", `${source}: input "${meta.name}" has no declared shape`, meta.name);
-    return new OnnxModel(session, source, session.inputNames[0]!, session.outputNames[0]!, inputShape, performance.now() - started);
+    const out = session.outputMetadata[0];
+    const outputShape = out?.isTensor && out.shape.length > 0 ? out.shape.map((d) => (typeof d === "number" && d > 0 ? d : null)) : undefined;
+    return new OnnxModel(session, source, session.inputNames[0]!, session.outputNames[0]!, inputShape, outputShape, performance.now() - started);
   } catch (error) {
     await session.release();
     throw error;

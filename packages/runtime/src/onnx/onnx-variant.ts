@@ -80,6 +80,14 @@ export async function loadOnnxVariant(dir: string, manifest: TManifest | undefin
         manifest.input.name,
       );
     }
+    const graphOutput = model.outputShape;
+    if (manifest && graphOutput && !sameShape(manifest.output.shape, graphOutput)) {
+      throw new RuntimeError(
+        "SHAPE_MISMATCH",
+        `manifest.json: output "${manifest.output.name}" is ${JSON.stringify(manifest.output.shape)}, ${manifest.entry} gives ${JSON.stringify(graphOutput)}`,
+        manifest.output.name,
+      );
+    }
     if (manifest && (options.selfTest ?? true)) {
       const result = await loaded.selfTest();
       if (!result.passed) throw selfTestError(dir, loaded.describe(), result);
