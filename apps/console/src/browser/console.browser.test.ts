@@ -251,6 +251,10 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     }
     expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="engine"]').textContent()).toMatch(/^onnx/);
     expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] [data-col="engine"]').textContent()).toMatch(/^tfjs/);
+    // how much faster each variant runs than TF.js fp32, and which activation calibration onnx-int8 kept
+    expect(await page.getByTestId("variants-table").locator('[data-variant="fp32"] [data-col="speed"]').textContent()).toBe("1.0×");
+    expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="speed"]').textContent()).toMatch(/^\d+\.\d×$/);
+    expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="calibration"]').textContent()).toMatch(/^calibrated (minmax|percentile|mse) \(minmax /);
     await page.getByTestId("model-report").getByText("validated on 200 samples", { exact: false }).waitFor();
     expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] td').nth(4).textContent()).toMatch(/^\d+\.\d\d %$/);
     expect(Number(await page.getByTestId("sqnr-weights").getAttribute("data-series"))).toBeGreaterThan(0);

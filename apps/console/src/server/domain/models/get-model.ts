@@ -62,6 +62,8 @@ export async function getModel(options: { prisma: PrismaClient; dataDir: string;
       selfTest: metrics?.runtime?.selfTest ?? null,
       backend: metrics?.runtime?.backend ?? null,
       fullInt8: metrics?.fullInt8 ?? null,
+      /** onnx-int8: the activation calibration kept, and the validation accuracy of each method */
+      calibration: metrics?.calibration ?? null,
       layers: (metrics?.layers ?? []).map((layer) => ({
         name: layer.name,
         op: layer.op,

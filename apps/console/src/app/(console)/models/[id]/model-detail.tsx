@@ -100,7 +100,17 @@ export function ModelDetail({ id, canOperate }: { id: string; canOperate: boolea
   );
 }
 
+/** p50 of the TF.js fp32 variant over this one's: how much faster it runs (measured on the console). */
+function speedups(variants: TVariant[]): Map<string, number> {
+  const base = variants.find((v) => v.name === "fp32")?.latency?.medianMs;
+  const out = new Map<string, number>();
+  if (!base) return out;
+  for (const v of variants) if (v.latency && v.latency.medianMs > 0) out.set(v.id, base / v.latency.medianMs);
+  return out;
+}
+
 function VariantsTable({ variants }: { variants: TVariant[] }) {
+  const speed = speedups(variants);
   return (
     <section className="card">
       <h2>Variants</h2>
@@ -116,6 +126,7 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
             <th>Agreement</th>
             <th>Engine</th>
             <th>Latency p50 / p95</th>
+            <th title="p50 latency of the TF.js fp32 variant divided by this one's">Speed × fp32</th>
             <th>Self-test</th>
             <th>Chosen for</th>
           </tr>
@@ -132,7 +143,14 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
               <td>{v.precision.toLowerCase()}</td>
               <td>{formatBytes(v.bytes)}</td>
               <td>{v.ratio ? v.ratio.total.toFixed(3) : "—"}</td>
-              <td>{pct(v.accuracy)}</td>
+              <td>
+                {pct(v.accuracy)}
+                {v.calibration ? (
+                  <div className="muted" data-col="calibration">
+                    calibrated {v.calibration.method} ({v.calibration.candidates.map((c) => `${c.method} ${pct(c.accuracy ?? c.agreement)}`).join(", ")})
+                  </div>
+                ) : null}
+              </td>
               <td>{v.accuracyDelta === null ? "—" : v.accuracyDelta.toFixed(2)}</td>
               <td>{pct(v.agreement)}</td>
               <td data-col="engine">
@@ -140,6 +158,7 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
                 {v.backend ? <div className="muted">{v.backend}</div> : null}
               </td>
               <td className="nowrap">{v.latency ? `${ms(v.latency.medianMs)} / ${ms(v.latency.p95Ms)}` : "not measured"}</td>
+              <td data-col="speed">{speed.has(v.id) ? `${speed.get(v.id)!.toFixed(1)}×` : "—"}</td>
               <td>{v.selfTest ? <span className={`badge ${v.selfTest.passed ? "ok" : "bad"}`}>{v.selfTest.passed ? "passed" : "failed"}</span> : "—"}</td>
               <td>{v.chosenFor.length ? v.chosenFor.join(", ") : <span className="muted">—</span>}</td>
             </tr>
@@ -148,7 +167,8 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
       </table>
       <p className="footnote muted">
         Accuracy and agreement (top-1 with fp32) on the uploaded validation data; latency measured on the console, each variant on its
-        engine (tfjs or onnx, backend below it), for comparison between variants. A device is only sent variants of engines it reports.
+        engine (tfjs or onnx, backend below it), for comparison between variants: TF.js dequantizes weights at load, so its integer variants
+        are smaller but not faster; onnx-int8 runs on ONNX Runtime&apos;s integer kernels. A device is only sent variants of engines it reports.
       </p>
     </section>
   );
