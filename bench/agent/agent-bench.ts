@@ -15,8 +15,10 @@
 //  RSS/CPU are summed over the launched process and its descendants (a launcher that re-executes node
 //  counts with its child). Latency p50/p95/p99 is the agent's own, from its telemetry batches in the window.
 //  The printed `config` says what was measured: node version, command lines, environments, bundle.
+//  The agent runs (--variant, default tfjs-fp32) the MNIST CNN as a TF.js fp32 variant (tfjs-fp32), the
+//  committed onnx-int8 variant of the runtime's fixtures (onnx-int8), or its fp32 graph (onnx-fp32).
 //   node --import tsx bench/agent/agent-bench.ts [--seconds 10] [--fleet 100,1000 | --fleet none]
-//       [--launch unit,bin,dist,source] [--no-idle] [--telemetry-interval 5]
+//       [--launch unit,bin,dist,source] [--variant tfjs-fp32|onnx-int8|onnx-fp32] [--no-idle] [--telemetry-interval 5]
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -30,6 +32,7 @@ import { generateCredentials } from "../../apps/agent/src/simulate/credentials.t
 import { Simulator } from "../../apps/agent/src/simulate/simulator.ts";
 import { startArtifactServer } from "../../apps/agent/src/testing/artifact-server.ts";
 import { recorder, startTestBroker, type TRecorder } from "../../apps/agent/src/testing/test-broker.ts";
+import { onnxDesiredVariant, writeOnnxTestVariant } from "../../apps/agent/src/testing/onnx-variant.ts";
 import { desiredVariant, signingKeys } from "../../apps/agent/src/testing/tiny-variant.ts";
 import { parsePublicKey } from "../../apps/agent/src/update/signature.ts";
 // @ts-expect-error plain .mjs next to the bin, no declarations
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     idle: { type: "boolean", default: true },
     "no-idle": { type: "boolean", default: false },
     "telemetry-interval": { type: "string", default: "5" },
+    /** the variant the agent runs: its engine decides which runtime the agent loads */
+    variant: { type: "string", default: "tfjs-fp32" },
     /** extra node command-line flags for the agent (experiments: --node-flags="--liftoff-only"); printed in config */
     "node-flags": { type: "string", default: "" },
     child: { type: "string" },
@@ -74,6 +79,19 @@ async function mnistVariant(root: string): Promise<string> {
   model.dispose();
   writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
   return dir;
+}
+
+const VARIANTS = ["tfjs-fp32", "onnx-int8", "onnx-fp32"] as const;
+type TBenchVariant = (typeof VARIANTS)[number];
+
+/** The variant every agent of the bench is told to run, served from `root`. */
+async function benchVariant(kind: TBenchVariant, root: string, serverUrl: string, keys: ReturnType<typeof signingKeys>) {
+  if (kind === "tfjs-fp32") {
+    const dir = await mnistVariant(root);
+    return desiredVariant("mnist-fp32", readFileSync(path.join(dir, "manifest.json")), `${serverUrl}/mnist/manifest.json`, keys);
+  }
+  const onnx = await writeOnnxTestVariant(path.join(root, kind), {}, kind);
+  return onnxDesiredVariant(`mnist-${kind}`, onnx, `${serverUrl}/${kind}/manifest.json`, keys);
 }
 
 interface TChildResult { rssMb: number; cpuPct: number; connected: number; devices: number }
@@ -276,12 +294,11 @@ async function measureAgent(launch: TAgentLaunch, rate: number, setup: { broker:
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), "fleet-agent-bench-"));
   const keys = signingKeys();
-  const variantDir = await mnistVariant(root);
+  if (!(VARIANTS as readonly string[]).includes(values.variant)) throw new Error(`--variant: unknown ${values.variant} (one of ${VARIANTS.join(", ")})`);
   const server = await startArtifactServer(root);
+  const variant = await benchVariant(values.variant as TBenchVariant, root, server.url, keys);
   const broker = await startTestBroker();
   const observer = await recorder(broker.url, "fleet/v1/+/telemetry");
-  const manifestBytes = execFileSync("cat", [path.join(variantDir, "manifest.json")]);
-  const variant = desiredVariant("mnist-fp32", manifestBytes, `${server.url}/mnist/manifest.json`, keys);
 
   const reported = await recorder(broker.url, "fleet/v1/+/reported");
   const publish = async (deviceId: string) => {
@@ -354,6 +371,7 @@ async function main(): Promise<void> {
       node: process.version,
       cpus: availableParallelism(),
       seconds,
+      variant: { id: variant.id, engine: variant.engine, precision: variant.precision },
       telemetryIntervalSec: telemetryInterval,
       unitEnvironment: unitEnvironment(),
       // what bin/fleet-agent.mjs applies with v8.setFlagsFromString (invisible in /proc) for `unit` and `bin`
