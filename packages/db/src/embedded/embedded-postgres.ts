@@ -1,9 +1,9 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { DbError, describeError } from "../errors.ts";
 import { ensureWritableDir } from "./data-dir.ts";
 import { acquireOwnerLock } from "./owner-lock.ts";
+import { PgliteWireServer } from "./pglite-wire-server.ts";
 
 export interface TEmbeddedPostgres {
   url: string;
@@ -21,7 +21,7 @@ export interface TEmbeddedOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** pglite-socket multiplexes these onto PGlite's single connection. */
+  /** Clients served at once; they take turns on PGlite's single backend (see pglite-wire-server.ts). */
   maxConnections?: number;
 }
 
@@ -35,14 +35,16 @@ export async function servePglite(
   options: { host?: string; port?: number; maxConnections?: number } = {},
 ): Promise<{ host: string; port: number; url: string; stop: () => Promise<void> }> {
   const host = options.host ?? "127.0.0.1";
-  const server = new PGLiteSocketServer({
+  // Not pglite-socket's server: it lets clients' extended-query batches interleave (see the module).
+  const server = new PgliteWireServer({
     db,
     host,
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 64,
   });
+  let port: number;
   try {
-    await server.start();
+    port = await server.start();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "EADDRINUSE" ? "is already in use" : `failed (${describeError(error)})`;
@@ -52,7 +54,6 @@ export async function servePglite(
       { cause: error },
     );
   }
-  const port = Number(server.getServerConn().split(":").pop());
   return { host, port, url: embeddedUrl(host, port), stop: () => server.stop() };
 }
 

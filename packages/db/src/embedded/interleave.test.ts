@@ -3,9 +3,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { servePglite } from "./embedded-postgres.ts";
 
-// PGlite has one backend session; pglite-socket multiplexes every client onto it. An extended-query
-// batch (Parse, Bind, Describe, Execute … Sync) of one client must never interleave with another
-// client's, or a Bind would run on the other client's statement (wrong rows, or worse).
+// PGlite has one backend session; the socket server (pglite-wire-server.ts) multiplexes every
+// client onto it. An extended-query batch (Parse, Bind, Describe, Execute … Sync) of one client
+// must never interleave with another client's, or a Bind would run on the other client's
+// statement (wrong rows, or worse).
 describe("embedded PGlite socket under concurrent clients", () => {
   let db: PGlite;
   let served: Awaited<ReturnType<typeof servePglite>>;
