@@ -218,6 +218,8 @@ Usage: fleet-agent <command> [settings]
 Commands:
   run                 connect, run the assigned model, report telemetry (needs broker, device id, secret)
   engines             load each allowed engine (--engines), run it once and print what works as JSON
+  verify DIR          open a variant directory as the agent would (hashes, shapes, engines, self-test),
+                      time it and print the result as JSON; exit 2 with the reason when it would be refused
   simulate            run --count virtual devices in one process (credentials from --credentials)
   seed-credentials    write --count generated { deviceId, secret } pairs to --credentials (JSON or .csv)
   config              validate the settings and print them (the secret masked)

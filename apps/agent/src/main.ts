@@ -1,9 +1,10 @@
-// fleet-agent CLI: run (one device), simulate (N virtual devices), seed-credentials, config.
+// fleet-agent CLI: run (one device), simulate (N virtual devices), seed-credentials, engines, verify, config.
 import type { KeyObject } from "node:crypto";
 import { Agent } from "./agent.ts";
 import { ConfigError, deviceIdentity, HELP, onnxThreads, readAgentConfig, type TAgentConfig } from "./config.ts";
 import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
 import { probeOnnxInChild } from "./engines/probe-child.ts";
+import { verifyVariant } from "./engines/verify-variant.ts";
 import { AgentError } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { CredentialsError, generateCredentials, readCredentials, writeCredentials } from "./simulate/credentials.ts";
@@ -105,7 +106,7 @@ try {
   throw error;
 }
 
-const commands: Record<string, (config: TAgentConfig) => Promise<void>> = {
+const commands: Record<string, (config: TAgentConfig, positionals: string[]) => Promise<void>> = {
   run,
   simulate,
   "seed-credentials": seedCredentials,
@@ -113,6 +114,13 @@ const commands: Record<string, (config: TAgentConfig) => Promise<void>> = {
   engines: async (config) => {
     const probes = await new DeviceEngines({ allowed: config.engines }).probe();
     process.stdout.write(`${JSON.stringify(probes)}\n`);
+  },
+  // one JSON object: the variant directory opened as the agent would, self-tested and timed
+  verify: async (config, positionals) => {
+    const dir = positionals[0];
+    if (dir === undefined || positionals.length > 1) throw new ConfigError("verify takes one variant directory: fleet-agent verify DIR");
+    const result = await verifyVariant(dir, { engines: config.engines, onnxThreads: onnxThreads(config) });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   },
   config: async (config) => {
     process.stdout.write(`${JSON.stringify({ ...config, secret: config.secret === undefined ? undefined : "********" }, null, 2)}\n`);
@@ -125,7 +133,7 @@ if (parsed.help || parsed.command === undefined) {
   const command = commands[parsed.command];
   if (!command) fail(`unknown command "${parsed.command}" (see fleet-agent --help)`, 2);
   try {
-    await command(parsed.config);
+    await command(parsed.config, parsed.positionals);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof CredentialsError) fail(`${error.message} (see fleet-agent --help)`, 2);
     if (error instanceof AgentError) fail(error.message, 2);

@@ -54,6 +54,16 @@ describe("openVariant", () => {
     }
   });
 
+  it("opens the committed int8-channel variant of a TF.js graph model through the same interface", async () => {
+    const runner = await openVariant(join(import.meta.dirname, "..", "fixtures", "graph-dense-int8-channel"));
+    try {
+      expect(runner.manifest).toMatchObject({ engine: "tfjs", variant: "int8-channel", modelFormat: "graph-model" });
+      expect((await runner.selfTest()).passed).toBe(true);
+    } finally {
+      await runner.dispose();
+    }
+  });
+
   it("opens a tfjs variant through the same interface", async () => {
     const dir = fresh();
     const { expected } = await writeTinyVariant(dir);

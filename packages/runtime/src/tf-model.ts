@@ -36,13 +36,23 @@ export async function buildTfModel(files: ModelFiles): Promise<TfModel> {
   return buildFromArtifacts(toFloat32Artifacts(files.modelJson, files.weights), files.format);
 }
 
+type TConverter = typeof import("@tensorflow/tfjs-converter");
+
+/**
+ * The converter, imported on first use. A bundle that splits chunks (the agent's esbuild build) hands a
+ * dynamically imported CommonJS package over as its `default` export only, so fall back to that.
+ */
+export async function loadConverter(): Promise<TConverter> {
+  const module = (await import("@tensorflow/tfjs-converter")) as TConverter & { default?: TConverter };
+  return typeof module.loadGraphModel === "function" ? module : module.default!;
+}
+
 export async function buildFromArtifacts(artifacts: tf.io.ModelArtifacts, format: ModelFormat): Promise<TfModel> {
   const handler = io.fromMemory(artifacts);
   try {
     if (format === "graph-model") {
       // the converter is only loaded for graph models (layers models, like the reference CNN, never need it)
-      const { loadGraphModel } = await import("@tensorflow/tfjs-converter");
-      const model = await loadGraphModel(handler);
+      const model = await (await loadConverter()).loadGraphModel(handler);
       checkGraphOps(model);
       return model;
     }
