@@ -9,7 +9,6 @@ const nextConfig: NextConfig = {
   // Prisma runtime must stay single instances shared with @fleet/db.
   serverExternalPackages: [
     "@electric-sql/pglite",
-    "@electric-sql/pglite-socket",
     "pg",
     "@prisma/adapter-pg",
     "@prisma/client",
