@@ -143,11 +143,18 @@ async function transition(
   return before;
 }
 
+/**
+ * Starts take turns (a transaction-scoped advisory lock): otherwise two starts whose targets overlap
+ * could each check "no device is in another active rollout" before the other committed, and both run.
+ */
+const ROLLOUT_START_LOCK = 4_261_702;
+
 /** DRAFT → RUNNING: re-plans against the fleet as it is now and issues wave 1. */
 export async function startRollout(options: { prisma: PrismaClient; actor: TActor; chooseVariant: TChooseVariant; id: string; now?: Date }) {
   const now = options.now ?? new Date();
   return options.prisma.$transaction(
     async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLLOUT_START_LOCK})`);
       const before = await transition(tx, options.id, ["DRAFT"], { status: "RUNNING", currentWave: 1, waveStartedAt: now, startedAt: now, reason: null }, "start");
       const settings = parseRolloutSettings(before);
       const { result } = await plan(tx, options.chooseVariant, { modelId: before.modelId, target: settings.target, strategy: settings.strategy });

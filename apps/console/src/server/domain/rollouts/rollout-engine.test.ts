@@ -375,4 +375,31 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
     const actions = (await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((e) => e.action);
     expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.wave", "rollout.wave", "rollout.complete"]);
   });
+
+  it("starts only one of two rollouts with overlapping targets started at the same moment", async (ctx) => {
+    if (!raceDb || !second) return ctx.skip("PostgreSQL is not available");
+    const prisma = raceDb.prisma;
+    const h = await setup(prisma, { gateways: 12, wearables: 4 });
+    const draft = (client: PrismaClient, name: string) =>
+      createRollout({
+        prisma: client,
+        actor,
+        chooseVariant: simpleChooser,
+        input: { name, modelId: h.fleet.modelId, target: { kind: "tags", tags: [h.fleet.gateways[0]!.split("-")[0]!] }, strategy: { wavePercents: [100], soakSeconds: 0 } },
+      });
+    const [one, two] = [await draft(prisma, "race one"), await draft(second, "race two")];
+    const results = await Promise.allSettled([
+      startRollout({ prisma, actor, chooseVariant: simpleChooser, id: one.id, now: h.clock.now() }),
+      startRollout({ prisma: second, actor, chooseVariant: simpleChooser, id: two.id, now: h.clock.now() }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(String(refused.reason)).toMatch(/Devices are in another active rollout/);
+    const statuses = await prisma.rollout.findMany({ where: { id: { in: [one.id, two.id] } }, select: { status: true } });
+    expect(statuses.map((r) => r.status).sort()).toEqual(["DRAFT", "RUNNING"]);
+    // the refused start left nothing behind: none of its devices was sent anything
+    const loser = results[0]!.status === "fulfilled" ? two.id : one.id;
+    expect(await prisma.rolloutDevice.count({ where: { rolloutId: loser, state: { notIn: ["PENDING", "INCOMPATIBLE"] } } })).toBe(0);
+    expect(new Set(h.publisher.log.map((entry) => entry.deviceId)).size).toBe(h.publisher.log.length);
+  });
 });
