@@ -26,6 +26,11 @@ const CHARTS: Array<{ title: string; unit: string; series: TSeriesSpec<TPoint>[]
   { title: "Battery", unit: "%", series: [{ label: "battery", color: "#9a6700", value: (p) => p.batteryPct }] },
 ];
 
+/** A chart with nothing to draw (no battery on a mains-powered gateway) is left out, not drawn empty. */
+function hasValues(chart: (typeof CHARTS)[number], points: readonly TPoint[]): boolean {
+  return points.some((p) => chart.series.some((s) => s.value(p) !== null));
+}
+
 /** Charts over the chosen range; new samples stream in over SSE and are appended without reloads. */
 export function TelemetryCharts({ deviceId }: { deviceId: string }) {
   const trpc = useTRPC();
@@ -71,7 +76,7 @@ export function TelemetryCharts({ deviceId }: { deviceId: string }) {
         </p>
       ) : (
         <div className="chart-grid" data-testid="charts" data-points={points.length}>
-          {CHARTS.map((chart) => (
+          {CHARTS.filter((chart) => hasValues(chart, points)).map((chart) => (
             <TimeSeriesChart key={chart.title} title={chart.title} unit={chart.unit} points={points} series={chart.series} />
           ))}
         </div>

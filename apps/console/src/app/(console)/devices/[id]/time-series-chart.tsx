@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { clockLabels } from "./clock-labels.ts";
 
 export interface TSeriesSpec<P> {
   label: string;
@@ -27,7 +28,7 @@ export function TimeSeriesChart<P extends { t: number }>(props: { title: string;
         height: 200,
         legend: { show: true },
         scales: { x: { time: true } },
-        axes: [{}, { label: props.unit, size: 60 }],
+        axes: [{ values: (_u, splits, _axis, _space, increment) => clockLabels(splits, increment) }, { label: props.unit, size: 60 }],
         series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false }))],
       },
       data(),
