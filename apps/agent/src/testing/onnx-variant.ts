@@ -1,20 +1,19 @@
 // Test fixture: a variant of the onnx engine for the agent's tests, plus broken copies of it: the
 // MNIST CNN's full-integer onnx-int8 variant as fleet-quantize wrote it (the agent may not import
 // @fleet/quantize, so it is a committed fixture of the runtime), or its fp32 graph as an onnx-fp32
-// variant whose golden output ONNX Runtime computes here.
+// variant whose golden output ONNX Runtime computes here (the runtime's own test helper).
 import { createHash } from "node:crypto";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { TDesiredVariant, TPrecision } from "@fleet/protocol";
-import { decodeInlineTensor, encodeInlineTensor, loadOnnxModel, MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
+import { decodeInlineTensor, MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
+import { writeOnnxVariant } from "@fleet/runtime/testing";
 import { desiredVariant, type TSigningKeys } from "./tiny-variant.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 const RUNTIME_FIXTURES = path.join(path.dirname(createRequire(import.meta.url).resolve("@fleet/runtime")), "..", "fixtures");
-/** The runtime's MNIST CNN (input [null, 28, 28, 1], output [null, 10]). */
-export const MNIST_ONNX = path.join(RUNTIME_FIXTURES, "mnist-cnn.onnx");
 /** Its onnx-int8 variant directory, written by packages/quantize/scripts/write-onnx-int8-fixture.ts. */
 export const MNIST_ONNX_INT8 = path.join(RUNTIME_FIXTURES, "mnist-cnn-onnx-int8");
 
@@ -37,32 +36,6 @@ export interface TOnnxVariantFaults {
   manifestInputShape?: (number | null)[];
 }
 
-async function writeMnistVariant(dir: string): Promise<void> {
-  const bytes = await readFile(MNIST_ONNX);
-  await writeFile(path.join(dir, "model.onnx"), bytes);
-  const x = new Float32Array(2 * 784);
-  for (let i = 0; i < 784; i++) x[i] = (i % 28) / 27; // a gradient
-  for (let r = 6; r < 22; r++) x[784 + r * 28 + 14] = 1; // a bar: a "1"
-  const model = await loadOnnxModel(bytes, { threads: 1 });
-  const { data } = await model.predict(x, 2);
-  await model.dispose();
-  const manifest: TManifest = {
-    formatVersion: 1,
-    engine: "onnx",
-    modelFormat: "onnx",
-    variant: "onnx-fp32",
-    createdBy: "fleet-agent tests",
-    entry: "model.onnx",
-    files: [{ path: "model.onnx", bytes: bytes.length, sha256: sha256(bytes) }],
-    bytes: bytes.length,
-    input: { name: "input", shape: [null, 28, 28, 1] },
-    output: { name: "output", shape: [null, 10] },
-    layers: [],
-    selfTest: { input: encodeInlineTensor(x, [2, 28, 28, 1]), output: encodeInlineTensor(data, [2, 10]), tolerance: { absolute: 1e-4, relative: 1e-4 } },
-  };
-  await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
-}
-
 const PRECISION_OF_KIND: Partial<Record<TManifest["variant"], TPrecision>> = { "onnx-fp16": "fp16", "onnx-int8": "int8" };
 
 /**
@@ -73,7 +46,7 @@ const PRECISION_OF_KIND: Partial<Record<TManifest["variant"], TPrecision>> = { "
 export async function writeOnnxTestVariant(dir: string, faults: TOnnxVariantFaults = {}, kind: "onnx-int8" | "onnx-fp32" = "onnx-int8"): Promise<TOnnxTestVariant> {
   await mkdir(dir, { recursive: true });
   if (kind === "onnx-int8") await cp(MNIST_ONNX_INT8, dir, { recursive: true });
-  else await writeMnistVariant(dir);
+  else await writeOnnxVariant(dir);
   const manifest = parseManifest(await readFile(path.join(dir, MANIFEST_FILE), "utf8"));
   if (faults.corruptModel) {
     const entry = path.join(dir, manifest.entry);
