@@ -1,7 +1,7 @@
 // Parity of the fp32 ONNX export with TF.js fp32: the reference MNIST CNN on held-out digits,
 // small synthetic layers models (sequential and functional) and hand-written graph models, run with
 // onnxruntime-node; a layer or graph op outside the set is refused by name.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -9,6 +9,7 @@ import { initBackend, loadVariant } from "@fleet/runtime";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QuantizeError } from "../errors.ts";
+import { quantizeModel } from "../quantize-model.ts";
 import { loadMnist } from "../reference/mnist-digits.ts";
 import { saveLayersModel } from "../save-layers-model.ts";
 import { writeGraphModel, GRAPH_INPUT } from "../testing/graph-model.ts";
@@ -225,5 +226,11 @@ describe("exportOnnx (fp32)", () => {
     expect((error as QuantizeError).code).toBe("MODEL_UNSUPPORTED");
     expect((error as QuantizeError).subject).toBe("odd_norm");
     expect((error as QuantizeError).message).toContain('layer "odd_norm" (LayerNormalization)');
+
+    // the model is refused for the onnx engine only: its TF.js variants are still made, with a warning
+    const report = await quantizeModel({ input: dir, outDir: join(root, "unsupported-out"), measure: false });
+    expect(report.variants.map((v) => v.variant)).toEqual(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group"]);
+    expect(report.warnings.find((w) => w.startsWith("onnx variants skipped:"))).toContain('layer "odd_norm" (LayerNormalization)');
+    expect(existsSync(join(root, "unsupported-out", "onnx-fp32"))).toBe(false);
   });
 });
