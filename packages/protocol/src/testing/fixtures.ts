@@ -1,4 +1,4 @@
-// Valid example payloads for tests (not exported from the package).
+// Valid example payloads for tests (`@fleet/protocol/testing`; the broker derives its own from them).
 import type { TDesiredPayload } from "../schemas/desired.ts";
 import type { TEventsPayload } from "../schemas/events.ts";
 import type { TReportedPayload } from "../schemas/reported.ts";
