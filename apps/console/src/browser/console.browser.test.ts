@@ -6,15 +6,15 @@
 // main pages land in apps/console/test-artifacts/.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createDb, verifySecret, type FleetDb } from "@fleet/db";
 import { migrate } from "@fleet/db/migrator";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedVariantUrl } from "../server/artifacts/signed-url.ts";
+import { haveChromium, launchChromium } from "../test-support/chromium.ts";
 import { MNIST_MODEL_FILES, writeMnistValidation } from "../test-support/mnist-fixture.ts";
 import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
 
@@ -22,10 +22,7 @@ const repoRoot = path.resolve(consoleDir, "../..");
 const brokerBin = path.join(repoRoot, "apps/broker/bin/fleet-broker.mjs");
 const agentBin = path.join(repoRoot, "apps/agent/bin/fleet-agent.mjs");
 
-const CHROMIUM = process.env["FLEET_TEST_CHROMIUM"] ?? "/usr/bin/chromium";
 const artifacts = path.join(consoleDir, "test-artifacts");
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env["CI"] === "true") throw new Error(`${CHROMIUM} is missing; CI must install chromium`);
 
 let dataDir: string;
 let child: ChildProcess | undefined;
@@ -68,12 +65,7 @@ beforeAll(async () => {
     { cwd: consoleDir, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   baseUrl = (await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000))[1] ?? "";
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  ({ browser, page } = await launchChromium());
 }, 720_000);
 
 afterAll(async () => {

@@ -8,24 +8,21 @@
 // them live; the history lists the rollout. A viewer sees no create/start controls and is refused by
 // the API. Screenshots land in apps/console/test-artifacts/ (20-…, 21-…, 22-…).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createDb, type FleetDb } from "@fleet/db";
 import { migrate } from "@fleet/db/migrator";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../server/domain/operators/manage-users.ts";
 import { createProfile } from "../server/domain/profiles/manage-profiles.ts";
 import { quantizeMnist, startBroker, storeModel, type TBroker } from "../server/domain/rollouts/testing/rollout-stack.ts";
 import { writeMnistValidation } from "../test-support/mnist-fixture.ts";
+import { haveChromium, launchChromium } from "../test-support/chromium.ts";
 import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
 
-const CHROMIUM = process.env["FLEET_TEST_CHROMIUM"] ?? "/usr/bin/chromium";
 const artifacts = path.join(consoleDir, "test-artifacts");
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env["CI"] === "true") throw new Error(`${CHROMIUM} is missing; CI must install chromium`);
 
 let dir: string;
 let dataDir: string;
@@ -145,12 +142,7 @@ beforeAll(async () => {
   await createUser({ prisma: db.prisma, actor, input: { ...operator, role: "OPERATOR" } });
   await createUser({ prisma: db.prisma, actor, input: { ...viewer, role: "VIEWER" } });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  ({ browser, page } = await launchChromium());
 }, 720_000);
 
 afterAll(async () => {
