@@ -2,9 +2,8 @@
 // tensorflowjs_converter emits (base64 strings, int64 as strings), exercising the ops the ONNX
 // exporter converts: fused / plain / depthwise convs, batch norm, pools, elementwise ops with
 // tensors and broadcast constants, concat, mean, squeeze, reshape, matmuls and softmax.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { seededRandom } from "@fleet/runtime";
+import { writeGraphModelFiles } from "./graph-model.ts";
 
 export const CONV_GRAPH_INPUT = [12, 10, 3] as const;
 export const CONV_GRAPH_CLASSES = 6;
@@ -112,19 +111,8 @@ export function writeConvGraphModel(dir: string, seed = 5): void {
   const probs = op("probs/Softmax", "Softmax", [logits]);
   op("Identity", "Identity", [probs]);
 
-  mkdirSync(dir, { recursive: true });
   const bytes = Buffer.concat(
     weights.map((w) => Buffer.from(w.dtype === "int32" ? Int32Array.from(w.values).buffer : Float32Array.from(w.values).buffer)),
   );
-  writeFileSync(join(dir, "group1-shard1of1.bin"), bytes);
-  writeFileSync(
-    join(dir, "model.json"),
-    JSON.stringify({
-      format: "graph-model",
-      generatedBy: "2.15.0",
-      convertedBy: "hand-written test fixture",
-      modelTopology: { node: nodes, library: {}, versions: { producer: 1286 } },
-      weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })) }],
-    }),
-  );
+  writeGraphModelFiles(dir, nodes, weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })), bytes);
 }

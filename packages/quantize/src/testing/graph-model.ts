@@ -46,7 +46,13 @@ export function writeGraphModel(dir: string, options: { op?: string } = {}): voi
   ];
   const count = weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
   const values = syntheticData(count, [1], 21).map((v) => (v - 0.5) * 1.2);
-  writeFileSync(join(dir, "group1-shard1of1.bin"), new Uint8Array(values.buffer));
+  writeGraphModelFiles(dir, nodes, weights, new Uint8Array(values.buffer));
+}
+
+/** model.json (as tensorflowjs_converter writes it) and one weight shard into `dir`. */
+export function writeGraphModelFiles(dir: string, nodes: unknown[], weights: { name: string; shape: number[]; dtype: string }[], shard: Uint8Array): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "group1-shard1of1.bin"), shard);
   writeFileSync(
     join(dir, "model.json"),
     JSON.stringify({
