@@ -9,7 +9,7 @@ import type { TReport } from "@fleet/quantize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getArtifactStore } from "../../artifacts/artifact-store.ts";
 import { getSigningKey } from "../../artifacts/keys.ts";
-import { engineOfVariantKind, PRECISION_OF_VARIANT, storeQuantizedVariants, VariantEngineMismatchError } from "./store-variants.ts";
+import { ENGINE_OF_MANIFEST, PRECISION_OF_VARIANT, storeQuantizedVariants, VariantEngineMismatchError } from "./store-variants.ts";
 
 let db: TTestDatabase;
 let dir: string;
@@ -57,8 +57,7 @@ describe("storeQuantizedVariants", () => {
     expect(PRECISION_OF_VARIANT["onnx-fp16"]).toBe("FP16");
     expect(PRECISION_OF_VARIANT["onnx-int8"]).toBe("INT8");
     expect(PRECISION_OF_VARIANT["int8-channel"]).toBe("INT8");
-    expect(engineOfVariantKind("onnx-int8")).toBe("ONNX");
-    expect(engineOfVariantKind("int8-channel")).toBe("TFJS");
+    expect(ENGINE_OF_MANIFEST).toEqual({ tfjs: "TFJS", onnx: "ONNX" });
   });
 
   it("stores onnx variants as engine ONNX with their precision, signed like any other", async () => {

@@ -23,11 +23,6 @@ export const PRECISION_OF_VARIANT: Record<TVariantReport["variant"], Precision> 
 /** The database's name of a manifest's engine. */
 export const ENGINE_OF_MANIFEST: Record<TEngineName, Engine> = { tfjs: "TFJS", onnx: "ONNX" };
 
-/** The engine a variant kind runs on (same rule as @fleet/runtime's engineOfVariant: `onnx-*` → ONNX). */
-export function engineOfVariantKind(kind: TVariantReport["variant"]): Engine {
-  return kind.startsWith("onnx-") ? "ONNX" : "TFJS";
-}
-
 export class VariantEngineMismatchError extends Error {
   override readonly name = "VariantEngineMismatchError";
 }
@@ -46,10 +41,11 @@ export async function storeQuantizedVariants(options: {
   const rows: Array<{ id: string; name: string }> = [];
   for (const variant of options.report.variants) {
     const stored = await storeVariantDir({ store: options.store, dir: path.join(options.outDir, variant.dir), key: options.key });
-    // The signed manifest names the engine the agent will load it with; the report's kind must agree,
-    // or a device could be chosen for an engine it cannot run.
+    // The signed manifest names the engine the agent will load it with (parseManifest holds it to the
+    // manifest's variant kind); the report's kind must be that same kind, or a device could be chosen
+    // for an engine it cannot run.
     const engine = ENGINE_OF_MANIFEST[stored.manifest.engine];
-    if (engine !== engineOfVariantKind(variant.variant) || stored.manifest.variant !== variant.variant) {
+    if (stored.manifest.variant !== variant.variant) {
       throw new VariantEngineMismatchError(
         `${variant.dir}: report.json says variant ${variant.variant} but its manifest.json says ${stored.manifest.variant} on engine ${stored.manifest.engine}`,
       );
