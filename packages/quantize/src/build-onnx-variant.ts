@@ -9,10 +9,10 @@ import { QuantizeError } from "./errors.ts";
 import { scoreRunner, type Scores } from "./evaluate.ts";
 import { measureWithRuntime } from "./measure-with-runtime.ts";
 import type { WeightUnit } from "./model-units.ts";
-import { exportOnnxModel } from "./onnx/export-onnx.ts";
+import { exportOnnxFiles } from "./onnx/export-onnx.ts";
 import { toFp16Weights } from "./onnx/fp16-weights.ts";
 import { buildOnnxInt8 } from "./onnx/onnx-int8.ts";
-import { createSession } from "./onnx/ort-run.ts";
+import { runAll } from "./onnx/ort-run.ts";
 import { encodeModel, type OnnxModel } from "./onnx/proto.ts";
 import type { TLayerReport, TVariantReport } from "./report-schema.ts";
 import { writeVariantDir } from "./write-variant.ts";
@@ -25,9 +25,9 @@ export const ONNX_ENTRY = "model.onnx";
 export const isOnnxVariant = (kind: TVariantKind): kind is TOnnxVariant => (ONNX_VARIANTS as readonly string[]).includes(kind);
 
 /** The fp32 export, or the reason this model cannot run on the onnx engine (its TF.js variants are unaffected). */
-export async function exportForOnnx(modelDir: string): Promise<{ model: OnnxModel } | { refused: QuantizeError }> {
+export function exportForOnnx(files: ModelFiles): { model: OnnxModel } | { refused: QuantizeError } {
   try {
-    return { model: await exportOnnxModel(modelDir) };
+    return { model: exportOnnxFiles(files) };
   } catch (error) {
     if (error instanceof QuantizeError) return { refused: error };
     throw error;
@@ -81,15 +81,10 @@ function floatLayers(ctx: OnnxVariantContext, precision: "fp32" | "fp16"): { lay
   };
 }
 
-async function goldenOutput(bytes: Uint8Array, golden: OnnxVariantContext["golden"]): Promise<{ data: Float32Array; shape: number[] }> {
-  const session = await createSession(bytes, 1);
-  try {
-    const ort = await import("onnxruntime-node");
-    const out = (await session.run({ input: new ort.Tensor("float32", golden.x, golden.shape) }))["output"]!;
-    return { data: new Float32Array(out.data as Float32Array), shape: [...out.dims] };
-  } finally {
-    await session.release();
-  }
+async function goldenOutput(model: OnnxModel, golden: OnnxVariantContext["golden"]): Promise<{ data: Float32Array; shape: number[] }> {
+  const [count, ...sampleShape] = golden.shape as [number, ...number[]];
+  const data = (await runAll(model, { x: golden.x, count, sampleShape }, ["output"])).get("output")!;
+  return { data, shape: [count, data.length / count] };
 }
 
 /** Builds, writes, scores and measures one onnx variant; returns its report entry. */
@@ -113,7 +108,7 @@ export async function buildOnnxVariant(kind: TOnnxVariant, fp32: OnnxModel, ctx:
     ({ layers, report: layerReport } = floatLayers(ctx, kind === "onnx-fp16" ? "fp16" : "fp32"));
   }
   const bytes = encodeModel(model);
-  const golden = await goldenOutput(bytes, ctx.golden);
+  const golden = await goldenOutput(model, ctx.golden);
   const dir = join(ctx.outDir, kind);
   const manifest = await writeVariantDir(
     dir,
@@ -123,7 +118,8 @@ export async function buildOnnxVariant(kind: TOnnxVariant, fp32: OnnxModel, ctx:
       variant: kind,
       createdBy: `fleet-quantize ${VERSION}`,
       input: { name: "input", shape: ctx.inputShape },
-      output: { name: "output", shape: [null, ...golden.shape.slice(1)] },
+      // as the graph declares it (symbolic batch → null), which the runtime checks at load
+      output: { name: "output", shape: (model.graph.outputs[0]?.shape ?? []).map((d) => (typeof d === "number" ? d : null)) },
       layers,
       ...(activations ? { activations } : {}),
       selfTest: { input: encodeInlineTensor(ctx.golden.x, ctx.golden.shape), output: encodeInlineTensor(golden.data, golden.shape), tolerance: TOLERANCE[kind] },

@@ -123,7 +123,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
     // the onnx engine runs only the layers its exporter knows; the TF.js variants are made regardless
     let onnxFp32: OnnxModel | undefined;
     if (variants.some(isOnnxVariant)) {
-      const exported = await exportForOnnx(opened.dir);
+      const exported = exportForOnnx(files);
       if ("refused" in exported) {
         warnings.push(`onnx variants skipped: ${exported.refused.message}`);
         variants = variants.filter((v) => !isOnnxVariant(v));

@@ -4,7 +4,7 @@
 // and at the graph output, so every flattened vector has the element order TF.js gives it.
 // BatchNormalization that follows a conv or dense layer without activation is folded into its
 // weights; Dropout is removed. Multi-input layers (Add, Concatenate) bring their inputs to one layout.
-import { readModelFiles, type DecodedWeight } from "@fleet/runtime";
+import { readModelFiles, type DecodedWeight, type ModelFiles } from "@fleet/runtime";
 import { QuantizeError } from "../errors.ts";
 import { GraphBuilder, onnxConvKernel, spatialOut, type Value } from "./export-builder.ts";
 import { exportGraphModel } from "./export-graph-model.ts";
@@ -135,7 +135,11 @@ export async function exportOnnx(modelDir: string): Promise<Uint8Array> {
 
 /** The same export as {@link exportOnnx}, as the in-memory graph (for the integer and fp16 rewrites). */
 export async function exportOnnxModel(modelDir: string): Promise<OnnxModel> {
-  const files = await readModelFiles(modelDir);
+  return exportOnnxFiles(await readModelFiles(modelDir));
+}
+
+/** The export of model files already read (the quantize pipeline has them in hand). */
+export function exportOnnxFiles(files: ModelFiles): OnnxModel {
   if (files.format === "graph-model") return exportGraphModel(files);
   const { layers, sequential } = layersOf(files.modelJson.modelTopology);
   const weights = weightMap(files.weights);
