@@ -51,12 +51,16 @@ export interface Scores {
   predictions: Int32Array;
 }
 
-export function score(model: TfModel, dataset: Dataset, reference?: Int32Array): Scores {
-  const { outputs, classes } = predictAll(model, dataset);
+function scoresOf(outputs: Float32Array, classes: number, dataset: Dataset, reference: Int32Array | undefined): Scores {
   const predictions = top1(outputs, classes);
   const scores: Scores = { agreement: reference ? matchPercent(predictions, reference) : 100, predictions };
   if (dataset.y) scores.accuracy = matchPercent(predictions, dataset.y);
   return scores;
+}
+
+export function score(model: TfModel, dataset: Dataset, reference?: Int32Array): Scores {
+  const { outputs, classes } = predictAll(model, dataset);
+  return scoresOf(outputs, classes, dataset, reference);
 }
 
 /** {@link score} for a variant on any engine (ONNX Runtime runs asynchronously) */
@@ -73,8 +77,5 @@ export async function scoreRunner(runner: VariantRunner, dataset: Dataset, refer
     }
     outputs.set(data, start * classes);
   }
-  const predictions = top1(outputs, classes);
-  const scores: Scores = { agreement: reference ? matchPercent(predictions, reference) : 100, predictions };
-  if (dataset.y) scores.accuracy = matchPercent(predictions, dataset.y);
-  return scores;
+  return scoresOf(outputs, classes, dataset, reference);
 }
