@@ -46,7 +46,12 @@ function ensurePnpm() {
     mkdirSync(dir, { recursive: true });
     // Its own package.json keeps npm from walking up to our workspace manifest.
     writeFileSync(path.join(dir, "package.json"), '{ "private": true }\n');
-    mustRun("installing pnpm", "npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", `pnpm@${version}`], { cwd: dir });
+    mustRun(
+      "installing pnpm",
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", `pnpm@${version}`],
+      { cwd: dir },
+    );
   }
   return entry;
 }
@@ -66,7 +71,10 @@ function generatePrismaClient() {
   if (existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
   const stub = path.join(tools, "schema-engine-stub");
   mkdirSync(tools, { recursive: true });
-  writeFileSync(stub, '#!/bin/sh\necho "prisma schema engine is not available here; migrations are applied by fleet-db" >&2\nexit 1\n');
+  writeFileSync(
+    stub,
+    '#!/bin/sh\necho "prisma schema engine is not available here; migrations are applied by fleet-db" >&2\nexit 1\n',
+  );
   chmodSync(stub, 0o755);
   log("generating the Prisma client");
   mustRun("prisma generate", path.join(root, "node_modules", ".bin", "prisma"), ["generate"], {

@@ -135,22 +135,38 @@ export async function startStack({ bin, log }) {
   const demoCount = process.env.FLEET_DEMO_DEVICES ?? "12";
   if (deviceMqttUrl && demoCount !== "0" && existsSync(bin("fleet-console")) && existsSync(bin("fleet-agent"))) {
     const credentials = path.join(dataDir, "demo-credentials.json");
-    const provision = launch("console", bin("fleet-console"), ["provision-demo", "--count", demoCount, "--out", credentials], /provisioned/);
+    const provision = launch(
+      "console",
+      bin("fleet-console"),
+      ["provision-demo", "--count", demoCount, "--out", credentials],
+      /provisioned/,
+    );
     provision.ready.catch(() => {}); // judged by the exit code below
     const provisioned = await provision.exited;
     if (provisioned !== 0) {
       process.stderr.write("fleet: provisioning the demo fleet failed (see above); stopping the stack\n");
       await shutdown(provisioned);
     }
-    await start("agent", [
-      "fleet-agent", "simulate",
-      "--broker", deviceMqttUrl,
-      "--count", demoCount,
-      "--credentials", credentials,
-      "--public-key", path.join(dataDir, "keys", "signing-ed25519.pub.pem"),
-      "--data-dir", path.join(dataDir, "demo-agents"),
-      "--telemetry-interval", "5",
-    ], /simulator started/);
+    await start(
+      "agent",
+      [
+        "fleet-agent",
+        "simulate",
+        "--broker",
+        deviceMqttUrl,
+        "--count",
+        demoCount,
+        "--credentials",
+        credentials,
+        "--public-key",
+        path.join(dataDir, "keys", "signing-ed25519.pub.pem"),
+        "--data-dir",
+        path.join(dataDir, "demo-agents"),
+        "--telemetry-interval",
+        "5",
+      ],
+      /simulator started/,
+    );
     summary.push(["demo", `${demoCount} simulated devices (demo-0001…), credentials in ${credentials}`]);
   }
 

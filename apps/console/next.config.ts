@@ -7,12 +7,7 @@ const nextConfig: NextConfig = {
   transpilePackages: ["@fleet/db", "@fleet/protocol"],
   // Loaded by Node at runtime instead of bundled: WASM/native assets, dynamic requires, and the
   // Prisma runtime must stay single instances shared with @fleet/db.
-  serverExternalPackages: [
-    "@electric-sql/pglite",
-    "pg",
-    "@prisma/adapter-pg",
-    "@prisma/client",
-  ],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "@prisma/adapter-pg", "@prisma/client"],
 };
 
 export default nextConfig;

@@ -72,9 +72,22 @@ async function mnistVariant(root: string): Promise<string> {
     return { path: f, bytes: bytes.length, sha256: sha256Hex(bytes) };
   });
   const manifest = {
-    formatVersion: 1, engine: "tfjs", modelFormat: model.format, variant: "fp32", createdBy: "agent bench", entry: "model.json", files,
-    bytes: files.reduce((s, f) => s + f.bytes, 0), input: { name: "input", shape: model.inputShape }, output: { name: "output", shape: [null, output.length] }, layers: [],
-    selfTest: { input: encodeInlineTensor(input, [1, 28, 28, 1]), output: encodeInlineTensor(output, [1, output.length]), tolerance: { absolute: 1e-4, relative: 1e-3 } },
+    formatVersion: 1,
+    engine: "tfjs",
+    modelFormat: model.format,
+    variant: "fp32",
+    createdBy: "agent bench",
+    entry: "model.json",
+    files,
+    bytes: files.reduce((s, f) => s + f.bytes, 0),
+    input: { name: "input", shape: model.inputShape },
+    output: { name: "output", shape: [null, output.length] },
+    layers: [],
+    selfTest: {
+      input: encodeInlineTensor(input, [1, 28, 28, 1]),
+      output: encodeInlineTensor(output, [1, output.length]),
+      tolerance: { absolute: 1e-4, relative: 1e-3 },
+    },
   };
   model.dispose();
   writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
@@ -85,16 +98,31 @@ const VARIANTS = ["tfjs-fp32", "onnx-int8", "onnx-fp32"] as const;
 type TBenchVariant = (typeof VARIANTS)[number];
 
 /** The variant every agent of the bench is told to run, served from `root`. */
-async function benchVariant(kind: TBenchVariant, root: string, serverUrl: string, keys: ReturnType<typeof signingKeys>) {
+async function benchVariant(
+  kind: TBenchVariant,
+  root: string,
+  serverUrl: string,
+  keys: ReturnType<typeof signingKeys>,
+) {
   if (kind === "tfjs-fp32") {
     const dir = await mnistVariant(root);
-    return desiredVariant("mnist-fp32", readFileSync(path.join(dir, "manifest.json")), `${serverUrl}/mnist/manifest.json`, keys);
+    return desiredVariant(
+      "mnist-fp32",
+      readFileSync(path.join(dir, "manifest.json")),
+      `${serverUrl}/mnist/manifest.json`,
+      keys,
+    );
   }
   const onnx = await writeOnnxTestVariant(path.join(root, kind), {}, kind);
   return onnxDesiredVariant(`mnist-${kind}`, onnx, `${serverUrl}/${kind}/manifest.json`, keys);
 }
 
-interface TChildResult { rssMb: number; cpuPct: number; connected: number; devices: number }
+interface TChildResult {
+  rssMb: number;
+  cpuPct: number;
+  connected: number;
+  devices: number;
+}
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -104,16 +132,42 @@ async function measureWindow(): Promise<{ rssMb: number; cpuPct: number }> {
   await wait(seconds * 1000);
   const used = process.cpuUsage(cpu);
   global.gc?.();
-  return { rssMb: process.memoryUsage.rss() / MB, cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
+  return {
+    rssMb: process.memoryUsage.rss() / MB,
+    cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100,
+  };
 }
 
 /** Child: a simulated fleet of N devices (mode "fleet:N"), given the broker and desired JSON. */
 async function child(mode: string): Promise<void> {
   const n = Number(mode.split(":")[1]);
-  const { broker, publicKey, dataDir } = JSON.parse(process.env["BENCH_INPUT"] ?? "{}") as { broker: string; publicKey: string; dataDir: string };
+  const { broker, publicKey, dataDir } = JSON.parse(process.env["BENCH_INPUT"] ?? "{}") as {
+    broker: string;
+    publicKey: string;
+    dataDir: string;
+  };
   const key = parsePublicKey(publicKey);
-  const { config } = loadAgentConfig({}, ["simulate", "--broker", broker, "--count", "1", "--data-dir", dataDir, "--telemetry-interval", "1", "--infer-rate", "0", "--inputs", "sensor"]);
-  const simulator = new Simulator({ config: { ...config, brokerUrl: broker }, credentials: generateCredentials(n, `bench${process.pid}`), publicKey: key, logger: silentLogger });
+  const { config } = loadAgentConfig({}, [
+    "simulate",
+    "--broker",
+    broker,
+    "--count",
+    "1",
+    "--data-dir",
+    dataDir,
+    "--telemetry-interval",
+    "1",
+    "--infer-rate",
+    "0",
+    "--inputs",
+    "sensor",
+  ]);
+  const simulator = new Simulator({
+    config: { ...config, brokerUrl: broker },
+    credentials: generateCredentials(n, `bench${process.pid}`),
+    publicKey: key,
+    logger: silentLogger,
+  });
   await simulator.start();
   const devices = simulator.agents;
   // the parent publishes desired to every device once they are connected; wait for the load to settle
@@ -121,7 +175,11 @@ async function child(mode: string): Promise<void> {
   process.stdout.write(`ids:${JSON.stringify(devices.map((d) => d.deviceId))}\n`);
   await wait(3000);
   const measured = await measureWindow();
-  const result: TChildResult = { ...measured, connected: devices.filter((d) => d.connected).length, devices: devices.length };
+  const result: TChildResult = {
+    ...measured,
+    connected: devices.filter((d) => d.connected).length,
+    devices: devices.length,
+  };
   process.stdout.write(`result:${JSON.stringify(result)}\n`);
   await simulator.stop();
   process.exit(0);
@@ -134,7 +192,9 @@ function procSample(pid: number): { rssMb: number; cpuSec: number } {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return { rssMb: rssKb / 1024, cpuSec: (Number(fields[11]) + Number(fields[12])) / clockTicks };
 }
-const clockTicks = existsSync("/proc/self/stat") ? Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100 : 100;
+const clockTicks = existsSync("/proc/self/stat")
+  ? Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100
+  : 100;
 
 /** The process `pid` and all its descendants (a launcher that re-executes node is measured with its child). */
 function processTree(pid: number): number[] {
@@ -176,13 +236,25 @@ function rssByMapping(pid: number): Record<string, number> {
     const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (head) {
       const file = head[1]!;
-      name = file === "" ? "anonymous" : file.startsWith("[") ? file : file === process.execPath || file.endsWith("/node") ? "node binary" : "other files";
+      name =
+        file === ""
+          ? "anonymous"
+          : file.startsWith("[")
+            ? file
+            : file === process.execPath || file.endsWith("/node")
+              ? "node binary"
+              : "other files";
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
     if (rss) out[name] = (out[name] ?? 0) + Number(rss[1]) / 1024;
   }
-  return Object.fromEntries(Object.entries(out).filter(([, mb]) => mb >= 0.5).sort((a, b) => b[1] - a[1]).map(([k, mb]) => [k, Math.round(mb * 10) / 10]));
+  return Object.fromEntries(
+    Object.entries(out)
+      .filter(([, mb]) => mb >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, mb]) => [k, Math.round(mb * 10) / 10]),
+  );
 }
 
 /** What actually ran: every process of the tree with its command line and memory-relevant environment. */
@@ -192,8 +264,16 @@ function describeTree(pid: number): { pid: number; command: string; env: Record<
       // node, its flags and the script; the agent's own arguments are the bench's (above)
       const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").filter(Boolean);
       const script = argv.findIndex((a, i) => i > 0 && !a.startsWith("-") && argv[i - 1] !== "--import");
-      const command = argv.slice(0, script + 1).map((a) => a.replaceAll(agentApp, "apps/agent")).join(" ");
-      const env = Object.fromEntries(readFileSync(`/proc/${p}/environ`, "utf8").split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]).filter(([k]) => k === "NODE_OPTIONS" || k!.startsWith("MALLOC_")));
+      const command = argv
+        .slice(0, script + 1)
+        .map((a) => a.replaceAll(agentApp, "apps/agent"))
+        .join(" ");
+      const env = Object.fromEntries(
+        readFileSync(`/proc/${p}/environ`, "utf8")
+          .split("\0")
+          .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])
+          .filter(([k]) => k === "NODE_OPTIONS" || k!.startsWith("MALLOC_")),
+      );
       return [{ pid: p, command, env }];
     } catch {
       return [];
@@ -238,21 +318,68 @@ interface TAgentMeasurement {
  * The real `fleet-agent run` process at `rate` inferences/s, its variant already desired (retained).
  * Waits until it reports the variant active, lets it settle 3 s, then samples it for `seconds`.
  */
-async function measureAgent(launch: TAgentLaunch, rate: number, setup: { broker: string; publicKeyPem: string; root: string; publish: (deviceId: string) => Promise<void>; reported: TRecorder; telemetry: TRecorder }): Promise<TAgentMeasurement> {
+async function measureAgent(
+  launch: TAgentLaunch,
+  rate: number,
+  setup: {
+    broker: string;
+    publicKeyPem: string;
+    root: string;
+    publish: (deviceId: string) => Promise<void>;
+    reported: TRecorder;
+    telemetry: TRecorder;
+  },
+): Promise<TAgentMeasurement> {
   const deviceId = `bench-agent-${launch}-${rate}`;
   await setup.publish(deviceId);
-  const entry = launch === "unit" || launch === "bin" ? [path.join(agentApp, "bin/fleet-agent.mjs")] : launch === "dist" ? [path.join(agentApp, "dist/main.js")] : ["--import", "tsx", path.join(agentApp, "src/main.ts")];
-  const args = ["run", "--broker", setup.broker, "--device-id", deviceId, "--secret", "bench-secret-0123456789", "--data-dir", mkdtempSync(path.join(setup.root, "data-")),
-    `--public-key=${setup.publicKeyPem}`, "--inputs", "sensor", "--infer-rate", String(rate), "--http-port", "0", "--telemetry-interval", String(telemetryInterval), "--log-level", "warn"];
+  const entry =
+    launch === "unit" || launch === "bin"
+      ? [path.join(agentApp, "bin/fleet-agent.mjs")]
+      : launch === "dist"
+        ? [path.join(agentApp, "dist/main.js")]
+        : ["--import", "tsx", path.join(agentApp, "src/main.ts")];
+  const args = [
+    "run",
+    "--broker",
+    setup.broker,
+    "--device-id",
+    deviceId,
+    "--secret",
+    "bench-secret-0123456789",
+    "--data-dir",
+    mkdtempSync(path.join(setup.root, "data-")),
+    `--public-key=${setup.publicKeyPem}`,
+    "--inputs",
+    "sensor",
+    "--infer-rate",
+    String(rate),
+    "--http-port",
+    "0",
+    "--telemetry-interval",
+    String(telemetryInterval),
+    "--log-level",
+    "warn",
+  ];
   // the bench's own NODE_OPTIONS (tsx) and MALLOC_* must not leak into the agent
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS" && !k.startsWith("MALLOC_") && !k.startsWith("FLEET_AGENT_"))) as NodeJS.ProcessEnv;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => k !== "NODE_OPTIONS" && !k.startsWith("MALLOC_") && !k.startsWith("FLEET_AGENT_"),
+    ),
+  ) as NodeJS.ProcessEnv;
   const launchEnv: NodeJS.ProcessEnv = launch === "unit" ? { ...env, ...unitEnvironment() } : env;
   // on node's command line, not NODE_OPTIONS (which refuses most V8 flags)
   const nodeFlags = values["node-flags"].split(" ").filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeFlags, ...entry, ...args], { cwd: agentApp, stdio: ["ignore", "ignore", "inherit"], env: launchEnv });
-  const exited = new Promise<never>((_, reject) => proc.on("exit", (code) => reject(new Error(`fleet-agent (${launch}) exited with ${code}`))));
+  const proc = spawn(process.execPath, [...nodeFlags, ...entry, ...args], {
+    cwd: agentApp,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: launchEnv,
+  });
+  const exited = new Promise<never>((_, reject) =>
+    proc.on("exit", (code) => reject(new Error(`fleet-agent (${launch}) exited with ${code}`))),
+  );
   const active = async () => {
-    while (!setup.reported.on<{ state?: string }>(`fleet/v1/${deviceId}/reported`).some((r) => r.state === "active")) await wait(100);
+    while (!setup.reported.on<{ state?: string }>(`fleet/v1/${deviceId}/reported`).some((r) => r.state === "active"))
+      await wait(100);
   };
   try {
     await Promise.race([active(), exited]);
@@ -269,21 +396,40 @@ async function measureAgent(launch: TAgentLaunch, rate: number, setup: { broker:
       peak = Math.max(peak, last.rssMb);
       if (performance.now() - started >= series.length * 5000) series.push(Math.round(last.rssMb));
     }
-    const cpuPct = ((last.cpuSec - first.cpuSec) * 1000 / (performance.now() - started)) * 100;
-    const batches = setup.telemetry.messages.slice(telemetryBefore)
+    const cpuPct = (((last.cpuSec - first.cpuSec) * 1000) / (performance.now() - started)) * 100;
+    const batches = setup.telemetry.messages
+      .slice(telemetryBefore)
       .filter((m) => m.topic === `fleet/v1/${deviceId}/telemetry`)
-      .flatMap((m) => (JSON.parse(m.payload) as { samples: { inferences: number; latencyMs: { p50: number; p95: number; p99: number } }[] }).samples)
+      .flatMap(
+        (m) =>
+          (
+            JSON.parse(m.payload) as {
+              samples: { inferences: number; latencyMs: { p50: number; p95: number; p99: number } }[];
+            }
+          ).samples,
+      )
       .filter((s) => s.inferences > 0);
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-    const latencyMs = batches.length === 0 ? undefined : {
-      p50: median(batches.map((b) => b.latencyMs.p50)),
-      p95: Math.max(...batches.map((b) => b.latencyMs.p95)),
-      p99: Math.max(...batches.map((b) => b.latencyMs.p99)),
-      batches: batches.length,
-      inferences: batches.reduce((sum, b) => sum + b.inferences, 0),
-    };
+    const latencyMs =
+      batches.length === 0
+        ? undefined
+        : {
+            p50: median(batches.map((b) => b.latencyMs.p50)),
+            p95: Math.max(...batches.map((b) => b.latencyMs.p95)),
+            p99: Math.max(...batches.map((b) => b.latencyMs.p99)),
+            batches: batches.length,
+            inferences: batches.reduce((sum, b) => sum + b.inferences, 0),
+          };
     const byMapping = processTree(proc.pid!).map((p) => rssByMapping(p));
-    return { rssMb: last.rssMb, peakRssMb: peak, rssEvery5sMb: series, rssByMappingMb: byMapping.length === 1 ? byMapping[0]! : byMapping, cpuPct, ...(latencyMs ? { latencyMs } : {}), processes: describeTree(proc.pid!) };
+    return {
+      rssMb: last.rssMb,
+      peakRssMb: peak,
+      rssEvery5sMb: series,
+      rssByMappingMb: byMapping.length === 1 ? byMapping[0]! : byMapping,
+      cpuPct,
+      ...(latencyMs ? { latencyMs } : {}),
+      processes: describeTree(proc.pid!),
+    };
   } finally {
     exited.catch(() => {});
     proc.kill("SIGTERM");
@@ -294,7 +440,8 @@ async function measureAgent(launch: TAgentLaunch, rate: number, setup: { broker:
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), "fleet-agent-bench-"));
   const keys = signingKeys();
-  if (!(VARIANTS as readonly string[]).includes(values.variant)) throw new Error(`--variant: unknown ${values.variant} (one of ${VARIANTS.join(", ")})`);
+  if (!(VARIANTS as readonly string[]).includes(values.variant))
+    throw new Error(`--variant: unknown ${values.variant} (one of ${VARIANTS.join(", ")})`);
   const server = await startArtifactServer(root);
   const variant = await benchVariant(values.variant as TBenchVariant, root, server.url, keys);
   const broker = await startTestBroker();
@@ -302,17 +449,35 @@ async function main(): Promise<void> {
 
   const reported = await recorder(broker.url, "fleet/v1/+/reported");
   const publish = async (deviceId: string) => {
-    await observer.client.publishAsync(desiredTopic(deviceId as never), JSON.stringify({ v: SCHEMA_VERSION, ts: Date.now(), rev: 1, variant }), { qos: 1, retain: true });
+    await observer.client.publishAsync(
+      desiredTopic(deviceId as never),
+      JSON.stringify({ v: SCHEMA_VERSION, ts: Date.now(), rev: 1, variant }),
+      { qos: 1, retain: true },
+    );
   };
   const status = await recorder(broker.url, "fleet/v1/+/status");
-  const agentSetup = { broker: broker.url, publicKeyPem: keys.publicKeyPem, root, publish, reported, telemetry: observer };
+  const agentSetup = {
+    broker: broker.url,
+    publicKeyPem: keys.publicKeyPem,
+    root,
+    publish,
+    reported,
+    telemetry: observer,
+  };
 
   const run = async (mode: string): Promise<TChildResult & { telemetryPerSec: number }> => {
     const dataDir = mkdtempSync(path.join(root, "data-"));
-    const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", import.meta.filename, "--child", mode, "--seconds", String(seconds)], {
-      env: { ...process.env, BENCH_INPUT: JSON.stringify({ broker: broker.url, publicKey: keys.publicKeyPem, dataDir }) },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const proc = spawn(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", import.meta.filename, "--child", mode, "--seconds", String(seconds)],
+      {
+        env: {
+          ...process.env,
+          BENCH_INPUT: JSON.stringify({ broker: broker.url, publicKey: keys.publicKeyPem, dataDir }),
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     let published = false;
     const before = observer.messages.length;
@@ -324,7 +489,11 @@ async function main(): Promise<void> {
         if (ids && !published) {
           published = true;
           for (const id of JSON.parse(ids[1]!) as string[]) {
-            void observer.client.publishAsync(desiredTopic(id as never), JSON.stringify({ v: SCHEMA_VERSION, ts: Date.now(), rev: 1, variant }), { qos: 1, retain: true });
+            void observer.client.publishAsync(
+              desiredTopic(id as never),
+              JSON.stringify({ v: SCHEMA_VERSION, ts: Date.now(), rev: 1, variant }),
+              { qos: 1, retain: true },
+            );
           }
           setTimeout(() => (windowStart = observer.messages.length), 3000);
         }
@@ -337,10 +506,14 @@ async function main(): Promise<void> {
   };
 
   const requested = values.launch.split(",").filter(Boolean) as TAgentLaunch[];
-  for (const l of requested) if (!LAUNCHES.includes(l)) throw new Error(`--launch: unknown ${l} (one of ${LAUNCHES.join(", ")})`);
+  for (const l of requested)
+    if (!LAUNCHES.includes(l)) throw new Error(`--launch: unknown ${l} (one of ${LAUNCHES.join(", ")})`);
   const haveDist = existsSync(path.join(agentApp, "dist/main.js"));
   const launches = haveDist ? requested : requested.filter((l) => l !== "dist");
-  if (!haveDist) process.stderr.write("agent-bench: no apps/agent/dist (node apps/agent/scripts/build.mjs); measuring the agent from source only\n");
+  if (!haveDist)
+    process.stderr.write(
+      "agent-bench: no apps/agent/dist (node apps/agent/scripts/build.mjs); measuring the agent from source only\n",
+    );
   const measureIdle = values.idle && !values["no-idle"];
   const agents: Record<string, { idle?: TAgentMeasurement; busy: TAgentMeasurement }> = {};
   for (const launch of launches) {
@@ -353,51 +526,93 @@ async function main(): Promise<void> {
   for (const n of fleets) fleetResults.push({ n, ...(await run(`fleet:${n}`)) });
 
   const fmt = (x: number) => Math.round(x * 100) / 100;
-  const bundle = haveDist ? (() => {
-    const info = JSON.parse(readFileSync(path.join(agentApp, "dist/build-info.json"), "utf8")) as { builtAt: number; options?: Record<string, unknown> };
-    return { mainJsKb: Math.round(statSync(path.join(agentApp, "dist/main.js")).size / 1024), builtAt: new Date(info.builtAt).toISOString(), ...(info.options ? { options: info.options } : {}) };
-  })() : undefined;
+  const bundle = haveDist
+    ? (() => {
+        const info = JSON.parse(readFileSync(path.join(agentApp, "dist/build-info.json"), "utf8")) as {
+          builtAt: number;
+          options?: Record<string, unknown>;
+        };
+        return {
+          mainJsKb: Math.round(statSync(path.join(agentApp, "dist/main.js")).size / 1024),
+          builtAt: new Date(info.builtAt).toISOString(),
+          ...(info.options ? { options: info.options } : {}),
+        };
+      })()
+    : undefined;
   // what the agents' birth messages say about their backends and node
-  const births = Object.fromEntries(status.messages.filter((m) => m.topic.includes("/bench-agent-") && m.payload.length > 0).map((m) => {
-    const birth = JSON.parse(m.payload) as { state: string; hardware?: { backends: string[]; nodeVersion: string; wasmSimd: boolean } };
-    return [m.topic.split("/")[2]!, birth.hardware];
-  }).filter(([, h]) => h));
+  const births = Object.fromEntries(
+    status.messages
+      .filter((m) => m.topic.includes("/bench-agent-") && m.payload.length > 0)
+      .map((m) => {
+        const birth = JSON.parse(m.payload) as {
+          state: string;
+          hardware?: { backends: string[]; nodeVersion: string; wasmSimd: boolean };
+        };
+        return [m.topic.split("/")[2]!, birth.hardware];
+      })
+      .filter(([, h]) => h),
+  );
   const round = (m: TAgentMeasurement) => ({
-    rssMb: fmt(m.rssMb), peakRssMb: fmt(m.peakRssMb), rssEvery5sMb: m.rssEvery5sMb.join(" "), rssByMappingMb: m.rssByMappingMb, cpuPct: fmt(m.cpuPct),
+    rssMb: fmt(m.rssMb),
+    peakRssMb: fmt(m.peakRssMb),
+    rssEvery5sMb: m.rssEvery5sMb.join(" "),
+    rssByMappingMb: m.rssByMappingMb,
+    cpuPct: fmt(m.cpuPct),
     ...(m.latencyMs ? { latencyMs: m.latencyMs } : {}),
   });
-  console.log(JSON.stringify({
-    config: {
-      node: process.version,
-      cpus: availableParallelism(),
-      seconds,
-      variant: { id: variant.id, engine: variant.engine, precision: variant.precision },
-      telemetryIntervalSec: telemetryInterval,
-      unitEnvironment: unitEnvironment(),
-      // what bin/fleet-agent.mjs applies with v8.setFlagsFromString (invisible in /proc) for `unit` and `bin`
-      binV8Flags: (agentV8Flags(["run"], unitEnvironment()) as string[]).join(" "),
-      ...(values["node-flags"] ? { extraNodeFlags: values["node-flags"] } : {}),
-      bundle,
-      agentHardware: births,
-      processes: Object.fromEntries(Object.entries(agents).map(([launch, { busy }]) => [launch, busy.processes])),
-    },
-    agent: Object.fromEntries(Object.entries(agents).map(([launch, { idle, busy }]) => [launch, {
-      ...(idle ? { idle: round(idle) } : {}),
-      at10InfPerSec: round(busy),
-      ...(idle ? { rssRatio: fmt(busy.rssMb / idle.rssMb), cpuRatio: fmt(busy.cpuPct / Math.max(0.01, idle.cpuPct)) } : {}),
-      rssVsTarget100Mb: fmt(busy.peakRssMb / 100),
-    }])),
-    ...(agents["dist"] && agents["source"] ? { agentDistVsSourceRss: fmt(agents["dist"].busy.rssMb / agents["source"].busy.rssMb) } : {}),
-    ...(agents["unit"] && agents["dist"] ? { agentUnitVsDistRss: fmt(agents["unit"].busy.rssMb / agents["dist"].busy.rssMb) } : {}),
-    ...(fleetResults.length > 0 ? { simulator: fleetResults.map((f) => ({
-      devices: f.n,
-      rssMb: fmt(f.rssMb),
-      rssPerDeviceMb: fmt((f.rssMb - empty!.rssMb) / f.n),
-      cpuPct: fmt(f.cpuPct),
-      connectedRatio: fmt(f.connected / f.n),
-      telemetryRatio: fmt(f.telemetryPerSec / f.n), // batches received per device per second (target 1)
-    })) } : {}),
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        config: {
+          node: process.version,
+          cpus: availableParallelism(),
+          seconds,
+          variant: { id: variant.id, engine: variant.engine, precision: variant.precision },
+          telemetryIntervalSec: telemetryInterval,
+          unitEnvironment: unitEnvironment(),
+          // what bin/fleet-agent.mjs applies with v8.setFlagsFromString (invisible in /proc) for `unit` and `bin`
+          binV8Flags: (agentV8Flags(["run"], unitEnvironment()) as string[]).join(" "),
+          ...(values["node-flags"] ? { extraNodeFlags: values["node-flags"] } : {}),
+          bundle,
+          agentHardware: births,
+          processes: Object.fromEntries(Object.entries(agents).map(([launch, { busy }]) => [launch, busy.processes])),
+        },
+        agent: Object.fromEntries(
+          Object.entries(agents).map(([launch, { idle, busy }]) => [
+            launch,
+            {
+              ...(idle ? { idle: round(idle) } : {}),
+              at10InfPerSec: round(busy),
+              ...(idle
+                ? { rssRatio: fmt(busy.rssMb / idle.rssMb), cpuRatio: fmt(busy.cpuPct / Math.max(0.01, idle.cpuPct)) }
+                : {}),
+              rssVsTarget100Mb: fmt(busy.peakRssMb / 100),
+            },
+          ]),
+        ),
+        ...(agents["dist"] && agents["source"]
+          ? { agentDistVsSourceRss: fmt(agents["dist"].busy.rssMb / agents["source"].busy.rssMb) }
+          : {}),
+        ...(agents["unit"] && agents["dist"]
+          ? { agentUnitVsDistRss: fmt(agents["unit"].busy.rssMb / agents["dist"].busy.rssMb) }
+          : {}),
+        ...(fleetResults.length > 0
+          ? {
+              simulator: fleetResults.map((f) => ({
+                devices: f.n,
+                rssMb: fmt(f.rssMb),
+                rssPerDeviceMb: fmt((f.rssMb - empty!.rssMb) / f.n),
+                cpuPct: fmt(f.cpuPct),
+                connectedRatio: fmt(f.connected / f.n),
+                telemetryRatio: fmt(f.telemetryPerSec / f.n), // batches received per device per second (target 1)
+              })),
+            }
+          : {}),
+      },
+      null,
+      2,
+    ),
+  );
   await observer.close();
   await reported.close();
   await status.close();

@@ -106,7 +106,17 @@ async function startMosquitto(): Promise<BrokerProcess> {
   const conf = join(tmp, "mosquitto.conf");
   // Defaults otherwise (max_inflight_messages 20, max_queued_messages 1000); no persistence, no logging,
   // TCP_NODELAY like Node's sockets (aedes' writes are not held back by Nagle's algorithm either).
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest none", "set_tcp_nodelay true", ""].join("\n"));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      "allow_anonymous true",
+      "persistence false",
+      "log_dest none",
+      "set_tcp_nodelay true",
+      "",
+    ].join("\n"),
+  );
   const child = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -149,7 +159,9 @@ async function startOurs(name: string, env: Record<string, string>): Promise<Bro
       const match = /READY (\d+)/.exec(stdout);
       if (match !== null) resolve(Number(match[1]));
     });
-    child.once("exit", (code) => reject(new Error(`${name} exited with code ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`${name} exited with code ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)),
+    );
   });
   return { name, port, pid: child.pid ?? 0, stop: stopper(child) };
 }
@@ -203,7 +215,9 @@ async function openPairs(pubPort: number, subPort: number, qos: 0 | 1, count: nu
     if (granted !== qos) throw new Error(`subscription to ${topic(i)} granted ${granted}, wanted ${qos}`);
     return client;
   });
-  const publishers = await pool(count, CONNECT_CONCURRENCY, (i) => WireClient.connect(pubPort, { clientId: `p-${RUN}-${tag}-${i}` }));
+  const publishers = await pool(count, CONNECT_CONCURRENCY, (i) =>
+    WireClient.connect(pubPort, { clientId: `p-${RUN}-${tag}-${i}` }),
+  );
   const templates = Array.from({ length: count }, (_, i) => new PublishTemplate(topic(i), PAYLOAD_BYTES, qos));
   return {
     publishers,
@@ -305,7 +319,12 @@ async function measureLatency(pairs: Pairs): Promise<Latency> {
   }
   for (let waited = 0; waited < 3000 && latencies.length < sent; waited += 50) await sleep(50);
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), samples: latencies.length, lost: sent - latencies.length };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    samples: latencies.length,
+    lost: sent - latencies.length,
+  };
 }
 
 /** Connections per second: CONNECT → CONNACK → DISCONNECT, CONNECT_CONCURRENCY at a time. */
@@ -436,14 +455,20 @@ async function measureIngest(): Promise<Ingest> {
   const broker = await startOurs("ours-ingest", { DATABASE_URL: db.url, MQTT_ALLOW_ANONYMOUS: "false" });
   try {
     const clients = await pool(devices, CONNECT_CONCURRENCY, (i) =>
-      WireClient.connect(broker.port, { clientId: ids[i] as string, username: ids[i] as string, password: "bench-secret" }),
+      WireClient.connect(broker.port, {
+        clientId: ids[i] as string,
+        username: ids[i] as string,
+        password: "bench-secret",
+      }),
     );
     // Every PUBLISH is encoded before the clock starts, so the load generator costs as little CPU as
     // in the throughput phases (each message is distinct: its own sample timestamp and packet id).
     const packets = ids.map((id) =>
       Array.from({ length: perDevice }, (_, k) => {
         const payload = Buffer.from(JSON.stringify(telemetry(1, 1_700_000_000_000 + k + 1)));
-        return new PublishTemplate(`fleet/v1/${id}/telemetry`, payload.length, 1).build(((k % 65535) + 1), (out) => payload.copy(out));
+        return new PublishTemplate(`fleet/v1/${id}/telemetry`, payload.length, 1).build((k % 65535) + 1, (out) =>
+          payload.copy(out),
+        );
       }),
     );
     const start = performance.now();
@@ -516,10 +541,16 @@ function printComparison(mosq: BrokerFigures, ours: BrokerFigures): void {
     [`RSS with ${IDLE} idle connections, MiB`, mosq.rss.afterMiB, ours.rss.afterMiB, 1, "lower"],
     ["RSS per idle connection, KiB", mosq.rss.perConnKiB, ours.rss.perConnKiB, 1, "lower"],
   ];
-  console.log(`\nFleet broker (aedes) vs Mosquitto — loopback, ${PAYLOAD_BYTES} B payloads, same load generator, one run`);
-  console.log(`${"metric".padEnd(42)}${"mosquitto".padStart(12)}${"ours".padStart(12)}${"ours/mosq".padStart(11)}  better`);
+  console.log(
+    `\nFleet broker (aedes) vs Mosquitto — loopback, ${PAYLOAD_BYTES} B payloads, same load generator, one run`,
+  );
+  console.log(
+    `${"metric".padEnd(42)}${"mosquitto".padStart(12)}${"ours".padStart(12)}${"ours/mosq".padStart(11)}  better`,
+  );
   for (const [name, m, o, digits, better] of rows) {
-    console.log(`${name.padEnd(42)}${fmt(m, digits).padStart(12)}${fmt(o, digits).padStart(12)}${`${(o / m).toFixed(2)}×`.padStart(11)}  ${better}`);
+    console.log(
+      `${name.padEnd(42)}${fmt(m, digits).padStart(12)}${fmt(o, digits).padStart(12)}${`${(o / m).toFixed(2)}×`.padStart(11)}  ${better}`,
+    );
   }
   const losses = [
     ["mosquitto QoS 0", mosq.qos0],
@@ -540,7 +571,9 @@ async function reportIngest(): Promise<void> {
   console.log(`\nTelemetry ingest (ours, authenticated devices, QoS 1, 1 sample per message) into ${ingest.database}`);
   console.log(`  ${fmt(ingest.messages)} messages from ${flags["ingest-devices"]} devices`);
   console.log(`  acknowledged ${fmt(ingest.ackedPerS).padStart(9)} msg/s`);
-  console.log(`  stored       ${fmt(ingest.storedPerS).padStart(9)} msg/s (first PUBLISH to last row in TelemetrySample)`);
+  console.log(
+    `  stored       ${fmt(ingest.storedPerS).padStart(9)} msg/s (first PUBLISH to last row in TelemetrySample)`,
+  );
   console.log(`  rows ${fmt(ingest.rows)} of ${fmt(ingest.messages)}: ${lost === 0 ? "none lost" : `${lost} LOST`}`);
   if (lost !== 0) process.exitCode = 1;
 }
@@ -569,9 +602,15 @@ async function main(): Promise<void> {
       if (typeof cluster === "string") console.log(`\ncluster: skipped (${cluster})`);
       else {
         console.log(`\nRedis cluster (ours, 2 nodes on this machine), QoS 1, ${PAIRS}→${PAIRS}`);
-        console.log(`  one Redis-backed node          ${fmt(cluster.single.msgsPerS).padStart(9)} msg/s  (${(cluster.single.msgsPerS / mosq.qos1.msgsPerS).toFixed(2)}× mosquitto)`);
-        console.log(`  publish on A, subscribe on B   ${fmt(cluster.cluster.msgsPerS).padStart(9)} msg/s  (${(cluster.cluster.msgsPerS / mosq.qos1.msgsPerS).toFixed(2)}× mosquitto, ${(cluster.cluster.msgsPerS / cluster.single.msgsPerS).toFixed(2)}× one node)`);
-        console.log(`  delivered/sent: one node ${cluster.single.delivered}/${cluster.single.sent}, A→B ${cluster.cluster.delivered}/${cluster.cluster.sent}`);
+        console.log(
+          `  one Redis-backed node          ${fmt(cluster.single.msgsPerS).padStart(9)} msg/s  (${(cluster.single.msgsPerS / mosq.qos1.msgsPerS).toFixed(2)}× mosquitto)`,
+        );
+        console.log(
+          `  publish on A, subscribe on B   ${fmt(cluster.cluster.msgsPerS).padStart(9)} msg/s  (${(cluster.cluster.msgsPerS / mosq.qos1.msgsPerS).toFixed(2)}× mosquitto, ${(cluster.cluster.msgsPerS / cluster.single.msgsPerS).toFixed(2)}× one node)`,
+        );
+        console.log(
+          `  delivered/sent: one node ${cluster.single.delivered}/${cluster.single.sent}, A→B ${cluster.cluster.delivered}/${cluster.cluster.sent}`,
+        );
       }
     }
     if (!flags["no-ingest"]) await reportIngest();

@@ -64,7 +64,11 @@ export class PublishTemplate {
   readonly #idOffset: number;
   readonly payloadOffset: number;
 
-  constructor(topic: string, payloadBytes: number, readonly qos: 0 | 1) {
+  constructor(
+    topic: string,
+    payloadBytes: number,
+    readonly qos: 0 | 1,
+  ) {
     const topicBytes = utf8(topic);
     const variable = topicBytes.length + (qos === 1 ? 2 : 0);
     const body = Buffer.alloc(variable + payloadBytes);

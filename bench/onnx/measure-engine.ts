@@ -34,7 +34,12 @@ async function time(run: Run, per: number, runs: number): Promise<EngineFigures[
       samples.push(performance.now() - started);
     }
     samples.sort((a, b) => a - b);
-    out.push({ batch, runs: n, medianMs: samples[Math.floor(n / 2)]!, p95Ms: samples[Math.min(n - 1, Math.ceil(n * 0.95) - 1)]! });
+    out.push({
+      batch,
+      runs: n,
+      medianMs: samples[Math.floor(n / 2)]!,
+      p95Ms: samples[Math.min(n - 1, Math.ceil(n * 0.95) - 1)]!,
+    });
   }
   return out;
 }
@@ -43,20 +48,40 @@ async function time(run: Run, per: number, runs: number): Promise<EngineFigures[
 interface Ort {
   Tensor: new (type: "float32", data: Float32Array, dims: number[]) => unknown;
   InferenceSession: {
-    create(bytes: Uint8Array, options: Record<string, unknown>): Promise<{ inputNames: readonly string[]; run(feeds: Record<string, unknown>): Promise<unknown> }>;
+    create(
+      bytes: Uint8Array,
+      options: Record<string, unknown>,
+    ): Promise<{ inputNames: readonly string[]; run(feeds: Record<string, unknown>): Promise<unknown> }>;
   };
 }
 
 async function measureOnnx(file: string, shape: number[], runs: number): Promise<EngineFigures> {
-  const ort = createRequire(join(import.meta.dirname, "..", "..", "packages", "quantize", "package.json"))("onnxruntime-node") as Ort;
+  const ort = createRequire(join(import.meta.dirname, "..", "..", "packages", "quantize", "package.json"))(
+    "onnxruntime-node",
+  ) as Ort;
   const rssBaseMB = process.memoryUsage().rss / MB;
   const started = performance.now();
-  const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(file)), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all", executionMode: "sequential" });
+  const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(file)), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+  });
   const loadMs = performance.now() - started;
   const input = session.inputNames[0]!;
   const run: Run = (x, batch) => session.run({ [input]: new ort.Tensor("float32", x, [batch, ...shape]) });
-  const batches = await time(run, shape.reduce((a, b) => a * b, 1), runs);
-  return { engine: "onnxruntime-node cpu, 1 thread", loadMs, rssBaseMB, rssAfterLoadMB: process.memoryUsage().rss / MB, batches };
+  const batches = await time(
+    run,
+    shape.reduce((a, b) => a * b, 1),
+    runs,
+  );
+  return {
+    engine: "onnxruntime-node cpu, 1 thread",
+    loadMs,
+    rssBaseMB,
+    rssAfterLoadMB: process.memoryUsage().rss / MB,
+    batches,
+  };
 }
 
 async function measureTfjs(dir: string, shape: number[], runs: number): Promise<EngineFigures> {
@@ -65,12 +90,23 @@ async function measureTfjs(dir: string, shape: number[], runs: number): Promise<
   const rssBaseMB = process.memoryUsage().rss / MB;
   const loaded = await loadVariant(dir);
   const run: Run = (x, batch) => Promise.resolve(loaded.predict(x, batch));
-  const batches = await time(run, shape.reduce((a, b) => a * b, 1), runs);
-  return { engine: `TF.js ${describeBackend(backend)}`, loadMs: loaded.loadMs, rssBaseMB, rssAfterLoadMB: process.memoryUsage().rss / MB, batches };
+  const batches = await time(
+    run,
+    shape.reduce((a, b) => a * b, 1),
+    runs,
+  );
+  return {
+    engine: `TF.js ${describeBackend(backend)}`,
+    loadMs: loaded.loadMs,
+    rssBaseMB,
+    rssAfterLoadMB: process.memoryUsage().rss / MB,
+    batches,
+  };
 }
 
 const [engine, path, shapeArg, runsArg] = process.argv.slice(2);
-if (!engine || !path || !shapeArg) throw new Error("usage: measure-engine.ts tfjs|onnx <path> <sample shape JSON> [runs]");
+if (!engine || !path || !shapeArg)
+  throw new Error("usage: measure-engine.ts tfjs|onnx <path> <sample shape JSON> [runs]");
 const shape = JSON.parse(shapeArg) as number[];
 const runs = Number(runsArg ?? 100);
 const figures = engine === "onnx" ? await measureOnnx(path, shape, runs) : await measureTfjs(path, shape, runs);

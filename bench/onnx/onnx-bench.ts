@@ -15,7 +15,13 @@ import { buildOnnxInt8 } from "../../packages/quantize/src/onnx/onnx-int8.ts";
 import { exportOnnxModel } from "../../packages/quantize/src/onnx/export-onnx.ts";
 import { profileKernels } from "../../packages/quantize/src/onnx/ort-profile.ts";
 import { encodeModel } from "../../packages/quantize/src/onnx/proto.ts";
-import { SPEED_CONVNET_INPUT, SPEED_MLP_INPUT, saveSpeedModel, speedConvnet, speedMlp } from "../../packages/quantize/src/onnx/speed-models.ts";
+import {
+  SPEED_CONVNET_INPUT,
+  SPEED_MLP_INPUT,
+  saveSpeedModel,
+  speedConvnet,
+  speedMlp,
+} from "../../packages/quantize/src/onnx/speed-models.ts";
 import { loadMnist } from "../../packages/quantize/src/reference/mnist-digits.ts";
 import { syntheticData } from "../../packages/quantize/src/testing/synthetic-model.ts";
 import type { EngineFigures } from "./measure-engine.ts";
@@ -34,11 +40,15 @@ interface BenchModel {
 }
 
 function measure(engine: "tfjs" | "onnx", path: string, shape: number[]): EngineFigures {
-  const out = execFileSync(process.execPath, ["--import", "tsx", join(here, "measure-engine.ts"), engine, path, JSON.stringify(shape), values.runs], {
-    encoding: "utf8",
-    cwd: join(here, "..", ".."),
-    stdio: ["ignore", "pipe", "ignore"],
-  });
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", join(here, "measure-engine.ts"), engine, path, JSON.stringify(shape), values.runs],
+    {
+      encoding: "utf8",
+      cwd: join(here, "..", ".."),
+      stdio: ["ignore", "pipe", "ignore"],
+    },
+  );
   return JSON.parse(out) as EngineFigures;
 }
 
@@ -49,7 +59,13 @@ async function bench(model: BenchModel): Promise<void> {
   const work = join(root, model.key);
   // TF.js variants through the real pipeline (fp32 + int8-channel, with manifests), measured by the runtime
   await writeDataset(join(work, "calib"), { x: model.calib.x, sampleShape: model.shape, count: model.calib.count });
-  const report = await quantizeModel({ input: model.dir, outDir: join(work, "tfjs"), calibDir: join(work, "calib"), variants: ["fp32", "int8-channel"], measure: false });
+  const report = await quantizeModel({
+    input: model.dir,
+    outDir: join(work, "tfjs"),
+    calibDir: join(work, "calib"),
+    variants: ["fp32", "int8-channel"],
+    measure: false,
+  });
   const fp32 = await exportOnnxModel(model.dir);
   const int8 = await buildOnnxInt8(fp32, model.val ? { calib: model.calib, val: model.val } : { calib: model.calib });
   const files = { fp32: join(work, "fp32.onnx"), int8: join(work, "int8.onnx") };
@@ -58,17 +74,33 @@ async function bench(model: BenchModel): Promise<void> {
   writeFileSync(files.int8, bytes.int8);
 
   const rows: { name: string; bytes: number; m: EngineFigures }[] = [
-    { name: "TF.js wasm fp32", bytes: report.variants.find((v) => v.variant === "fp32")!.bytes.weights, m: measure("tfjs", join(work, "tfjs", "fp32"), model.shape) },
-    { name: "TF.js int8-channel", bytes: report.variants.find((v) => v.variant === "int8-channel")!.bytes.weights, m: measure("tfjs", join(work, "tfjs", "int8-channel"), model.shape) },
+    {
+      name: "TF.js wasm fp32",
+      bytes: report.variants.find((v) => v.variant === "fp32")!.bytes.weights,
+      m: measure("tfjs", join(work, "tfjs", "fp32"), model.shape),
+    },
+    {
+      name: "TF.js int8-channel",
+      bytes: report.variants.find((v) => v.variant === "int8-channel")!.bytes.weights,
+      m: measure("tfjs", join(work, "tfjs", "int8-channel"), model.shape),
+    },
     { name: "ONNX fp32", bytes: bytes.fp32.byteLength, m: measure("onnx", files.fp32, model.shape) },
     { name: "ONNX int8", bytes: bytes.int8.byteLength, m: measure("onnx", files.int8, model.shape) },
   ];
   const base = rows[0]!.m;
   const at = (m: EngineFigures, batch: number) => m.batches.find((b) => b.batch === batch)!.medianMs;
-  const accuracy = int8.fp32.accuracy === undefined ? "" : `; top-1 on ${int8.samples.scoring} held-out: fp32 ${int8.fp32.accuracy.toFixed(2)}%, int8 ` + int8.candidates.map((c) => `${c.method} ${c.accuracy!.toFixed(2)}%`).join(" / ");
-  console.log(`\n${model.title}: ${report.model.parameters.toLocaleString("en")} parameters; onnx int8 calibration ${int8.method}${accuracy}`);
+  const accuracy =
+    int8.fp32.accuracy === undefined
+      ? ""
+      : `; top-1 on ${int8.samples.scoring} held-out: fp32 ${int8.fp32.accuracy.toFixed(2)}%, int8 ` +
+        int8.candidates.map((c) => `${c.method} ${c.accuracy!.toFixed(2)}%`).join(" / ");
+  console.log(
+    `\n${model.title}: ${report.model.parameters.toLocaleString("en")} parameters; onnx int8 calibration ${int8.method}${accuracy}`,
+  );
   console.log(`  ${base.engine}`);
-  console.log("  engine / variant       model bytes   batch 1 ms (speed-up)  batch 32 ms (speed-up)   load ms   RSS after load MB (Δ over engine baseline)");
+  console.log(
+    "  engine / variant       model bytes   batch 1 ms (speed-up)  batch 32 ms (speed-up)   load ms   RSS after load MB (Δ over engine baseline)",
+  );
   for (const { name, bytes: size, m } of rows) {
     console.log(
       [
@@ -83,12 +115,21 @@ async function bench(model: BenchModel): Promise<void> {
   }
   const onnx32 = at(rows[2]!.m, 1);
   const onnx8 = at(rows[3]!.m, 1);
-  console.log(`  speed-up of ONNX int8 over ONNX fp32: batch 1 ${(onnx32 / onnx8).toFixed(2)}×, batch 32 ${(at(rows[2]!.m, 32) / at(rows[3]!.m, 32)).toFixed(2)}×`);
+  console.log(
+    `  speed-up of ONNX int8 over ONNX fp32: batch 1 ${(onnx32 / onnx8).toFixed(2)}×, batch 32 ${(at(rows[2]!.m, 32) / at(rows[3]!.m, 32)).toFixed(2)}×`,
+  );
   const kernels = await profileKernels(int8.model, [1, ...model.shape], 50);
-  console.log(`  ORT kernels executed for ONNX int8 (batch 1, µs/run): ${kernels.map((k) => `${k.op}×${k.nodes} ${k.microsPerRun.toFixed(0)}`).join(", ")}`);
+  console.log(
+    `  ORT kernels executed for ONNX int8 (batch 1, µs/run): ${kernels.map((k) => `${k.op}×${k.nodes} ${k.microsPerRun.toFixed(0)}`).join(", ")}`,
+  );
 }
 
-const sample = (count: number, shape: number[], seed: number): Dataset => ({ x: syntheticData(count, shape, seed), sampleShape: shape, count, source: "synthetic" });
+const sample = (count: number, shape: number[], seed: number): Dataset => ({
+  x: syntheticData(count, shape, seed),
+  sampleShape: shape,
+  count,
+  source: "synthetic",
+});
 
 try {
   const models: (() => Promise<BenchModel>)[] = [];
@@ -124,7 +165,9 @@ try {
       calib: sample(64, SPEED_MLP_INPUT, 5),
     }));
   }
-  console.log(`ONNX benchmark: ${values.runs} runs at batch 1, ${Math.max(10, Math.round(Number(values.runs) / 5))} at batch 32, one thread, each engine in a fresh process`);
+  console.log(
+    `ONNX benchmark: ${values.runs} runs at batch 1, ${Math.max(10, Math.round(Number(values.runs) / 5))} at batch 32, one thread, each engine in a fresh process`,
+  );
   for (const make of models) await bench(await make());
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -27,7 +27,10 @@ interface Measured {
 }
 
 function measure(dir: string): Measured {
-  const out = execFileSync(process.execPath, ["--import", "tsx", join(here, "measure-variant.ts"), dir, values.runs], { encoding: "utf8", cwd: join(here, "..", "..") });
+  const out = execFileSync(process.execPath, ["--import", "tsx", join(here, "measure-variant.ts"), dir, values.runs], {
+    encoding: "utf8",
+    cwd: join(here, "..", ".."),
+  });
   return JSON.parse(out) as Measured;
 }
 
@@ -36,7 +39,9 @@ function table(title: string, report: TReport, outDir: string): void {
   const base = rows.find((r) => r.v.variant === "fp32")!;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log(`\n${title}: ${report.model.parameters.toLocaleString("en")} parameters, backend ${base.m.backend}`);
-  console.log("variant        quantize s   bytes (×fp32)        accuracy   load ms (×fp32)    p50 ms (×fp32)     p95 ms (×fp32)     RSS MB (×fp32)");
+  console.log(
+    "variant        quantize s   bytes (×fp32)        accuracy   load ms (×fp32)    p50 ms (×fp32)     p95 ms (×fp32)     RSS MB (×fp32)",
+  );
   for (const { v, m } of rows) {
     console.log(
       [
@@ -72,9 +77,22 @@ try {
   }
   if (values.only !== "mnist") {
     // 32x32x3 -> conv 32 -> depthwise -> conv 64 -> pool -> 16*16*64 -> dense 64 -> 10: ~1.05M parameters
-    const ws = await syntheticWorkspace({ inputShape: [32, 32, 3], filters: [32, 64], denseUnits: 64, classes: 10, samples: 200, seed: 5 });
+    const ws = await syntheticWorkspace({
+      inputShape: [32, 32, 3],
+      filters: [32, 64],
+      denseUnits: 64,
+      classes: 10,
+      samples: 200,
+      seed: 5,
+    });
     const out = join(ws.root, "out");
-    const report = await quantizeModel({ input: ws.model, outDir: out, calibDir: ws.calib, valDir: ws.val, measure: false });
+    const report = await quantizeModel({
+      input: ws.model,
+      outDir: out,
+      calibDir: ws.calib,
+      valDir: ws.val,
+      measure: false,
+    });
     table("synthetic convnet (labels = its own fp32 predictions on 200 random inputs)", report, out);
     rmSync(ws.root, { recursive: true, force: true });
   }

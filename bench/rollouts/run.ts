@@ -97,16 +97,28 @@ async function printTimeline(rolloutId: string, from: Date) {
      WHERE r.ts >= ${from}
      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
   const bySecond = new Map<number, string[]>();
-  for (const row of rows) bySecond.set(row.s, [...(bySecond.get(row.s) ?? []), `rev${row.rev === 0 ? "" : row.rev}:${row.state} ${row.n}`]);
+  for (const row of rows)
+    bySecond.set(row.s, [...(bySecond.get(row.s) ?? []), `rev${row.rev === 0 ? "" : row.rev}:${row.state} ${row.n}`]);
   for (const [second, parts] of bySecond) log(`    t+${second}s  ${parts.join(", ")}`);
 }
 
-async function launch(modelId: string, name: string, patch: Partial<TCreateRolloutInput>): Promise<{ id: string; startedAt: number }> {
+async function launch(
+  modelId: string,
+  name: string,
+  patch: Partial<TCreateRolloutInput>,
+): Promise<{ id: string; startedAt: number }> {
   const created = await createRollout({
     prisma: db!.prisma,
     actor,
     chooseVariant: chooseRolloutVariant,
-    input: { name, modelId, target: { kind: "tags", tags: ["demo"] }, strategy: { wavePercents: [10, 50, 100], soakSeconds: 0 }, gates: { latencyFactor: 100 }, ...patch },
+    input: {
+      name,
+      modelId,
+      target: { kind: "tags", tags: ["demo"] },
+      strategy: { wavePercents: [10, 50, 100], soakSeconds: 0 },
+      gates: { latencyFactor: 100 },
+      ...patch,
+    },
   });
   const startedAt = Date.now();
   await startRollout({ prisma: db!.prisma, actor, chooseVariant: chooseRolloutVariant, id: created.id });
@@ -123,7 +135,10 @@ async function waitForStatus(id: string, statuses: string[]): Promise<string> {
     {
       timeoutMs: TIMEOUT_MS,
       intervalMs: 100,
-      describe: async () => JSON.stringify(await db!.prisma.rolloutDevice.groupBy({ by: ["state"], where: { rolloutId: id }, _count: { _all: true } })),
+      describe: async () =>
+        JSON.stringify(
+          await db!.prisma.rolloutDevice.groupBy({ by: ["state"], where: { rolloutId: id }, _count: { _all: true } }),
+        ),
     },
   );
 }
@@ -137,19 +152,50 @@ function line(label: string, wallMs: number, devices: number[], extra = "") {
 async function main() {
   dir = await mkdtemp(path.join(tmpdir(), "fleet-bench-rollouts-"));
   const dataDir = path.join(dir, "console");
-  if (values.db === "postgres" && !(await checkService("postgres")).available) throw new Error("PostgreSQL is not reachable (FLEET_TEST_POSTGRES_URL); use --db pglite");
+  if (values.db === "postgres" && !(await checkService("postgres")).available)
+    throw new Error("PostgreSQL is not reachable (FLEET_TEST_POSTGRES_URL); use --db pglite");
   db = await createTestDatabase({ kind: values.db as "pglite" | "postgres" });
-  log(`rollouts bench: ${COUNT} devices, database ${values.db === "pglite" ? "embedded PGlite (served by this process)" : "PostgreSQL"}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
+  log(
+    `rollouts bench: ${COUNT} devices, database ${values.db === "pglite" ? "embedded PGlite (served by this process)" : "PostgreSQL"}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
+  );
 
   // Three variants for three profiles, and the same with a wrong golden output.
   const quantized = path.join(dir, "quantized");
   const report = await quantizeMnist({ outDir: quantized, variants: ["fp16", "int8-channel", "int4-group"] });
   await tamperGoldenOutputs(quantized, report, path.join(dir, "tampered"));
   const good = await storeModel({ prisma: db.prisma, dataDir, name: "mnist", outDir: quantized, report });
-  const bad = await storeModel({ prisma: db.prisma, dataDir, name: "mnist, wrong golden output", outDir: path.join(dir, "tampered"), report });
-  await createProfile({ prisma: db.prisma, actor, input: { name: "Gateways arm64", priority: 10, rules: { classes: ["gateway"], arch: ["arm64"] }, allowedPrecisions: ["FP16"] } });
-  await createProfile({ prisma: db.prisma, actor, input: { name: "Gateways x64", priority: 20, rules: { classes: ["gateway"], arch: ["x64"] }, allowedPrecisions: ["INT8"] } });
-  await createProfile({ prisma: db.prisma, actor, input: { name: "Wearables", priority: 30, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT4"] } });
+  const bad = await storeModel({
+    prisma: db.prisma,
+    dataDir,
+    name: "mnist, wrong golden output",
+    outDir: path.join(dir, "tampered"),
+    report,
+  });
+  await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: {
+      name: "Gateways arm64",
+      priority: 10,
+      rules: { classes: ["gateway"], arch: ["arm64"] },
+      allowedPrecisions: ["FP16"],
+    },
+  });
+  await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: {
+      name: "Gateways x64",
+      priority: 20,
+      rules: { classes: ["gateway"], arch: ["x64"] },
+      allowedPrecisions: ["INT8"],
+    },
+  });
+  await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: { name: "Wearables", priority: 30, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT4"] },
+  });
 
   let t = Date.now();
   const credentials = await provisionDemoFleet({ prisma: db.prisma, actor, count: COUNT });
@@ -158,7 +204,15 @@ async function main() {
   broker = await startBroker({ databaseUrl: db.url, dir: path.join(dir, "broker") });
   artifacts = await startArtifactServer({ prisma: db.prisma, dataDir });
   const url = new URL(artifacts.url);
-  const config: TConsoleConfig = { port: Number(url.port), host: "127.0.0.1", databaseUrl: db.url, dataDir, mqttUrl: broker.consoleUrl, publicUrl: artifacts.url, uploadMaxMb: 16 };
+  const config: TConsoleConfig = {
+    port: Number(url.port),
+    host: "127.0.0.1",
+    databaseUrl: db.url,
+    dataDir,
+    mqttUrl: broker.consoleUrl,
+    publicUrl: artifacts.url,
+    uploadMaxMb: 16,
+  };
   publishConsoleConfig(config);
   simulator = await startSimulator({
     brokerUrl: broker.deviceUrl,
@@ -179,9 +233,17 @@ async function main() {
     { timeoutMs: TIMEOUT_MS, intervalMs: 1_000, describe: () => simulator!.output().slice(-2000) },
   );
   await rematchDevices({ prisma: db.prisma });
-  const byProfile = await db.prisma.device.groupBy({ by: ["profileId"], where: { tags: { has: "demo" } }, _count: { _all: true } });
-  const profileNames = new Map((await db.prisma.hardwareProfile.findMany({ select: { id: true, name: true } })).map((p) => [p.id, p.name]));
-  log(`setup ${seconds(Date.now() - t)}: provisioned, broker, ${COUNT} agents online; profiles ${byProfile.map((row) => `${profileNames.get(row.profileId ?? "") ?? "none"} ${row._count._all}`).join(", ")}`);
+  const byProfile = await db.prisma.device.groupBy({
+    by: ["profileId"],
+    where: { tags: { has: "demo" } },
+    _count: { _all: true },
+  });
+  const profileNames = new Map(
+    (await db.prisma.hardwareProfile.findMany({ select: { id: true, name: true } })).map((p) => [p.id, p.name]),
+  );
+  log(
+    `setup ${seconds(Date.now() - t)}: provisioned, broker, ${COUNT} agents online; profiles ${byProfile.map((row) => `${profileNames.get(row.profileId ?? "") ?? "none"} ${row._count._all}`).join(", ")}`,
+  );
 
   engine = startRollouts({ prisma: db.prisma, config, log: () => {} });
   log("");
@@ -190,30 +252,58 @@ async function main() {
     const { id, startedAt } = await launch(good.modelId, "forward", {});
     const status = await waitForStatus(id, ["COMPLETED", "PAUSED", "ROLLING_BACK", "ROLLED_BACK"]);
     const wall = Date.now() - startedAt;
-    if (status !== "COMPLETED") throw new Error(`the forward rollout ended ${status}: ${(await db.prisma.rollout.findUniqueOrThrow({ where: { id } })).reason}`);
+    if (status !== "COMPLETED")
+      throw new Error(
+        `the forward rollout ended ${status}: ${(await db.prisma.rollout.findUniqueOrThrow({ where: { id } })).reason}`,
+      );
     const active = await db.prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ACTIVE" } });
-    const variants = await db.prisma.device.groupBy({ by: ["activeVariantId"], where: { tags: { has: "demo" } }, _count: { _all: true } });
+    const variants = await db.prisma.device.groupBy({
+      by: ["activeVariantId"],
+      where: { tags: { has: "demo" } },
+      _count: { _all: true },
+    });
     const names = new Map(Object.entries(good.variants).map(([name, variantId]) => [variantId, name]));
-    line("forward 10→50→100 %, all active", wall, await perDeviceMs(id), `   (${active} active: ${variants.map((v) => `${names.get(v.activeVariantId ?? "") ?? "other"} ${v._count._all}`).join(", ")})`);
+    line(
+      "forward 10→50→100 %, all active",
+      wall,
+      await perDeviceMs(id),
+      `   (${active} active: ${variants.map((v) => `${names.get(v.activeVariantId ?? "") ?? "other"} ${v._count._all}`).join(", ")})`,
+    );
   }
 
   for (const phase of ["gate", "fleet"] as const) {
     if (!PHASES.has(phase)) continue;
     const waves = phase === "gate" ? [10, 50, 100] : [100];
-    const { id } = await launch(bad.modelId, `bad golden (${phase})`, { strategy: { wavePercents: waves, soakSeconds: 0 }, autoRollback: true });
+    const { id } = await launch(bad.modelId, `bad golden (${phase})`, {
+      strategy: { wavePercents: waves, soakSeconds: 0 },
+      autoRollback: true,
+    });
     const status = await waitForStatus(id, ["ROLLED_BACK", "COMPLETED", "PAUSED"]);
     if (status !== "ROLLED_BACK") throw new Error(`the bad rollout ended ${status}`);
-    const rollout = await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { startedAt: true, finishedAt: true } });
-    const tripped = await db.prisma.auditEvent.findFirstOrThrow({ where: { entityId: id, action: "rollout.gate_failed" }, select: { ts: true } });
+    const rollout = await db.prisma.rollout.findUniqueOrThrow({
+      where: { id },
+      select: { startedAt: true, finishedAt: true },
+    });
+    const tripped = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { entityId: id, action: "rollout.gate_failed" },
+      select: { ts: true },
+    });
     const rolledBack = await db.prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ROLLED_BACK" } });
     const untouched = await db.prisma.rolloutDevice.count({ where: { rolloutId: id, state: "PENDING" } });
     const wall = rollout.finishedAt!.getTime() - tripped.ts.getTime();
     const label = phase === "gate" ? "gate 10→50→100 %: trip → rolled back" : "one wave 100 %: trip → rolled back";
-    line(label, wall, await perDeviceMs(id), `   (${rolledBack} rolled back, ${untouched} never sent; trip ${seconds(tripped.ts.getTime() - rollout.startedAt!.getTime())} after start)`);
+    line(
+      label,
+      wall,
+      await perDeviceMs(id),
+      `   (${rolledBack} rolled back, ${untouched} never sent; trip ${seconds(tripped.ts.getTime() - rollout.startedAt!.getTime())} after start)`,
+    );
     if (values.timeline) await printTimeline(id, rollout.startedAt!);
   }
   log("");
-  log("per device = from its revision being published (RolloutDevice.sentAt = the desired message's ts) to its `active` report of that revision (agent clock, same host).");
+  log(
+    "per device = from its revision being published (RolloutDevice.sentAt = the desired message's ts) to its `active` report of that revision (agent clock, same host).",
+  );
 }
 
 const guard = setTimeout(() => {

@@ -60,10 +60,13 @@ const result = await build({
 // The wasm backend loads its binaries from the directory of the output file holding it (__dirname above).
 const runtimeRequire = createRequire(path.join(root, "packages/runtime/package.json"));
 const wasmEntry = runtimeRequire.resolve("@tensorflow/tfjs-backend-wasm");
-const wasmOutput = Object.entries(result.metafile.outputs).find(([, output]) => Object.keys(output.inputs).some((input) => path.resolve(process.cwd(), input) === wasmEntry));
+const wasmOutput = Object.entries(result.metafile.outputs).find(([, output]) =>
+  Object.keys(output.inputs).some((input) => path.resolve(process.cwd(), input) === wasmEntry),
+);
 if (!wasmOutput) throw new Error("build: @tensorflow/tfjs-backend-wasm is not in the bundle");
 const wasmDir = path.dirname(path.resolve(process.cwd(), wasmOutput[0]));
-for (const file of readdirSync(path.dirname(wasmEntry)).filter((f) => f.endsWith(".wasm"))) copyFileSync(path.join(path.dirname(wasmEntry), file), path.join(wasmDir, file));
+for (const file of readdirSync(path.dirname(wasmEntry)).filter((f) => f.endsWith(".wasm")))
+  copyFileSync(path.join(path.dirname(wasmEntry), file), path.join(wasmDir, file));
 
 // Every input outside node_modules, plus the lockfile (a dependency update re-runs the build).
 const inputs = Object.keys(result.metafile.inputs)
@@ -71,5 +74,8 @@ const inputs = Object.keys(result.metafile.inputs)
   .filter((p) => !p.split(path.sep).includes("node_modules"))
   .map((p) => path.relative(app, p));
 inputs.push(path.relative(app, path.join(root, "pnpm-lock.yaml")), "package.json", "scripts/build.mjs");
-writeFileSync(path.join(dist, "build-info.json"), `${JSON.stringify({ builtAt: started, options, inputs }, null, 2)}\n`);
+writeFileSync(
+  path.join(dist, "build-info.json"),
+  `${JSON.stringify({ builtAt: started, options, inputs }, null, 2)}\n`,
+);
 process.stdout.write(`fleet-agent: built dist/main.js from ${inputs.length} sources in ${Date.now() - started} ms\n`);

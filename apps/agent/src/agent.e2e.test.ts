@@ -2,13 +2,30 @@
 // artifact server with Range, real files on disk and the real runtime loading the variants.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { desiredTopic, reportedTopic, statusTopic, telemetryTopic, eventsTopic, type TReportedPayload, type TStatusPayload, type TTelemetryPayload, type TDesiredVariant, type TEventsPayload } from "@fleet/protocol";
+import {
+  desiredTopic,
+  reportedTopic,
+  statusTopic,
+  telemetryTopic,
+  eventsTopic,
+  type TReportedPayload,
+  type TStatusPayload,
+  type TTelemetryPayload,
+  type TDesiredVariant,
+  type TEventsPayload,
+} from "@fleet/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agent } from "./agent.ts";
 import { startTestAgent, tempDir, uniqueDeviceId } from "./testing/agent-harness.ts";
 import { startArtifactServer, type TArtifactServer } from "./testing/artifact-server.ts";
 import { recorder, startTestBroker, type TRecorder, type TTestBroker } from "./testing/test-broker.ts";
-import { desiredVariant, signingKeys, TINY_INPUT, writeTinyVariant, type TTinyVariant } from "./testing/tiny-variant.ts";
+import {
+  desiredVariant,
+  signingKeys,
+  TINY_INPUT,
+  writeTinyVariant,
+  type TTinyVariant,
+} from "./testing/tiny-variant.ts";
 import { waitFor } from "./testing/wait.ts";
 
 const keys = signingKeys();
@@ -22,7 +39,8 @@ function variant(name: string, id = name): TDesiredVariant {
 }
 
 async function publishDesired(deviceId: string, rev: number, desired: TDesiredVariant | null | string): Promise<void> {
-  const payload = typeof desired === "string" ? desired : JSON.stringify({ v: 1, ts: Date.now(), rev, variant: desired });
+  const payload =
+    typeof desired === "string" ? desired : JSON.stringify({ v: 1, ts: Date.now(), rev, variant: desired });
   await observer.client.publishAsync(desiredTopic(deviceId as never), payload, { qos: 1, retain: true });
 }
 
@@ -31,11 +49,20 @@ function reports(deviceId: string): TReportedPayload[] {
 }
 
 function waitReport(deviceId: string, rev: number, states: string[]): Promise<TReportedPayload> {
-  return waitFor(() => reports(deviceId).find((r) => r.rev === rev && states.includes(r.state)), `rev ${rev} ${states.join("|")}`);
+  return waitFor(
+    () => reports(deviceId).find((r) => r.rev === rev && states.includes(r.state)),
+    `rev ${rev} ${states.join("|")}`,
+  );
 }
 
-async function infer(agent: Agent, input: number[][]): Promise<{ status: number; body: { output: number[]; variantId: string; error?: string } }> {
-  const response = await fetch(`http://127.0.0.1:${agent.httpPort}/infer`, { method: "POST", body: JSON.stringify({ input }) });
+async function infer(
+  agent: Agent,
+  input: number[][],
+): Promise<{ status: number; body: { output: number[]; variantId: string; error?: string } }> {
+  const response = await fetch(`http://127.0.0.1:${agent.httpPort}/infer`, {
+    method: "POST",
+    body: JSON.stringify({ input }),
+  });
   return { status: response.status, body: (await response.json()) as never };
 }
 
@@ -62,21 +89,51 @@ afterAll(async () => {
 describe("agent against an MQTT broker", () => {
   it("connects with a persistent session as itself, publishes a retained birth, and the Last Will on a drop", async () => {
     const deviceId = uniqueDeviceId("birth");
-    const agent = await startTestAgent({ brokerUrl: broker.url, deviceId, secret: "birth-secret-0123456789", deviceClass: "wearable" });
+    const agent = await startTestAgent({
+      brokerUrl: broker.url,
+      deviceId,
+      secret: "birth-secret-0123456789",
+      deviceClass: "wearable",
+    });
     try {
-      const birth = await waitFor(() => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "online"), "birth");
-      expect(broker.connects.find((c) => c.clientId === deviceId)).toMatchObject({ username: deviceId, password: "birth-secret-0123456789", clean: false });
-      expect(birth).toMatchObject({ state: "online", activeVariant: null, hardware: { class: "wearable", arch: process.arch, nodeVersion: process.version, engines: ["tfjs", "onnx"] } });
+      const birth = await waitFor(
+        () => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "online"),
+        "birth",
+      );
+      expect(broker.connects.find((c) => c.clientId === deviceId)).toMatchObject({
+        username: deviceId,
+        password: "birth-secret-0123456789",
+        clean: false,
+      });
+      expect(birth).toMatchObject({
+        state: "online",
+        activeVariant: null,
+        hardware: { class: "wearable", arch: process.arch, nodeVersion: process.version, engines: ["tfjs", "onnx"] },
+      });
       expect(observer.messages.find((m) => m.topic === statusTopic(deviceId))?.retain).toBe(false); // live delivery; retained flag shows on late subscribers
       const late = await recorder(broker.url, statusTopic(deviceId));
-      await waitFor(() => late.messages.find((m) => m.retain && JSON.parse(m.payload).state === "online"), "retained birth");
+      await waitFor(
+        () => late.messages.find((m) => m.retain && JSON.parse(m.payload).state === "online"),
+        "retained birth",
+      );
       await late.close();
 
       // An unclean drop: the broker publishes the will; the agent reconnects and is born again.
-      const onlineBefore = observer.on<TStatusPayload>(statusTopic(deviceId)).filter((s) => s.state === "online").length;
-      (agent as unknown as { connection: { client: { stream: { destroy(): void } } } }).connection.client.stream.destroy();
-      await waitFor(() => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "offline"), "last will");
-      await waitFor(() => observer.on<TStatusPayload>(statusTopic(deviceId)).filter((s) => s.state === "online").length > onlineBefore, "birth after reconnect");
+      const onlineBefore = observer
+        .on<TStatusPayload>(statusTopic(deviceId))
+        .filter((s) => s.state === "online").length;
+      (
+        agent as unknown as { connection: { client: { stream: { destroy(): void } } } }
+      ).connection.client.stream.destroy();
+      await waitFor(
+        () => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "offline"),
+        "last will",
+      );
+      await waitFor(
+        () =>
+          observer.on<TStatusPayload>(statusTopic(deviceId)).filter((s) => s.state === "online").length > onlineBefore,
+        "birth after reconnect",
+      );
     } finally {
       await agent.stop();
     }
@@ -89,7 +146,13 @@ describe("agent against an MQTT broker", () => {
 
     beforeAll(async () => {
       dataDir = await tempDir();
-      agent = await startTestAgent({ brokerUrl: broker.url, deviceId, dataDir, publicKeyPem: keys.publicKeyPem, inputs: ["http"] });
+      agent = await startTestAgent({
+        brokerUrl: broker.url,
+        deviceId,
+        dataDir,
+        publicKeyPem: keys.publicKeyPem,
+        inputs: ["http"],
+      });
       await waitFor(() => agent.connected, "connected");
     });
     afterAll(async () => {
@@ -100,7 +163,9 @@ describe("agent against an MQTT broker", () => {
       expect((await infer(agent, rows)).status).toBe(503);
       await publishDesired(deviceId, 1, variant("v1"));
       await waitReport(deviceId, 1, ["active"]);
-      const states = reports(deviceId).filter((r) => r.rev === 1).map((r) => r.state);
+      const states = reports(deviceId)
+        .filter((r) => r.rev === 1)
+        .map((r) => r.state);
       expect(states[0]).toBe("downloading");
       expect(states).toContain("verifying");
       expect(states.at(-1)).toBe("active");
@@ -109,7 +174,13 @@ describe("agent against an MQTT broker", () => {
       expect(result.status).toBe(200);
       expect(result.body.variantId).toBe("v1");
       result.body.output.forEach((value, i) => expect(value).toBeCloseTo(variants["v1"]!.expect(TINY_INPUT)[i]!, 4));
-      const birth = await waitFor(() => observer.on<TStatusPayload>(statusTopic(deviceId)).find((s) => s.state === "online" && s.activeVariant?.id === "v1"), "birth names v1");
+      const birth = await waitFor(
+        () =>
+          observer
+            .on<TStatusPayload>(statusTopic(deviceId))
+            .find((s) => s.state === "online" && s.activeVariant?.id === "v1"),
+        "birth names v1",
+      );
       expect(birth.state === "online" && birth.activeVariant).toEqual({ id: "v1", precision: "fp32", engine: "tfjs" });
     });
 
@@ -124,7 +195,11 @@ describe("agent against an MQTT broker", () => {
       // Round trip through the broker so both messages surely arrived before asserting nothing happened.
       await publishDesired(deviceId, 4, variant("v2"));
       await waitReport(deviceId, 4, ["active"]);
-      expect(reports(deviceId).slice(before).map((r) => r.rev)).toEqual([4]);
+      expect(
+        reports(deviceId)
+          .slice(before)
+          .map((r) => r.rev),
+      ).toEqual([4]);
       expect(agent.engine.active?.variant.id).toBe("v2");
     });
 
@@ -135,22 +210,43 @@ describe("agent against an MQTT broker", () => {
       server.override("/v3/weights.bin", tampered);
       await publishDesired(deviceId, 5, variant("v3"));
       const failed = await waitReport(deviceId, 5, ["failed", "rolled_back"]);
-      expect(failed).toMatchObject({ state: "failed", activeVariantId: "v2", targetVariantId: "v3", error: { code: "hash_mismatch" } });
+      expect(failed).toMatchObject({
+        state: "failed",
+        activeVariantId: "v2",
+        targetVariantId: "v3",
+        error: { code: "hash_mismatch" },
+      });
       expect(failed.error?.message).toMatch(/weights\.bin/);
       expect((await infer(agent, rows)).body.variantId).toBe("v2");
     });
 
     it("refuses a manifest whose signature is not the console's", async () => {
-      const forged = desiredVariant("v1b", variants["v1"]!.manifestBytes, `${server.url}/v1/manifest.json`, signingKeys());
+      const forged = desiredVariant(
+        "v1b",
+        variants["v1"]!.manifestBytes,
+        `${server.url}/v1/manifest.json`,
+        signingKeys(),
+      );
       await publishDesired(deviceId, 6, forged);
-      expect(await waitReport(deviceId, 6, ["failed"])).toMatchObject({ activeVariantId: "v2", error: { code: "bad_signature" } });
+      expect(await waitReport(deviceId, 6, ["failed"])).toMatchObject({
+        activeVariantId: "v2",
+        error: { code: "bad_signature" },
+      });
     });
 
     it("rolls back when the new variant fails its self-test", async () => {
       await publishDesired(deviceId, 7, variant("bad-golden"));
       const report = await waitReport(deviceId, 7, ["failed", "rolled_back"]);
-      expect(report).toMatchObject({ state: "rolled_back", activeVariantId: "v2", error: { code: "self_test_failed" } });
-      expect(reports(deviceId).filter((r) => r.rev === 7).map((r) => r.state)).toContain("activating");
+      expect(report).toMatchObject({
+        state: "rolled_back",
+        activeVariantId: "v2",
+        error: { code: "self_test_failed" },
+      });
+      expect(
+        reports(deviceId)
+          .filter((r) => r.rev === 7)
+          .map((r) => r.state),
+      ).toContain("activating");
       expect((await infer(agent, rows)).body.variantId).toBe("v2");
     });
 
@@ -175,12 +271,22 @@ describe("agent against an MQTT broker", () => {
       await publishDesired(deviceId, 0, "{not json");
       await waitFor(() => reports(deviceId).find((r) => r.error?.code === "bad_desired"), "bad_desired");
       await publishDesired(deviceId, 0, JSON.stringify({ v: 1, ts: Date.now(), rev: 9, variant: { id: "x" } }));
-      await waitFor(() => reports(deviceId).filter((r) => r.error?.code === "bad_desired").length === 2, "second bad_desired");
-      await publishDesired(deviceId, 0, JSON.stringify({ v: 1, ts: Date.now(), rev: 9, variant: null, pad: "x".repeat(300 * 1024) }));
+      await waitFor(
+        () => reports(deviceId).filter((r) => r.error?.code === "bad_desired").length === 2,
+        "second bad_desired",
+      );
+      await publishDesired(
+        deviceId,
+        0,
+        JSON.stringify({ v: 1, ts: Date.now(), rev: 9, variant: null, pad: "x".repeat(300 * 1024) }),
+      );
       await waitFor(() => reports(deviceId).find((r) => r.error?.code === "too_large"), "too_large");
       const unreachable = { ...variant("v1", "v9"), url: "http://127.0.0.1:9/v1/manifest.json" };
       await publishDesired(deviceId, 10, unreachable);
-      expect(await waitReport(deviceId, 10, ["failed"])).toMatchObject({ activeVariantId: "v4", error: { code: "download_failed" } });
+      expect(await waitReport(deviceId, 10, ["failed"])).toMatchObject({
+        activeVariantId: "v4",
+        error: { code: "download_failed" },
+      });
       await publishDesired(deviceId, 11, { ...variant("v1", "v10"), url: `${server.url}/missing/manifest.json` });
       expect((await waitReport(deviceId, 11, ["failed"])).error?.message).toMatch(/404/);
       expect((await infer(agent, rows)).body.variantId).toBe("v4");
@@ -189,7 +295,13 @@ describe("agent against an MQTT broker", () => {
 
     it("boots with its last active variant before it reaches any broker", async () => {
       await agent.stop();
-      agent = await startTestAgent({ brokerUrl: "mqtt://127.0.0.1:9", deviceId, dataDir, publicKeyPem: keys.publicKeyPem, inputs: ["http"] });
+      agent = await startTestAgent({
+        brokerUrl: "mqtt://127.0.0.1:9",
+        deviceId,
+        dataDir,
+        publicKeyPem: keys.publicKeyPem,
+        inputs: ["http"],
+      });
       expect(agent.connected).toBe(false);
       expect(agent.engine.active?.variant.id).toBe("v4");
       const result = await infer(agent, rows);
@@ -222,7 +334,10 @@ describe("agent against an MQTT broker", () => {
     await broker.start();
     await waitFor(() => observer.client.connected, "observer back");
     await observer.client.subscribeAsync("fleet/v1/#", { qos: 1 });
-    await waitFor(() => broker.connects.slice(mark).some((c) => c.clientId === deviceId && c.password === secret), "refused attempt");
+    await waitFor(
+      () => broker.connects.slice(mark).some((c) => c.clientId === deviceId && c.password === secret),
+      "refused attempt",
+    );
     expect(agent.connected).toBe(false);
     broker.refuseClient(undefined);
 
@@ -233,7 +348,14 @@ describe("agent against an MQTT broker", () => {
     const samples = batches.slice(1).flatMap((b) => b.samples);
     expect(samples).toHaveLength(4);
     expect(samples.map((s) => s.ts)).toEqual([...samples.map((s) => s.ts)].sort((a, b) => a - b));
-    const dropped = await waitFor(() => observer.on<TEventsPayload>(eventsTopic(deviceId)).flatMap((e) => e.events).find((e) => e.data?.["droppedBatches"] !== undefined), "dropped count");
+    const dropped = await waitFor(
+      () =>
+        observer
+          .on<TEventsPayload>(eventsTopic(deviceId))
+          .flatMap((e) => e.events)
+          .find((e) => e.data?.["droppedBatches"] !== undefined),
+      "dropped count",
+    );
     expect(dropped.data?.["droppedBatches"]).toBe(2);
     await agent.stop();
   });

@@ -24,7 +24,9 @@ import { TelemetryReporter } from "./telemetry/telemetry-reporter.ts";
 import { Reconciler, reportedPayload, type TReport } from "./update/reconciler.ts";
 import { VariantCache } from "./update/variant-cache.ts";
 
-export const AGENT_VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const AGENT_VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 export interface TAgentOptions {
   brokerUrl: string;
@@ -75,7 +77,9 @@ export class Agent {
 
   constructor(private readonly options: TAgentOptions) {
     this.logger = options.logger;
-    const engines = options.shared?.engines ?? new DeviceEngines({ allowed: options.engines, onnxThreads: options.onnxThreads, probeOnnx: options.probeOnnx });
+    const engines =
+      options.shared?.engines ??
+      new DeviceEngines({ allowed: options.engines, onnxThreads: options.onnxThreads, probeOnnx: options.probeOnnx });
     this.engines = engines;
     this.pool = options.shared?.pool ?? new ModelPool((dir) => openVariant(dir, engines.openOptions()));
     this.cache =
@@ -113,7 +117,12 @@ export class Agent {
     await this.reconciler.boot();
     const seed = options.seed ?? seedFromId(options.deviceId);
     if (options.inputs.includes("sensor")) {
-      this.sensor = new SensorInput(new SimulatedSensor(options.deviceClass, seed), this.engine, options.inferRate, this.logger);
+      this.sensor = new SensorInput(
+        new SimulatedSensor(options.deviceClass, seed),
+        this.engine,
+        options.inferRate,
+        this.logger,
+      );
       this.sensor.start();
     }
     if (options.inputs.includes("http")) {
@@ -125,7 +134,9 @@ export class Agent {
     this.hardware = options.hardware ? options.hardware(detected) : detected;
 
     const queue: TelemetryQueue =
-      options.queue === "disk" ? await DiskTelemetryQueue.open(path.join(options.dataDir, "telemetry-queue"), options.queueMax, this.logger) : new MemoryTelemetryQueue(options.queueMax);
+      options.queue === "disk"
+        ? await DiskTelemetryQueue.open(path.join(options.dataDir, "telemetry-queue"), options.queueMax, this.logger)
+        : new MemoryTelemetryQueue(options.queueMax);
     // Handlers are attached in the same tick the client is created: no CONNACK can slip past them.
     const connection = new DeviceConnection({
       brokerUrl: options.brokerUrl,
@@ -137,7 +148,13 @@ export class Agent {
     });
     this.connection = connection;
     const battery = options.deviceClass === "wearable" ? this.batterySource(seed) : undefined;
-    this.reporter = new TelemetryReporter(connection, queue, { engine: this.engine, stats: new ProcessStats(), ...(battery ? { battery } : {}) }, options.telemetryIntervalSec, this.logger);
+    this.reporter = new TelemetryReporter(
+      connection,
+      queue,
+      { engine: this.engine, stats: new ProcessStats(), ...(battery ? { battery } : {}) },
+      options.telemetryIntervalSec,
+      this.logger,
+    );
 
     connection.on("connect", () => {
       this.publishBirth();
@@ -153,9 +170,16 @@ export class Agent {
     const probes = await this.engines.probe(this.engine.active?.model);
     if (shared) return;
     for (const probe of probes) {
-      if (!probe.available && this.engines.allowed.includes(probe.engine)) this.logger.warn("engine does not load on this device; its variants will be refused", { engine: probe.engine, detail: probe.detail });
+      if (!probe.available && this.engines.allowed.includes(probe.engine))
+        this.logger.warn("engine does not load on this device; its variants will be refused", {
+          engine: probe.engine,
+          detail: probe.detail,
+        });
     }
-    this.logger.info("engines", { available: this.engines.usable, ...Object.fromEntries(probes.map((p) => [p.engine, p.detail])) });
+    this.logger.info("engines", {
+      available: this.engines.usable,
+      ...Object.fromEntries(probes.map((p) => [p.engine, p.detail])),
+    });
   }
 
   private batterySource(seed: number): (intervalSec: number, inferences: number) => number {
@@ -180,10 +204,17 @@ export class Agent {
   }
 
   private report(report: TReport): void {
-    this.logger.info("reported", { rev: report.rev, state: report.state, activeVariantId: report.activeVariantId, ...(report.error ? { error: report.error.message, code: report.error.code } : {}) });
+    this.logger.info("reported", {
+      rev: report.rev,
+      state: report.state,
+      activeVariantId: report.activeVariantId,
+      ...(report.error ? { error: report.error.message, code: report.error.code } : {}),
+    });
     const connection = this.connection;
     if (!connection) return;
-    connection.publish("reported", reportedPayload(report)).catch((error: unknown) => this.logger.warn("report not published", { error }));
+    connection
+      .publish("reported", reportedPayload(report))
+      .catch((error: unknown) => this.logger.warn("report not published", { error }));
     // The retained birth names the active variant; keep it true after a swap.
     if (report.state === "active") this.publishBirth();
   }

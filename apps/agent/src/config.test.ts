@@ -13,14 +13,26 @@ const required = {
 describe("agent config", () => {
   it("reads the environment and applies defaults", () => {
     const { config } = loadAgentConfig(required, ["config"]);
-    expect(config).toMatchObject({ brokerUrl: "mqtt://127.0.0.1:1883", deviceId: "gw-0001", dataDir: "./data/agent", deviceClass: "gateway", logLevel: "info" });
+    expect(config).toMatchObject({
+      brokerUrl: "mqtt://127.0.0.1:1883",
+      deviceId: "gw-0001",
+      dataDir: "./data/agent",
+      deviceClass: "gateway",
+      logLevel: "info",
+    });
   });
 
   it("flags override the environment, which overrides the config file", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));
     const file = path.join(dir, "agent.json");
     await writeFile(file, JSON.stringify({ deviceClass: "wearable", dataDir: "/var/lib/fleet", logLevel: "warn" }));
-    const { config } = loadAgentConfig({ ...required, FLEET_AGENT_LOG_LEVEL: "error" }, ["run", "--config", file, "--data-dir", "/srv/agent"]);
+    const { config } = loadAgentConfig({ ...required, FLEET_AGENT_LOG_LEVEL: "error" }, [
+      "run",
+      "--config",
+      file,
+      "--data-dir",
+      "/srv/agent",
+    ]);
     expect(config).toMatchObject({ deviceClass: "wearable", dataDir: "/srv/agent", logLevel: "error" });
   });
 
@@ -38,12 +50,21 @@ describe("agent config", () => {
 
   it("reads the engines and ONNX Runtime threads, defaulting to every engine and one thread", async () => {
     expect(loadAgentConfig(required, ["run"]).config).toMatchObject({ engines: ["tfjs", "onnx"], onnxThreads: 1 });
-    expect(loadAgentConfig({ ...required, FLEET_AGENT_ENGINES: "onnx, tfjs,onnx" }, ["run"]).config.engines).toEqual(["onnx", "tfjs"]);
-    expect(loadAgentConfig(required, ["run", "--engines", "tfjs", "--onnx-threads", "0"]).config).toMatchObject({ engines: ["tfjs"], onnxThreads: 0 });
+    expect(loadAgentConfig({ ...required, FLEET_AGENT_ENGINES: "onnx, tfjs,onnx" }, ["run"]).config.engines).toEqual([
+      "onnx",
+      "tfjs",
+    ]);
+    expect(loadAgentConfig(required, ["run", "--engines", "tfjs", "--onnx-threads", "0"]).config).toMatchObject({
+      engines: ["tfjs"],
+      onnxThreads: 0,
+    });
     const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));
     const file = path.join(dir, "agent.json");
     await writeFile(file, JSON.stringify({ engines: ["onnx"], onnxThreads: 4 }));
-    expect(loadAgentConfig(required, ["run", "--config", file]).config).toMatchObject({ engines: ["onnx"], onnxThreads: 4 });
+    expect(loadAgentConfig(required, ["run", "--config", file]).config).toMatchObject({
+      engines: ["onnx"],
+      onnxThreads: 4,
+    });
   });
 
   it.each([
@@ -56,7 +77,9 @@ describe("agent config", () => {
   });
 
   it("refuses an unreadable or non-JSON config file", async () => {
-    expect(() => loadAgentConfig(required, ["run", "--config", "/nonexistent/agent.json"])).toThrow(/cannot be read \(ENOENT\)/);
+    expect(() => loadAgentConfig(required, ["run", "--config", "/nonexistent/agent.json"])).toThrow(
+      /cannot be read \(ENOENT\)/,
+    );
     const dir = await mkdtemp(path.join(os.tmpdir(), "agent-config-"));
     const file = path.join(dir, "agent.json");
     await writeFile(file, "[1,2]");

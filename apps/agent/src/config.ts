@@ -16,25 +16,44 @@ export type TInputKind = (typeof INPUT_KINDS)[number];
 
 /** "sensor,http" (flag/env) or ["sensor", "http"] (config file) → a list without duplicates. */
 const ZInputs = z.preprocess(
-  (value) => (typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value),
-  z.array(z.enum(INPUT_KINDS, { error: "must list sensor and/or http, comma separated" })).transform((list) => [...new Set(list)]),
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  z
+    .array(z.enum(INPUT_KINDS, { error: "must list sensor and/or http, comma separated" }))
+    .transform((list) => [...new Set(list)]),
 );
 
 /** "tfjs,onnx" (flag/env) or ["tfjs"] (config file) → a non-empty list without duplicates. */
 const ZEngines = z.preprocess(
-  (value) => (typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value),
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
   z
     .array(z.enum(ENGINES, { error: `must list engines among ${ENGINES.join(", ")}, comma separated` }))
     .min(1, `must name at least one engine (${ENGINES.join(", ")})`)
     .transform((list) => [...new Set(list)]),
 );
 
-const positiveNumber = (max: number) => z.coerce.number({ error: "must be a number" }).positive("must be greater than 0").max(max);
+const positiveNumber = (max: number) =>
+  z.coerce.number({ error: "must be a number" }).positive("must be greater than 0").max(max);
 
 export const ZAgentConfig = z.object({
   brokerUrl: ZBrokerUrl.optional(),
   deviceId: ZDeviceId.optional(),
-  secret: z.string().min(16, "must be at least 16 characters (the console shows it once at provisioning)").max(256).optional(),
+  secret: z
+    .string()
+    .min(16, "must be at least 16 characters (the console shows it once at provisioning)")
+    .max(256)
+    .optional(),
   dataDir: z.string().min(1),
   /** ed25519 public key of the console (PEM or base64 SPKI); artifacts must verify against it. */
   publicKey: z.string().min(1).optional(),
@@ -59,13 +78,21 @@ export const ZAgentConfig = z.object({
   /** Largest variant (manifest + files) the device accepts, in MB. */
   maxModelMb: positiveNumber(1_000_000),
   /** Seed of the simulated sensor and battery (default: derived from the device id). */
-  seed: z.coerce.number({ error: "must be a number" }).int().min(0).max(2 ** 31).optional(),
+  seed: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .optional(),
   /** simulate: number of virtual devices. */
   count: z.coerce.number({ error: "must be a number" }).int().min(1).max(100_000).optional(),
   /** simulate / seed-credentials: JSON or CSV file of { deviceId, secret }. */
   credentials: z.string().min(1).optional(),
   /** seed-credentials: prefix of the generated device ids. */
-  idPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "must be [a-z0-9-], at most 41 characters").optional(),
+  idPrefix: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "must be [a-z0-9-], at most 41 characters")
+    .optional(),
 });
 export type TAgentConfig = z.infer<typeof ZAgentConfig>;
 export type TAgentSetting = keyof TAgentConfig;

@@ -43,7 +43,8 @@ export function describeFailure(error: unknown): { code: TAgentErrorCode; messag
       SELF_TEST_FAILED: "self_test_failed",
     };
     // the runtime refuses a variant of an engine it was not allowed to use with the engine as subject
-    if (error.code === "UNSUPPORTED" && (ENGINES as readonly string[]).includes(error.subject ?? "")) return { code: "unsupported_engine", message: error.message };
+    if (error.code === "UNSUPPORTED" && (ENGINES as readonly string[]).includes(error.subject ?? ""))
+      return { code: "unsupported_engine", message: error.message };
     return { code: byRuntime[error.code] ?? "load_failed", message: error.message };
   }
   if (error instanceof RangeError && /allocation|memory/i.test(error.message)) {

@@ -4,7 +4,9 @@ import type { BackendChoice } from "@fleet/runtime";
 import type { THardware, THardwareClass } from "@fleet/protocol";
 
 // Smallest module using a v128 instruction (the probe of wasm-feature-detect): validates only with SIMD.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
 // lib ES2023 has no WebAssembly types; Node has the global.
 const wasm = (globalThis as unknown as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
@@ -30,7 +32,11 @@ export function ramFreeMb(): number {
 }
 
 /** `engines`: the probed engines that load here; `backend`: the TF.js backend when tfjs is one of them. */
-export function detectHardware(deviceClass: THardwareClass, engines: readonly string[], backend: BackendChoice | undefined): THardware {
+export function detectHardware(
+  deviceClass: THardwareClass,
+  engines: readonly string[],
+  backend: BackendChoice | undefined,
+): THardware {
   const cpus = os.cpus();
   return {
     arch: process.arch,

@@ -78,15 +78,27 @@ async function run(config: TAgentConfig): Promise<void> {
   });
   onShutdown(() => agent.stop(), logger);
   await agent.start();
-  logger.info("agent started", { broker: identity.brokerUrl, dataDir: config.dataDir, activeVariant: agent.engine.active?.variant.id ?? null });
+  logger.info("agent started", {
+    broker: identity.brokerUrl,
+    dataDir: config.dataDir,
+    activeVariant: agent.engine.active?.variant.id ?? null,
+  });
 }
 
 async function simulate(config: TAgentConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   const count = config.count!;
-  const credentials = config.credentials ? await readCredentials(config.credentials) : generateCredentials(count, config.idPrefix ?? "sim");
-  if (credentials.length < count) throw new CredentialsError(`${config.credentials}: holds ${credentials.length} devices, --count asks for ${count}`);
-  const simulator = new Simulator({ config: { ...config, brokerUrl: config.brokerUrl! }, credentials: credentials.slice(0, count), publicKey: publicKeyOf(config, logger), logger });
+  const credentials = config.credentials
+    ? await readCredentials(config.credentials)
+    : generateCredentials(count, config.idPrefix ?? "sim");
+  if (credentials.length < count)
+    throw new CredentialsError(`${config.credentials}: holds ${credentials.length} devices, --count asks for ${count}`);
+  const simulator = new Simulator({
+    config: { ...config, brokerUrl: config.brokerUrl! },
+    credentials: credentials.slice(0, count),
+    publicKey: publicKeyOf(config, logger),
+    logger,
+  });
   onShutdown(() => simulator.stop(), logger);
   await simulator.start();
   logger.info("simulator started", { devices: count, broker: config.brokerUrl });
@@ -118,12 +130,15 @@ const commands: Record<string, (config: TAgentConfig, positionals: string[]) => 
   // one JSON object: the variant directory opened as the agent would, self-tested and timed
   verify: async (config, positionals) => {
     const dir = positionals[0];
-    if (dir === undefined || positionals.length > 1) throw new ConfigError("verify takes one variant directory: fleet-agent verify DIR");
+    if (dir === undefined || positionals.length > 1)
+      throw new ConfigError("verify takes one variant directory: fleet-agent verify DIR");
     const result = await verifyVariant(dir, { engines: config.engines, onnxThreads: onnxThreads(config) });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   },
   config: async (config) => {
-    process.stdout.write(`${JSON.stringify({ ...config, secret: config.secret === undefined ? undefined : "********" }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...config, secret: config.secret === undefined ? undefined : "********" }, null, 2)}\n`,
+    );
   },
 };
 
@@ -135,9 +150,11 @@ if (parsed.help || parsed.command === undefined) {
   try {
     await command(parsed.config, parsed.positionals);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CredentialsError) fail(`${error.message} (see fleet-agent --help)`, 2);
+    if (error instanceof ConfigError || error instanceof CredentialsError)
+      fail(`${error.message} (see fleet-agent --help)`, 2);
     if (error instanceof AgentError) fail(error.message, 2);
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") fail(`port in use: change --http-port (FLEET_AGENT_HTTP_PORT)`, 2);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      fail(`port in use: change --http-port (FLEET_AGENT_HTTP_PORT)`, 2);
     throw error;
   }
 }

@@ -16,7 +16,15 @@ import { downloadFile } from "./update/download.ts";
 import { parsePublicKey, verifyManifestSignature } from "./update/signature.ts";
 import { fileUrl } from "./update/variant-cache.ts";
 
-const sample = (ts: number) => ({ ts, inferences: 1, latencyMs: { p50: 1, p95: 2, p99: 3 }, cpuPct: 1, rssMb: 50, errors: 0, variantId: null });
+const sample = (ts: number) => ({
+  ts,
+  inferences: 1,
+  latencyMs: { p50: 1, p95: 2, p99: 3 },
+  cpuPct: 1,
+  rssMb: 50,
+  errors: 0,
+  variantId: null,
+});
 
 describe("reconnect backoff", () => {
   it("grows exponentially up to the cap, with jitter inside the bounds", () => {
@@ -27,19 +35,42 @@ describe("reconnect backoff", () => {
 });
 
 describe("settings", () => {
-  const base = { FLEET_AGENT_BROKER_URL: "mqtts://broker:8883", FLEET_AGENT_DEVICE_ID: "gw-1", FLEET_AGENT_SECRET: "0123456789abcdef0123" };
+  const base = {
+    FLEET_AGENT_BROKER_URL: "mqtts://broker:8883",
+    FLEET_AGENT_DEVICE_ID: "gw-1",
+    FLEET_AGENT_SECRET: "0123456789abcdef0123",
+  };
   it("has documented defaults for the runtime settings", () => {
-    expect(loadAgentConfig(base, ["run"]).config).toMatchObject({ telemetryInterval: 10, inputs: ["sensor", "http"], inferRate: 1, httpPort: 8470, queueMax: 8640, maxModelMb: 256 });
+    expect(loadAgentConfig(base, ["run"]).config).toMatchObject({
+      telemetryInterval: 10,
+      inputs: ["sensor", "http"],
+      inferRate: 1,
+      httpPort: 8470,
+      queueMax: 8640,
+      maxModelMb: 256,
+    });
   });
   it("reads numbers and lists from flags and the environment", () => {
-    const { config } = loadAgentConfig({ ...base, FLEET_AGENT_TELEMETRY_INTERVAL: "0.5" }, ["run", "--inputs", "http", "--http-port", "0"]);
+    const { config } = loadAgentConfig({ ...base, FLEET_AGENT_TELEMETRY_INTERVAL: "0.5" }, [
+      "run",
+      "--inputs",
+      "http",
+      "--http-port",
+      "0",
+    ]);
     expect(config).toMatchObject({ telemetryInterval: 0.5, inputs: ["http"], httpPort: 0 });
     expect(() => loadAgentConfig(base, ["run", "--inputs", "camera"])).toThrow(/--inputs \(FLEET_AGENT_INPUTS\)/);
-    expect(() => loadAgentConfig(base, ["run", "--telemetry-interval", "0"])).toThrow(/--telemetry-interval .* greater than 0/);
+    expect(() => loadAgentConfig(base, ["run", "--telemetry-interval", "0"])).toThrow(
+      /--telemetry-interval .* greater than 0/,
+    );
   });
   it("asks simulate for a count but not for a device id", () => {
-    expect(() => loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate"])).toThrow(/--count \(FLEET_AGENT_SIMULATE_COUNT\) is required/);
-    expect(loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate", "--count", "5"]).config.count).toBe(5);
+    expect(() => loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate"])).toThrow(
+      /--count \(FLEET_AGENT_SIMULATE_COUNT\) is required/,
+    );
+    expect(loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate", "--count", "5"]).config.count).toBe(
+      5,
+    );
   });
 });
 
@@ -55,8 +86,12 @@ describe("resumable download", () => {
       await downloadFile(`${server.url}/blob.bin`, dest, { bytes: content.length, attempts: 1 });
       expect(await readFile(dest)).toEqual(content);
       expect(server.requests.at(-1)?.range).toBe("bytes=321-");
-      await expect(downloadFile(`${server.url}/blob.bin`, `${dest}2`, { bytes: 10, attempts: 3 })).rejects.toMatchObject({ code: "too_large" });
-      await expect(downloadFile(`${server.url}/nope.bin`, `${dest}3`, { bytes: 10, attempts: 3 })).rejects.toMatchObject({ code: "download_failed", message: expect.stringMatching(/404/) });
+      await expect(
+        downloadFile(`${server.url}/blob.bin`, `${dest}2`, { bytes: 10, attempts: 3 }),
+      ).rejects.toMatchObject({ code: "too_large" });
+      await expect(
+        downloadFile(`${server.url}/nope.bin`, `${dest}3`, { bytes: 10, attempts: 3 }),
+      ).rejects.toMatchObject({ code: "download_failed", message: expect.stringMatching(/404/) });
       expect(server.requests.filter((r) => r.path === "/nope.bin")).toHaveLength(1); // a 404 is not retried
     } finally {
       await server.close();
@@ -64,7 +99,9 @@ describe("resumable download", () => {
   });
 
   it("keeps a signed URL's query for the files beside the manifest", () => {
-    expect(fileUrl("https://c.example/a/v1/manifest.json?exp=1&sig=x", "group1-shard1of1.bin")).toBe("https://c.example/a/v1/group1-shard1of1.bin?exp=1&sig=x");
+    expect(fileUrl("https://c.example/a/v1/manifest.json?exp=1&sig=x", "group1-shard1of1.bin")).toBe(
+      "https://c.example/a/v1/group1-shard1of1.bin?exp=1&sig=x",
+    );
   });
 });
 
@@ -107,10 +144,16 @@ describe("manifest signature", () => {
     }
   });
   it("refuses changed bytes, a wrong key and a non-ed25519 key", () => {
-    expect(() => verifyManifestSignature(Buffer.from('{"formatVersion":2}'), signature, parsePublicKey(pem))).toThrow(/does not verify/);
+    expect(() => verifyManifestSignature(Buffer.from('{"formatVersion":2}'), signature, parsePublicKey(pem))).toThrow(
+      /does not verify/,
+    );
     const other = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
-    expect(() => verifyManifestSignature(manifest, signature, parsePublicKey(other))).toThrow(expect.objectContaining({ code: "bad_signature" }));
-    const rsa = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    expect(() => verifyManifestSignature(manifest, signature, parsePublicKey(other))).toThrow(
+      expect.objectContaining({ code: "bad_signature" }),
+    );
+    const rsa = generateKeyPairSync("ec", { namedCurve: "P-256" })
+      .publicKey.export({ type: "spki", format: "pem" })
+      .toString();
     expect(() => parsePublicKey(rsa)).toThrow(/not ed25519/);
   });
 });
@@ -135,7 +178,9 @@ describe("simulator credentials", () => {
     const csv = `deviceId,secret\n${creds.map((c) => `${c.deviceId},${c.secret}`).join("\n")}`;
     expect(parseCredentials(csv, "x.csv")).toEqual(creds);
     expect(parseCredentials(JSON.stringify(creds), "x.json")).toEqual(creds);
-    expect(() => parseCredentials(JSON.stringify([{ deviceId: "Bad/Id", secret: "0123456789abcdef" }]), "x.json")).toThrow(/entry 0: deviceId/);
+    expect(() =>
+      parseCredentials(JSON.stringify([{ deviceId: "Bad/Id", secret: "0123456789abcdef" }]), "x.json"),
+    ).toThrow(/entry 0: deviceId/);
     expect(() => parseCredentials("id,secret\n", "x.csv")).toThrow(/header/);
   });
 });

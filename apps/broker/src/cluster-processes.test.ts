@@ -85,7 +85,12 @@ describe.skipIf(!redis.available)("two fleet-broker processes on one Redis", () 
 
   beforeAll(async () => {
     db = await createTestDatabase({ kind: "pglite" }); // both nodes reach it over its loopback socket
-    const account = { username: credentials.username, secretHash: await hashSecret(credentials.password, FAST), publish: [`lab/${run}/#`], subscribe: [`lab/${run}/#`] };
+    const account = {
+      username: credentials.username,
+      secretHash: await hashSecret(credentials.password, FAST),
+      publish: [`lab/${run}/#`],
+      subscribe: [`lab/${run}/#`],
+    };
     writeFileSync(accountsFile, JSON.stringify({ accounts: [account] }));
     [nodeA, nodeB] = await Promise.all([startNode("a"), startNode("b")]);
   }, 60_000);

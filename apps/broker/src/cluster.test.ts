@@ -6,7 +6,15 @@ import { checkService } from "@fleet/db/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningBroker } from "./server.ts";
-import { collectMessages, connectClient, mqttUrl, observer, observerAuthenticator, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import {
+  collectMessages,
+  connectClient,
+  mqttUrl,
+  observer,
+  observerAuthenticator,
+  startTestBroker,
+  subscribeGranted,
+} from "./test-helpers.ts";
 
 const redis = await checkService("redis");
 const run = randomBytes(4).toString("hex");
@@ -55,7 +63,10 @@ describe.skipIf(!redis.available)("two broker nodes on one Redis", () => {
 
   it("QoS 1 messages queued for a persistent session survive a restart of its node", async () => {
     const persistent = await connectClient(mqttUrl(nodeB), {
-      clientId: `sleeper-${run}`, username: "observer", password: "observer-secret", clean: false,
+      clientId: `sleeper-${run}`,
+      username: "observer",
+      password: "observer-secret",
+      clean: false,
     });
     await subscribeGranted(persistent, topic("queued"), 1);
     await persistent.endAsync();
@@ -66,7 +77,10 @@ describe.skipIf(!redis.available)("two broker nodes on one Redis", () => {
     nodeB = await startNode(); // a new process would see exactly this: only Redis remembers
 
     const back = await connectClient(mqttUrl(nodeB), {
-      clientId: `sleeper-${run}`, username: "observer", password: "observer-secret", clean: false,
+      clientId: `sleeper-${run}`,
+      username: "observer",
+      password: "observer-secret",
+      clean: false,
     });
     const inbox = collectMessages(back);
     await inbox.waitFor(topic("queued"));

@@ -63,10 +63,14 @@ describe("loadBrokerConfig", () => {
   });
 
   it("lets flags override the environment, in both --flag value and --flag=value forms", () => {
-    const config = loadBrokerConfig(
-      { MQTT_PORT: "1883", MQTT_WS_PORT: "8083", MQTT_ALLOW_ANONYMOUS: "false" },
-      ["--mqtt-port", "1884", "--ws-port=off", "--allow-anonymous", "--metrics-host", "0.0.0.0"],
-    );
+    const config = loadBrokerConfig({ MQTT_PORT: "1883", MQTT_WS_PORT: "8083", MQTT_ALLOW_ANONYMOUS: "false" }, [
+      "--mqtt-port",
+      "1884",
+      "--ws-port=off",
+      "--allow-anonymous",
+      "--metrics-host",
+      "0.0.0.0",
+    ]);
     expect(config.mqttPort).toBe(1884);
     expect(config.wsPort).toBeNull();
     expect(config.allowAnonymous).toBe(true);
@@ -90,11 +94,23 @@ describe("loadBrokerConfig", () => {
 
   it.each([
     [{ MQTT_PORT: "abc" }, "MQTT_PORT", 'invalid MQTT_PORT "abc": must be a port number 0-65535 (0 = any free port)'],
-    [{ MQTT_PORT: "65536" }, "MQTT_PORT", 'invalid MQTT_PORT "65536": must be a port number 0-65535 (0 = any free port)'],
+    [
+      { MQTT_PORT: "65536" },
+      "MQTT_PORT",
+      'invalid MQTT_PORT "65536": must be a port number 0-65535 (0 = any free port)',
+    ],
     [{ MQTT_PORT: "-1" }, "MQTT_PORT", 'invalid MQTT_PORT "-1"'],
-    [{ MQTT_WS_PORT: "8o83" }, "MQTT_WS_PORT", 'invalid MQTT_WS_PORT "8o83": must be a port number 0-65535 (0 = any free port), or off'],
+    [
+      { MQTT_WS_PORT: "8o83" },
+      "MQTT_WS_PORT",
+      'invalid MQTT_WS_PORT "8o83": must be a port number 0-65535 (0 = any free port), or off',
+    ],
     [{ METRICS_PORT: "yes" }, "METRICS_PORT", 'invalid METRICS_PORT "yes"'],
-    [{ MQTT_ALLOW_ANONYMOUS: "yes" }, "MQTT_ALLOW_ANONYMOUS", 'invalid MQTT_ALLOW_ANONYMOUS "yes": must be true, false, 1 or 0'],
+    [
+      { MQTT_ALLOW_ANONYMOUS: "yes" },
+      "MQTT_ALLOW_ANONYMOUS",
+      'invalid MQTT_ALLOW_ANONYMOUS "yes": must be true, false, 1 or 0',
+    ],
     [{ MQTT_HOST: "not a host" }, "MQTT_HOST", 'invalid MQTT_HOST "not a host": must be an IP address or a host name'],
     [{ MQTT_WS_PATH: "mqtt" }, "MQTT_WS_PATH", 'invalid MQTT_WS_PATH "mqtt": must be an HTTP path starting with "/"'],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", 'invalid LOG_LEVEL "loud": must be one of debug, info, warn, error, silent'],

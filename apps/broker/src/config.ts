@@ -120,7 +120,11 @@ export function loadBrokerConfig(env: TEnv, argv: readonly string[] = []): Broke
     return spec.default === undefined ? null : { raw: spec.default, label: name };
   };
 
-  const parse = <T>(name: TSettingName, { raw, label }: { raw: string; label: string }, schema: z.ZodType<T, string>): T => {
+  const parse = <T>(
+    name: TSettingName,
+    { raw, label }: { raw: string; label: string },
+    schema: z.ZodType<T, string>,
+  ): T => {
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const shown = settingSpec(name).secret ? "" : ` ${JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)}`;
@@ -149,7 +153,8 @@ export function loadBrokerConfig(env: TEnv, argv: readonly string[] = []): Broke
   const metricsPort = read("METRICS_PORT", ZPortOrOff);
 
   if ((certFile === null) !== (keyFile === null)) {
-    const [present, missing] = certFile === null ? ["MQTT_TLS_KEY", "MQTT_TLS_CERT"] : ["MQTT_TLS_CERT", "MQTT_TLS_KEY"];
+    const [present, missing] =
+      certFile === null ? ["MQTT_TLS_KEY", "MQTT_TLS_CERT"] : ["MQTT_TLS_CERT", "MQTT_TLS_KEY"];
     throw new ConfigError(missing, `${present} is set but ${missing} is not; set both (or neither) to enable TLS`);
   }
   const tls =
@@ -167,10 +172,19 @@ export function loadBrokerConfig(env: TEnv, argv: readonly string[] = []): Broke
     allowAnonymous: read("MQTT_ALLOW_ANONYMOUS", ZBoolean),
     databaseUrl: readOptional("DATABASE_URL", ZDatabaseUrl),
     redisUrl: readOptional("REDIS_URL", ZRedisUrl),
-    redisKeyPrefix: read("REDIS_KEY_PREFIX", z.string().max(128).regex(/^[A-Za-z0-9:._-]*$/, "must be letters, digits and :._-")),
+    redisKeyPrefix: read(
+      "REDIS_KEY_PREFIX",
+      z
+        .string()
+        .max(128)
+        .regex(/^[A-Za-z0-9:._-]*$/, "must be letters, digits and :._-"),
+    ),
     dataDir: resolve(read("FLEET_DATA_DIR", z.string().min(1, "must be a directory path"))),
     logLevel: read("LOG_LEVEL", ZLogLevel),
-    serviceAccounts: serviceAccountsFile(readOptional("MQTT_SERVICE_ACCOUNTS", ZFile), read("FLEET_DATA_DIR", z.string().min(1))),
+    serviceAccounts: serviceAccountsFile(
+      readOptional("MQTT_SERVICE_ACCOUNTS", ZFile),
+      read("FLEET_DATA_DIR", z.string().min(1)),
+    ),
     deviceRecheckMs: read("MQTT_DEVICE_RECHECK_MS", intIn(100, 60_000)),
     limits: {
       maxPacketBytes: read("MQTT_MAX_PACKET_BYTES", intIn(1024, 256 * 1024 * 1024)),
@@ -186,14 +200,19 @@ export function loadBrokerConfig(env: TEnv, argv: readonly string[] = []): Broke
       : null,
   };
   if (config.limits.keepaliveMin > config.limits.keepaliveMax) {
-    throw new ConfigError("MQTT_KEEPALIVE_MIN", `MQTT_KEEPALIVE_MIN ${config.limits.keepaliveMin} is above MQTT_KEEPALIVE_MAX ${config.limits.keepaliveMax}`);
+    throw new ConfigError(
+      "MQTT_KEEPALIVE_MIN",
+      `MQTT_KEEPALIVE_MIN ${config.limits.keepaliveMin} is above MQTT_KEEPALIVE_MAX ${config.limits.keepaliveMax}`,
+    );
   }
   assertDistinctPorts(config);
   return config;
 }
 
 function serviceAccountsFile(file: string | null, dataDir: string): BrokerConfig["serviceAccounts"] {
-  return file === null ? { file: resolve(dataDir, "service-accounts.json"), required: false } : { file: resolve(file), required: true };
+  return file === null
+    ? { file: resolve(dataDir, "service-accounts.json"), required: false }
+    : { file: resolve(file), required: true };
 }
 
 /** The entry point's view: the real environment and command line. */

@@ -53,7 +53,9 @@ describe.each([
 
   it.skipIf(!available)("refuses a wrong secret and an unknown device with 4", async () => {
     await provision("gw-wrong", "s-right");
-    expect(await connackCode(mqttUrl(broker), { clientId: "gw-wrong", username: "gw-wrong", password: "s-guess" })).toBe(4);
+    expect(
+      await connackCode(mqttUrl(broker), { clientId: "gw-wrong", username: "gw-wrong", password: "s-guess" }),
+    ).toBe(4);
     expect(await connackCode(mqttUrl(broker), { clientId: "gw-none", username: "gw-none", password: "s" })).toBe(4);
   });
 
@@ -64,26 +66,44 @@ describe.each([
 
   it.skipIf(!available)("disconnects a connected device once it is disabled, and refuses it afterwards", async () => {
     await provision("gw-live", "s-live");
-    const client = await connectClient(mqttUrl(broker), { clientId: "gw-live", username: "gw-live", password: "s-live" });
+    const client = await connectClient(mqttUrl(broker), {
+      clientId: "gw-live",
+      username: "gw-live",
+      password: "s-live",
+    });
     const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
     await db.prisma.device.update({ where: { id: "gw-live" }, data: { enabled: false } });
     await closed; // the re-check runs every 200 ms here (2 s by default)
-    expect(await connackCode(mqttUrl(broker), { clientId: "gw-live", username: "gw-live", password: "s-live" })).toBe(5);
+    expect(await connackCode(mqttUrl(broker), { clientId: "gw-live", username: "gw-live", password: "s-live" })).toBe(
+      5,
+    );
   });
 
   it.skipIf(!available)("disconnects a connected device once it is deleted", async () => {
     await provision("gw-gone", "s-gone");
-    const client = await connectClient(mqttUrl(broker), { clientId: "gw-gone", username: "gw-gone", password: "s-gone" });
+    const client = await connectClient(mqttUrl(broker), {
+      clientId: "gw-gone",
+      username: "gw-gone",
+      password: "s-gone",
+    });
     const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
     await db.prisma.device.delete({ where: { id: "gw-gone" } });
     await closed;
-    expect(await connackCode(mqttUrl(broker), { clientId: "gw-gone", username: "gw-gone", password: "s-gone" })).toBe(4);
+    expect(await connackCode(mqttUrl(broker), { clientId: "gw-gone", username: "gw-gone", password: "s-gone" })).toBe(
+      4,
+    );
   });
 
   it.skipIf(!available)("admits a service account from the accounts file with exactly its listed rights", async () => {
-    const svc = await connectClient(mqttUrl(broker), { clientId: "console-1", username: "console", password: "console-secret" });
+    const svc = await connectClient(mqttUrl(broker), {
+      clientId: "console-1",
+      username: "console",
+      password: "console-secret",
+    });
     expect(await subscribeGranted(svc, ["fleet/v1/+/reported", "fleet/v1/+/telemetry"], 1)).toEqual([1, 0x80]);
     await svc.endAsync();
-    expect(await connackCode(mqttUrl(broker), { clientId: "console-1", username: "console", password: "nope" })).toBe(4);
+    expect(await connackCode(mqttUrl(broker), { clientId: "console-1", username: "console", password: "nope" })).toBe(
+      4,
+    );
   });
 });

@@ -10,7 +10,11 @@ export function onlineStatus(agentVersion = "0.1.0"): TStatusOnlinePayload {
 }
 
 export function telemetry(samples = 1, ts = FIXTURE_TS): TTelemetryPayload {
-  return { v: 1, ts, samples: Array.from({ length: samples }, (_, i) => ({ ...examples.sample(), ts: ts + i, batteryPct: null })) };
+  return {
+    v: 1,
+    ts,
+    samples: Array.from({ length: samples }, (_, i) => ({ ...examples.sample(), ts: ts + i, batteryPct: null })),
+  };
 }
 
 export function reported(): TReportedPayload {
@@ -20,5 +24,8 @@ export function reported(): TReportedPayload {
 
 export function events(): TEventsPayload {
   const payload = examples.events();
-  return { ...payload, events: payload.events.map((e) => (e.kind === "log" ? { ...e, message: "slow inference" } : e)) };
+  return {
+    ...payload,
+    events: payload.events.map((e) => (e.kind === "log" ? { ...e, message: "slow inference" } : e)),
+  };
 }

@@ -8,7 +8,10 @@ import { ZServiceAccount } from "./auth/service-accounts.ts";
 
 const BIN = fileURLToPath(new URL("../bin/fleet-broker.mjs", import.meta.url));
 
-function hashSecretCli(args: string[], stdin: string | null): Promise<{ stdout: string; stderr: string; code: number | null }> {
+function hashSecretCli(
+  args: string[],
+  stdin: string | null,
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   const child = spawn(process.execPath, [BIN, "hash-secret", ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -18,7 +21,8 @@ function hashSecretCli(args: string[], stdin: string | null): Promise<{ stdout: 
   return new Promise((resolve) => child.on("close", (code) => resolve({ stdout, stderr, code })));
 }
 
-const accountWith = (secretHash: string) => ZServiceAccount.safeParse({ username: "console", secretHash, publish: [], subscribe: [] });
+const accountWith = (secretHash: string) =>
+  ZServiceAccount.safeParse({ username: "console", secretHash, publish: [], subscribe: [] });
 
 describe("fleet-broker hash-secret", () => {
   it("hashes the secret piped on stdin, ignoring the trailing newline of echo", async () => {
@@ -45,7 +49,11 @@ describe("fleet-broker hash-secret", () => {
 
   it("refuses an empty stdin and unknown arguments with one line and exit code 2", async () => {
     const empty = await hashSecretCli([], "");
-    expect(empty).toEqual({ code: 2, stdout: "", stderr: "fleet-broker: no secret on stdin; pipe one in, or use --generate\n" });
+    expect(empty).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "fleet-broker: no secret on stdin; pipe one in, or use --generate\n",
+    });
     const unknown = await hashSecretCli(["--rounds", "3"], "x");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('fleet-broker: unexpected argument "--rounds"; see fleet-broker hash-secret --help\n');

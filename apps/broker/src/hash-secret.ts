@@ -36,7 +36,8 @@ export async function runHashSecret(argv: readonly string[], io: HashSecretIo): 
   let generate = false;
   for (const arg of argv) {
     if (arg === "--generate") generate = true;
-    else throw new ConfigError("argv", `unexpected argument ${JSON.stringify(arg)}; see fleet-broker hash-secret --help`);
+    else
+      throw new ConfigError("argv", `unexpected argument ${JSON.stringify(arg)}; see fleet-broker hash-secret --help`);
   }
   if (generate || io.stdin.isTTY === true) {
     const secret = randomBytes(GENERATED_BYTES).toString("base64url");

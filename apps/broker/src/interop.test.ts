@@ -29,7 +29,12 @@ describe.skipIf(!haveClients)("interop with mosquitto-clients", () => {
 
   beforeAll(async () => {
     const file = join(dir, "accounts.json");
-    const account = { username: "tool", secretHash: await hashSecret("tool-secret", { N: 1024, r: 8, p: 1 }), publish: ["lab/#"], subscribe: ["lab/#"] };
+    const account = {
+      username: "tool",
+      secretHash: await hashSecret("tool-secret", { N: 1024, r: 8, p: 1 }),
+      publish: ["lab/#"],
+      subscribe: ["lab/#"],
+    };
     writeFileSync(file, JSON.stringify({ accounts: [account] }));
     broker = await startTestBroker({ MQTT_SERVICE_ACCOUNTS: file });
   });
@@ -44,8 +49,36 @@ describe.skipIf(!haveClients)("interop with mosquitto-clients", () => {
     const sub = await connectClient(mqttUrl(broker), { clientId: "js-sub", username: "tool", password: "tool-secret" });
     const inbox = collectMessages(sub);
     await subscribeGranted(sub, "lab/interop/#", 2);
-    await run("mosquitto_pub", ["-h", "127.0.0.1", "-p", port(), ...auth, "-i", "mq-pub-1", "-t", "lab/interop/a", "-m", "from mosquitto", "-q", "1"]);
-    await run("mosquitto_pub", ["-h", "127.0.0.1", "-p", port(), ...auth, "-i", "mq-pub-2", "-t", "lab/interop/b", "-m", "qos two", "-q", "2"]);
+    await run("mosquitto_pub", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      port(),
+      ...auth,
+      "-i",
+      "mq-pub-1",
+      "-t",
+      "lab/interop/a",
+      "-m",
+      "from mosquitto",
+      "-q",
+      "1",
+    ]);
+    await run("mosquitto_pub", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      port(),
+      ...auth,
+      "-i",
+      "mq-pub-2",
+      "-t",
+      "lab/interop/b",
+      "-m",
+      "qos two",
+      "-q",
+      "2",
+    ]);
     await inbox.waitFor("lab/interop/b");
     expect(inbox.received).toEqual([
       { topic: "lab/interop/a", payload: "from mosquitto" },
@@ -57,7 +90,24 @@ describe.skipIf(!haveClients)("interop with mosquitto-clients", () => {
   it("mosquitto_sub receives a retained message and a live one from MQTT.js", async () => {
     const pub = await connectClient(mqttUrl(broker), { clientId: "js-pub", username: "tool", password: "tool-secret" });
     await pub.publishAsync("lab/interop/ret", "kept", { qos: 1, retain: true });
-    const child = spawn("mosquitto_sub", ["-h", "127.0.0.1", "-p", port(), ...auth, "-i", "mq-sub", "-t", "lab/interop/ret", "-t", "lab/interop/live", "-q", "1", "-C", "2", "-v"]);
+    const child = spawn("mosquitto_sub", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      port(),
+      ...auth,
+      "-i",
+      "mq-sub",
+      "-t",
+      "lab/interop/ret",
+      "-t",
+      "lab/interop/live",
+      "-q",
+      "1",
+      "-C",
+      "2",
+      "-v",
+    ]);
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     // Once the retained message is out, mosquitto_sub is subscribed: then publish the live one.
@@ -70,7 +120,24 @@ describe.skipIf(!haveClients)("interop with mosquitto-clients", () => {
   });
 
   it("mosquitto_pub with a wrong password is refused (not authorised)", async () => {
-    const result = await run("mosquitto_pub", ["-h", "127.0.0.1", "-p", port(), "-u", "tool", "-P", "wrong", "-V", "mqttv311", "-i", "mq-bad", "-t", "lab/x", "-m", "x"]).then(
+    const result = await run("mosquitto_pub", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      port(),
+      "-u",
+      "tool",
+      "-P",
+      "wrong",
+      "-V",
+      "mqttv311",
+      "-i",
+      "mq-bad",
+      "-t",
+      "lab/x",
+      "-m",
+      "x",
+    ]).then(
       () => "accepted",
       (error: { stderr?: string }) => error.stderr ?? "refused",
     );

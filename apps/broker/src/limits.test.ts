@@ -32,7 +32,11 @@ async function start(env: Record<string, string>): Promise<RunningBroker> {
   return broker;
 }
 
-async function client(url: string, clientId: string, options: Parameters<typeof connectClient>[1] = {}): Promise<MqttClient> {
+async function client(
+  url: string,
+  clientId: string,
+  options: Parameters<typeof connectClient>[1] = {},
+): Promise<MqttClient> {
   const c = await connectClient(url, { clientId, ...options });
   c.on("error", () => {}); // the broker closing an offender is expected
   clients.push(c);

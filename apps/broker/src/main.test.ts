@@ -12,7 +12,18 @@ import { connackCode } from "./test-helpers.ts";
 const BIN = fileURLToPath(new URL("../bin/fleet-broker.mjs", import.meta.url));
 // Its own data dir: the bin opens (and migrates) an embedded database there.
 const DATA_DIR = mkdtempSync(join(tmpdir(), "fleet-broker-main-"));
-const EPHEMERAL = ["--host", "127.0.0.1", "--mqtt-port", "0", "--ws-port", "0", "--metrics-port", "0", "--data-dir", DATA_DIR];
+const EPHEMERAL = [
+  "--host",
+  "127.0.0.1",
+  "--mqtt-port",
+  "0",
+  "--ws-port",
+  "0",
+  "--metrics-port",
+  "0",
+  "--data-dir",
+  DATA_DIR,
+];
 
 /** The test runner's own environment, minus any broker setting that would leak into the child. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -54,7 +65,9 @@ describe("fleet-broker (bin)", () => {
       const port = typeof address === "object" && address !== null ? address.port : 0;
       const run = await runBin([...EPHEMERAL, "--mqtt-port", String(port)]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`fleet-broker: MQTT_PORT ${port} is already in use; set MQTT_PORT (or --mqtt-port) to a free port\n`);
+      expect(run.stderr).toBe(
+        `fleet-broker: MQTT_PORT ${port} is already in use; set MQTT_PORT (or --mqtt-port) to a free port\n`,
+      );
       expect(run.stdout).toBe("");
     } finally {
       squatter.close();
@@ -64,7 +77,9 @@ describe("fleet-broker (bin)", () => {
   it("exits 2 with one stderr line for an invalid setting", async () => {
     const run = await runBin(["--mqtt-port", "eighty"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('fleet-broker: invalid --mqtt-port "eighty": must be a port number 0-65535 (0 = any free port)\n');
+    expect(run.stderr).toBe(
+      'fleet-broker: invalid --mqtt-port "eighty": must be a port number 0-65535 (0 = any free port)\n',
+    );
   });
 
   it("documents every setting in --help and exits 0", async () => {
@@ -88,7 +103,9 @@ describe("fleet-broker (bin)", () => {
     });
     expect(run.code).toBe(0);
     expect(refusedCode).toBe(2);
-    expect(run.stdout).toMatch(/^fleet-broker: mqtt:\/\/127\.0\.0\.1:\d+ {2}ws:\/\/127\.0\.0\.1:\d+\/mqtt {2}metrics http:\/\/127\.0\.0\.1:\d+\/metrics\n$/);
+    expect(run.stdout).toMatch(
+      /^fleet-broker: mqtt:\/\/127\.0\.0\.1:\d+ {2}ws:\/\/127\.0\.0\.1:\d+\/mqtt {2}metrics http:\/\/127\.0\.0\.1:\d+\/metrics\n$/,
+    );
     expect(run.stderr).toContain("WARNING: MQTT_ALLOW_ANONYMOUS=true");
     expect(run.stderr).toContain('"msg":"stopped"');
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace

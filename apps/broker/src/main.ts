@@ -88,13 +88,16 @@ async function main(): Promise<void> {
       logger.error("shutdown took too long, exiting", { graceMs: SHUTDOWN_GRACE_MS });
       process.exit(EXIT_RUNTIME);
     }, SHUTDOWN_GRACE_MS).unref();
-    broker.close().then(closeDb).then(
-      () => logger.info("stopped"),
-      (error: unknown) => {
-        logger.error("shutdown failed", { error });
-        process.exitCode = EXIT_RUNTIME;
-      },
-    );
+    broker
+      .close()
+      .then(closeDb)
+      .then(
+        () => logger.info("stopped"),
+        (error: unknown) => {
+          logger.error("shutdown failed", { error });
+          process.exitCode = EXIT_RUNTIME;
+        },
+      );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

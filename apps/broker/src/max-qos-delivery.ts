@@ -120,7 +120,11 @@ export function queueOncePerSession<T extends object>(persistence: T): T {
     if (subs.length === 0) return; // the common case (telemetry has no persistent subscriber): no work
     if (subs.length === 1) {
       const only = subs[0] as QueuedSub;
-      await store.outgoingEnqueueCombi.call(persistence, subs, only.qos >= packet.qos ? packet : { ...packet, qos: only.qos });
+      await store.outgoingEnqueueCombi.call(
+        persistence,
+        subs,
+        only.qos >= packet.qos ? packet : { ...packet, qos: only.qos },
+      );
       return;
     }
     const best = new Map<string, QueuedSub>();

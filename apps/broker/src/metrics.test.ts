@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningBroker } from "./server.ts";
-import { collectMessages, connackCode, connectClient, endAll, mqttUrl, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import {
+  collectMessages,
+  connackCode,
+  connectClient,
+  endAll,
+  mqttUrl,
+  startTestBroker,
+  subscribeGranted,
+} from "./test-helpers.ts";
 
 let broker: RunningBroker | undefined;
 afterEach(async () => {

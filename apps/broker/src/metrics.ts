@@ -42,21 +42,51 @@ export function createBrokerMetrics(now: () => number = Date.now): BrokerMetrics
   const metrics = {
     messagesIn: new Counter("fleet_broker_messages_received_total", "PUBLISH packets received from clients and routed"),
     messagesOut: new Counter("fleet_broker_messages_sent_total", "PUBLISH packets delivered to subscribers"),
-    payloadBytesIn: new Counter("fleet_broker_payload_received_bytes_total", "Payload bytes of routed PUBLISH packets from clients"),
-    payloadBytesOut: new Counter("fleet_broker_payload_sent_bytes_total", "Payload bytes of PUBLISH packets delivered to subscribers"),
+    payloadBytesIn: new Counter(
+      "fleet_broker_payload_received_bytes_total",
+      "Payload bytes of routed PUBLISH packets from clients",
+    ),
+    payloadBytesOut: new Counter(
+      "fleet_broker_payload_sent_bytes_total",
+      "Payload bytes of PUBLISH packets delivered to subscribers",
+    ),
     connections: new Counter("fleet_broker_connections_total", "MQTT sessions accepted (CONNACK 0)"),
     authFailures: new Counter("fleet_broker_auth_failures_total", "CONNECTs refused, by CONNACK return code"),
     aclDenied: new Counter("fleet_broker_acl_denied_total", "Operations refused by the ACL, by action"),
-    clientErrors: new Counter("fleet_broker_client_errors_total", "Connections closed because of a protocol or transport error"),
-    limitViolations: new Counter("fleet_broker_limit_violations_total", "Connections refused or closed for breaking a limit, by limit"),
-    offlineDropped: new Counter("fleet_broker_offline_queue_dropped_total", "QoS 1/2 messages not queued because a persistent session's queue was full"),
-    invalidPayloads: new Counter("fleet_broker_invalid_payloads_total", "Fleet messages dropped by ingest because they failed validation, by error code"),
+    clientErrors: new Counter(
+      "fleet_broker_client_errors_total",
+      "Connections closed because of a protocol or transport error",
+    ),
+    limitViolations: new Counter(
+      "fleet_broker_limit_violations_total",
+      "Connections refused or closed for breaking a limit, by limit",
+    ),
+    offlineDropped: new Counter(
+      "fleet_broker_offline_queue_dropped_total",
+      "QoS 1/2 messages not queued because a persistent session's queue was full",
+    ),
+    invalidPayloads: new Counter(
+      "fleet_broker_invalid_payloads_total",
+      "Fleet messages dropped by ingest because they failed validation, by error code",
+    ),
     ingestRows: new Counter("fleet_broker_ingest_rows_total", "Rows written by ingest, by table"),
-    ingestDropped: new Counter("fleet_broker_ingest_rows_dropped_total", "Rows the database refused (isolated by splitting the batch), by table"),
+    ingestDropped: new Counter(
+      "fleet_broker_ingest_rows_dropped_total",
+      "Rows the database refused (isolated by splitting the batch), by table",
+    ),
     ingestBatches: new Counter("fleet_broker_ingest_batches_total", "Ingest batches written"),
-    ingestBatchRows: new Counter("fleet_broker_ingest_batch_rows_total", "Rows in written ingest batches (divide by batches for the mean batch size)"),
-    ingestWriteErrors: new Counter("fleet_broker_ingest_write_errors_total", "Ingest batch writes that failed and were retried"),
-    devicesRevoked: new Counter("fleet_broker_devices_revoked_total", "Connected devices disconnected because they were disabled or deleted"),
+    ingestBatchRows: new Counter(
+      "fleet_broker_ingest_batch_rows_total",
+      "Rows in written ingest batches (divide by batches for the mean batch size)",
+    ),
+    ingestWriteErrors: new Counter(
+      "fleet_broker_ingest_write_errors_total",
+      "Ingest batch writes that failed and were retried",
+    ),
+    devicesRevoked: new Counter(
+      "fleet_broker_devices_revoked_total",
+      "Connected devices disconnected because they were disabled or deleted",
+    ),
   };
 
   const sum = (pick: (socket: Socket) => number): number => {
@@ -68,9 +98,23 @@ export function createBrokerMetrics(now: () => number = Date.now): BrokerMetrics
   const families = [
     new Gauge("fleet_broker_connected_clients", "MQTT clients currently connected", () => aedes?.connectedClients ?? 0),
     ...Object.values(metrics),
-    new Gauge("fleet_broker_network_received_bytes_total", "Bytes read from client sockets", () => closedBytes.read + sum((s) => s.bytesRead), "counter"),
-    new Gauge("fleet_broker_network_sent_bytes_total", "Bytes written to client sockets", () => closedBytes.written + sum((s) => s.bytesWritten), "counter"),
-    new Gauge("fleet_broker_ingest_lag_seconds", "Age of the oldest message in the last ingest batch when it was committed", () => state.ingestLagMs / 1000),
+    new Gauge(
+      "fleet_broker_network_received_bytes_total",
+      "Bytes read from client sockets",
+      () => closedBytes.read + sum((s) => s.bytesRead),
+      "counter",
+    ),
+    new Gauge(
+      "fleet_broker_network_sent_bytes_total",
+      "Bytes written to client sockets",
+      () => closedBytes.written + sum((s) => s.bytesWritten),
+      "counter",
+    ),
+    new Gauge(
+      "fleet_broker_ingest_lag_seconds",
+      "Age of the oldest message in the last ingest batch when it was committed",
+      () => state.ingestLagMs / 1000,
+    ),
     new Gauge("fleet_broker_ingest_pending_rows", "Rows waiting for the database", () => state.ingestPending()),
     new Gauge("fleet_broker_uptime_seconds", "Seconds since the broker started", () => (now() - startedAt) / 1000),
   ];

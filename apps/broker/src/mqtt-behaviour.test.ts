@@ -4,7 +4,16 @@ import { connect as connectTcp } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { connect, type MqttClient } from "mqtt";
 import type { RunningBroker } from "./server.ts";
-import { closedOf, collectMessages, connackCode, connectClient, endAll, mqttUrl, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import {
+  closedOf,
+  collectMessages,
+  connackCode,
+  connectClient,
+  endAll,
+  mqttUrl,
+  startTestBroker,
+  subscribeGranted,
+} from "./test-helpers.ts";
 
 let broker: RunningBroker;
 let clients: MqttClient[] = [];
@@ -74,7 +83,9 @@ describe("client identifiers", () => {
 
   it("a zero-length client id without clean session is refused with CONNACK 2, then closed [MQTT-3.1.3-8]", async () => {
     // MQTT.js will not send this CONNECT, so it is written by hand: MQTT 3.1.1, flags 0, keepalive 60, id "".
-    const connectPacket = Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00]);
+    const connectPacket = Buffer.from([
+      0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00, 0x00, 0x3c, 0x00, 0x00,
+    ]);
     const socket = connectTcp(broker.ports.mqtt, "127.0.0.1", () => socket.write(connectPacket));
     const chunks: Buffer[] = [];
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -137,7 +148,8 @@ describe("overlapping subscriptions", () => {
     return got;
   }
   /** By payload: MQTT orders messages per QoS only, and QoS 2 ones reach the app after PUBREL. */
-  const sorted = (got: Got[]): Got[] => [...got].sort((a, b) => (a.payload < b.payload ? -1 : a.payload > b.payload ? 1 : 0));
+  const sorted = (got: Got[]): Got[] =>
+    [...got].sort((a, b) => (a.payload < b.payload ? -1 : a.payload > b.payload ? 1 : 0));
   /**
    * Waits for every payload, then for one more QoS 2 message ("~fin", sorts last) published after
    * them: a second copy of any of them would have been written before it on the same connection.
@@ -165,7 +177,9 @@ describe("overlapping subscriptions", () => {
     await pub.publishAsync("lab/p/y", "p-y", { qos: 2 }); // only lab/p/+ (QoS 1): downgraded to 1
     await pub.publishAsync("lab/r/x", "r-x", { qos: 2 });
     await pub.publishAsync("lab/r/x", "r-x-1", { qos: 1 }); // never above the published QoS
-    await settle(got, ["o-x", "o-y", "p-x", "p-y", "r-x", "r-x-1"], () => pub.publishAsync("lab/fin", "~fin", { qos: 2 }));
+    await settle(got, ["o-x", "o-y", "p-x", "p-y", "r-x", "r-x-1"], () =>
+      pub.publishAsync("lab/fin", "~fin", { qos: 2 }),
+    );
     expect(sorted(got)).toEqual([
       { topic: "lab/o/x", payload: "o-x", qos: 1 },
       { topic: "lab/o/y", payload: "o-y", qos: 0 },
@@ -204,7 +218,12 @@ describe("overlapping subscriptions", () => {
     await pub.publishAsync("lab/oq/y", "y", { qos: 2 }); // # at 1, + at 0: once at 1
 
     // Listening before CONNACK: the queue may arrive in the same read.
-    const woken = connect(mqttUrl(broker), { clientId: "overlap-sleeper", clean: false, reconnectPeriod: 0, protocolVersion: 4 });
+    const woken = connect(mqttUrl(broker), {
+      clientId: "overlap-sleeper",
+      clean: false,
+      reconnectPeriod: 0,
+      protocolVersion: 4,
+    });
     clients.push(woken);
     woken.on("error", () => {});
     const got = qosInbox(woken);
@@ -225,7 +244,10 @@ describe("keepalive and Last Will", () => {
     const watcher = await client("will-watch");
     const inbox = collectMessages(watcher);
     await subscribeGranted(watcher, "lab/will", 1);
-    const silent = await client("silent", { keepalive: 1, will: { topic: "lab/will", payload: Buffer.from("gone"), qos: 1, retain: false } });
+    const silent = await client("silent", {
+      keepalive: 1,
+      will: { topic: "lab/will", payload: Buffer.from("gone"), qos: 1, retain: false },
+    });
     // Stop the client's own pings: the broker must notice the silence by itself.
     (silent as unknown as { _shiftPingInterval?: () => void; pingTimer?: { clear(): void } }).pingTimer?.clear();
     silent.options.keepalive = 0;
@@ -239,7 +261,9 @@ describe("keepalive and Last Will", () => {
     const watcher = await client("will-watch-2");
     const inbox = collectMessages(watcher);
     await subscribeGranted(watcher, ["lab/will2", "lab/after"], 1);
-    const polite = await client("polite", { will: { topic: "lab/will2", payload: Buffer.from("gone"), qos: 1, retain: false } });
+    const polite = await client("polite", {
+      will: { topic: "lab/will2", payload: Buffer.from("gone"), qos: 1, retain: false },
+    });
     await polite.endAsync();
     await watcher.publishAsync("lab/after", "x", { qos: 1 });
     await inbox.waitFor("lab/after");
@@ -252,12 +276,33 @@ describe("redelivery of unacknowledged messages", () => {
   async function subscribeWithoutAcks(clientId: string, topic: string, qos: 1 | 2) {
     const id = Buffer.from(clientId);
     const connectPacket = Buffer.concat([
-      Buffer.from([0x10, 12 + id.length, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x00 /* clean session 0 */, 0x00, 0x3c, 0x00, id.length]),
+      Buffer.from([
+        0x10,
+        12 + id.length,
+        0x00,
+        0x04,
+        0x4d,
+        0x51,
+        0x54,
+        0x54,
+        0x04,
+        0x00 /* clean session 0 */,
+        0x00,
+        0x3c,
+        0x00,
+        id.length,
+      ]),
       id,
     ]);
     const t = Buffer.from(topic);
-    const subscribePacket = Buffer.concat([Buffer.from([0x82, 5 + t.length, 0x00, 0x01, 0x00, t.length]), t, Buffer.from([qos])]);
-    const socket = connectTcp(broker.ports.mqtt, "127.0.0.1", () => socket.write(Buffer.concat([connectPacket, subscribePacket])));
+    const subscribePacket = Buffer.concat([
+      Buffer.from([0x82, 5 + t.length, 0x00, 0x01, 0x00, t.length]),
+      t,
+      Buffer.from([qos]),
+    ]);
+    const socket = connectTcp(broker.ports.mqtt, "127.0.0.1", () =>
+      socket.write(Buffer.concat([connectPacket, subscribePacket])),
+    );
     socket.on("error", () => {});
     const received: number[] = [];
     socket.on("data", (chunk: Buffer) => received.push(...chunk));
@@ -269,22 +314,31 @@ describe("redelivery of unacknowledged messages", () => {
     };
   }
 
-  it.each([1, 2] as const)("QoS %i: a message not acknowledged before the connection drops is sent again on reconnect, with DUP=1 [MQTT-4.4.0-1] [MQTT-3.3.1-1]", async (qos) => {
-    const stubborn = await subscribeWithoutAcks(`stubborn-${qos}`, "lab/redeliver", qos);
-    const pub = await client(`redeliver-pub-${qos}`);
-    await pub.publishAsync("lab/redeliver", "again", { qos });
-    await stubborn.publishArrived();
-    await stubborn.drop();
+  it.each([1, 2] as const)(
+    "QoS %i: a message not acknowledged before the connection drops is sent again on reconnect, with DUP=1 [MQTT-4.4.0-1] [MQTT-3.3.1-1]",
+    async (qos) => {
+      const stubborn = await subscribeWithoutAcks(`stubborn-${qos}`, "lab/redeliver", qos);
+      const pub = await client(`redeliver-pub-${qos}`);
+      await pub.publishAsync("lab/redeliver", "again", { qos });
+      await stubborn.publishArrived();
+      await stubborn.drop();
 
-    // Listen before CONNECT: the broker resends right after CONNACK.
-    const back = connect(mqttUrl(broker), { clientId: `stubborn-${qos}`, clean: false, manualConnect: true, reconnectPeriod: 0, protocolVersion: 4 });
-    clients.push(back);
-    const received: Array<{ payload: string; dup: boolean }> = [];
-    back.on("message", (_t, payload, packet) => received.push({ payload: payload.toString(), dup: packet.dup }));
-    back.connect();
-    await until(() => received.length >= 1);
-    expect(received[0]).toEqual({ payload: "again", dup: true });
-  });
+      // Listen before CONNECT: the broker resends right after CONNACK.
+      const back = connect(mqttUrl(broker), {
+        clientId: `stubborn-${qos}`,
+        clean: false,
+        manualConnect: true,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      });
+      clients.push(back);
+      const received: Array<{ payload: string; dup: boolean }> = [];
+      back.on("message", (_t, payload, packet) => received.push({ payload: payload.toString(), dup: packet.dup }));
+      back.connect();
+      await until(() => received.length >= 1);
+      expect(received[0]).toEqual({ payload: "again", dup: true });
+    },
+  );
 });
 
 describe("unsubscribe", () => {

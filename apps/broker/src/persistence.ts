@@ -43,17 +43,19 @@ export function createMemoryStores(options: StoreOptions): BrokerStores {
  */
 export function createRedisStores(url: string, keyPrefix: string, options: StoreOptions): BrokerStores {
   const conn = new Redis(url, { keyPrefix, lazyConnect: false });
-  const persistence = queueOncePerSession(boundQueues(markRedeliveries(redisPersistence({ conn })), {
-    max: options.offlineQueueMax,
-    onDrop: options.onQueueDrop,
-    // Exact on every node: the queue is a Redis list (aedes-persistence-redis' `outgoing:<id>`).
-    countQueued: async (clientIds) => {
-      const pipeline = conn.pipeline();
-      for (const id of clientIds) pipeline.llen(`outgoing:${encodeURIComponent(id)}`);
-      const results = (await pipeline.exec()) ?? [];
-      return results.map(([error, length]) => (error === null ? Number(length) : 0));
-    },
-  }));
+  const persistence = queueOncePerSession(
+    boundQueues(markRedeliveries(redisPersistence({ conn })), {
+      max: options.offlineQueueMax,
+      onDrop: options.onQueueDrop,
+      // Exact on every node: the queue is a Redis list (aedes-persistence-redis' `outgoing:<id>`).
+      countQueued: async (clientIds) => {
+        const pipeline = conn.pipeline();
+        for (const id of clientIds) pipeline.llen(`outgoing:${encodeURIComponent(id)}`);
+        const results = (await pipeline.exec()) ?? [];
+        return results.map(([error, length]) => (error === null ? Number(length) : 0));
+      },
+    }),
+  );
   return {
     persistence,
     mq: mqemitterRedis({ connectionString: url }),

@@ -28,7 +28,10 @@ export class Counter implements MetricFamily {
   render(): string {
     // A counter without labels reports 0 before its first event, so dashboards see the series.
     const samples = this.#values.size === 0 ? new Map([["", 0]]) : this.#values;
-    return header(this.name, this.help, "counter") + [...samples].map(([labels, value]) => `${this.name}${labels} ${value}\n`).join("");
+    return (
+      header(this.name, this.help, "counter") +
+      [...samples].map(([labels, value]) => `${this.name}${labels} ${value}\n`).join("")
+    );
   }
 }
 

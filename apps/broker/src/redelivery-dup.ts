@@ -19,7 +19,10 @@ export function markRedeliveries<T extends object>(persistence: T): T {
   const store = persistence as unknown as OutgoingStore;
   async function* marked(client: { id: string }): AsyncGenerator<StoredPacket> {
     for await (const packet of store.outgoingStream.call(persistence, client) as AsyncIterable<StoredPacket>) {
-      const resent = (packet.cmd === undefined || packet.cmd === "publish") && typeof packet.messageId === "number" && packet.messageId > 0;
+      const resent =
+        (packet.cmd === undefined || packet.cmd === "publish") &&
+        typeof packet.messageId === "number" &&
+        packet.messageId > 0;
       yield resent ? { ...packet, dup: true } : packet; // a copy: the stored packet stays as it was
     }
   }

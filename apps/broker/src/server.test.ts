@@ -60,10 +60,29 @@ describe("startBroker", () => {
     try {
       const cert = join(dir, "cert.pem");
       const key = join(dir, "key.pem");
-      execFileSync("openssl", [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-      ], { stdio: "ignore" });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-keyout",
+          key,
+          "-out",
+          cert,
+          "-days",
+          "1",
+          "-subj",
+          "/CN=localhost",
+          "-addext",
+          "subjectAltName=IP:127.0.0.1",
+        ],
+        { stdio: "ignore" },
+      );
       broker = await startTestBroker({
         MQTT_ALLOW_ANONYMOUS: "true",
         MQTT_TLS_CERT: cert,
@@ -82,7 +101,9 @@ describe("startBroker", () => {
   });
 
   it("refuses to start when the TLS files are unreadable, naming the setting", async () => {
-    await expect(startTestBroker({ MQTT_TLS_CERT: "/nonexistent/cert.pem", MQTT_TLS_KEY: "/nonexistent/key.pem" })).rejects.toMatchObject({
+    await expect(
+      startTestBroker({ MQTT_TLS_CERT: "/nonexistent/cert.pem", MQTT_TLS_KEY: "/nonexistent/key.pem" }),
+    ).rejects.toMatchObject({
       name: "ConfigError",
       setting: "MQTT_TLS_CERT",
       message: "MQTT_TLS_CERT /nonexistent/cert.pem cannot be read (ENOENT)",

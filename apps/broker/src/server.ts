@@ -76,7 +76,9 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     },
   };
   const stores =
-    config.redisUrl === null ? createMemoryStores(storeOptions) : createRedisStores(config.redisUrl, config.redisKeyPrefix, storeOptions);
+    config.redisUrl === null
+      ? createMemoryStores(storeOptions)
+      : createRedisStores(config.redisUrl, config.redisKeyPrefix, storeOptions);
 
   const writer: IngestWriter | null =
     deps.database === undefined || config.ingest === null
@@ -176,7 +178,11 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     mqttListeners.push(listener);
     return listener.port;
   };
-  const openWebSocket = (port: number, setting: "MQTT_WS_PORT" | "MQTT_WSS_PORT", tls?: { cert: Buffer; key: Buffer }) => {
+  const openWebSocket = (
+    port: number,
+    setting: "MQTT_WS_PORT" | "MQTT_WSS_PORT",
+    tls?: { cert: Buffer; key: Buffer },
+  ) => {
     const { server, wss } = createWebSocketListener({
       path: config.wsPath,
       handle,
@@ -201,12 +207,18 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   };
 
   try {
-    const mqtt = await open(createTcpServer((socket) => handle(socket)), { port: config.mqttPort, setting: "MQTT_PORT" });
+    const mqtt = await open(
+      createTcpServer((socket) => handle(socket)),
+      { port: config.mqttPort, setting: "MQTT_PORT" },
+    );
     const ws = config.wsPort === null ? null : await openWebSocket(config.wsPort, "MQTT_WS_PORT");
     let tls: number | null = null;
     let wss: number | null = null;
     if (config.tls !== null && tlsMaterial !== null) {
-      tls = await open(createTlsServer(tlsMaterial, (socket) => handle(socket)), { port: config.tls.port, setting: "MQTT_TLS_PORT" });
+      tls = await open(
+        createTlsServer(tlsMaterial, (socket) => handle(socket)),
+        { port: config.tls.port, setting: "MQTT_TLS_PORT" },
+      );
       if (config.tls.wssPort !== null) wss = await openWebSocket(config.tls.wssPort, "MQTT_WSS_PORT", tlsMaterial);
     }
     if (config.metrics !== null) {

@@ -64,7 +64,11 @@ export function observer(url: string, clientId = "observer-1"): Promise<MqttClie
 }
 
 /** The granted QoS per filter from the SUBACK, 0x80 included (MQTT.js turns 0x80 into an error). */
-export function subscribeGranted(client: MqttClient, filters: string | string[], qos: 0 | 1 | 2 = 0): Promise<number[]> {
+export function subscribeGranted(
+  client: MqttClient,
+  filters: string | string[],
+  qos: 0 | 1 | 2 = 0,
+): Promise<number[]> {
   return new Promise((resolve, reject) => {
     client.subscribe(filters, { qos }, (error, _grants, packet) => {
       if (packet !== undefined && "granted" in packet) {

@@ -25,7 +25,10 @@ export function brokerUrls(config: BrokerConfig, ports: BrokerPorts): BrokerUrls
     ws: ports.ws === null ? null : `ws://${host}:${ports.ws}${path}`,
     mqtts: ports.tls === null ? null : `mqtts://${host}:${ports.tls}`,
     wss: ports.wss === null ? null : `wss://${host}:${ports.wss}${path}`,
-    metrics: ports.metrics === null || config.metrics === null ? null : `http://${urlHost(config.metrics.host)}:${ports.metrics}/metrics`,
+    metrics:
+      ports.metrics === null || config.metrics === null
+        ? null
+        : `http://${urlHost(config.metrics.host)}:${ports.metrics}/metrics`,
   };
 }
 

@@ -16,9 +16,20 @@ function configError(run: () => unknown): ConfigError {
 
 describe("loadConsoleConfig", () => {
   it("parses create-admin with its flags; the password may come from CONSOLE_ADMIN_PASSWORD", () => {
-    const parsed = loadConsoleConfig({ CONSOLE_ADMIN_PASSWORD: "from env 123" }, ["create-admin", "--email", "a@b.co"], cwd);
-    expect(parsed).toMatchObject({ command: "create-admin", admin: { email: "a@b.co", name: null, password: "from env 123" } });
-    const flagWins = loadConsoleConfig({ CONSOLE_ADMIN_PASSWORD: "env" }, ["create-admin", "--password", "flag pw 1234"], cwd);
+    const parsed = loadConsoleConfig(
+      { CONSOLE_ADMIN_PASSWORD: "from env 123" },
+      ["create-admin", "--email", "a@b.co"],
+      cwd,
+    );
+    expect(parsed).toMatchObject({
+      command: "create-admin",
+      admin: { email: "a@b.co", name: null, password: "from env 123" },
+    });
+    const flagWins = loadConsoleConfig(
+      { CONSOLE_ADMIN_PASSWORD: "env" },
+      ["create-admin", "--password", "flag pw 1234"],
+      cwd,
+    );
     expect(flagWins.admin.password).toBe("flag pw 1234");
   });
 
@@ -118,12 +129,24 @@ describe("loadConsoleConfig", () => {
 
 describe("consoleConfigToEnv", () => {
   it("round-trips through loadConsoleConfig", () => {
-    const { command: _c, dev: _d, force: _f, admin: _a, ...config } = loadConsoleConfig(
+    const {
+      command: _c,
+      dev: _d,
+      force: _f,
+      admin: _a,
+      ...config
+    } = loadConsoleConfig(
       { DATABASE_URL: "postgres://u@h:1/d", MQTT_URL: "ws://b:8083", CONSOLE_PORT: "4000" },
       [],
       cwd,
     );
-    const { command: _c2, dev: _d2, force: _f2, admin: _a2, ...again } = loadConsoleConfig(consoleConfigToEnv(config), [], "/elsewhere");
+    const {
+      command: _c2,
+      dev: _d2,
+      force: _f2,
+      admin: _a2,
+      ...again
+    } = loadConsoleConfig(consoleConfigToEnv(config), [], "/elsewhere");
     expect(again).toEqual(config);
   });
 });

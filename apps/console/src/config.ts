@@ -55,7 +55,10 @@ const ZPort = z
   .regex(/^\d+$/, "must be an integer from 0 to 65535")
   .transform(Number)
   .refine((port) => port <= 65535, "must be an integer from 0 to 65535");
-const ZHost = z.string().min(1, "must not be empty").regex(/^[^\s/]+$/, "must be a host name or IP address");
+const ZHost = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(/^[^\s/]+$/, "must be a host name or IP address");
 const urlWithProtocols = (protocols: readonly string[], example: string) =>
   z.string().refine((raw) => {
     try {
@@ -74,7 +77,13 @@ const SETTINGS = {
     meaning: "HTTP port of the console (0 picks a free port)",
     schema: ZPort,
   },
-  host: { env: "CONSOLE_HOST", flag: "--host", default: "0.0.0.0", meaning: "interface the console listens on", schema: ZHost },
+  host: {
+    env: "CONSOLE_HOST",
+    flag: "--host",
+    default: "0.0.0.0",
+    meaning: "interface the console listens on",
+    schema: ZHost,
+  },
   databaseUrl: {
     env: "DATABASE_URL",
     flag: "--database-url",
@@ -122,7 +131,12 @@ const CONSOLE_DEFAULTS = { port: 3000, host: "0.0.0.0", dataDir: "./data", uploa
 
 /** For --help and the README: variable, flag, default, meaning. */
 export const CONSOLE_SETTINGS_HELP: ReadonlyArray<{ env: string; flag: string; default: string; meaning: string }> =
-  Object.values(SETTINGS).map(({ env, flag, default: fallback, meaning }) => ({ env, flag, default: fallback, meaning }));
+  Object.values(SETTINGS).map(({ env, flag, default: fallback, meaning }) => ({
+    env,
+    flag,
+    default: fallback,
+    meaning,
+  }));
 
 function parseSetting<K extends TSettingKey>(
   key: K,
@@ -139,7 +153,10 @@ function parseSetting<K extends TSettingKey>(
   throw new ConfigError(name, `${name} ${why}${shown}`);
 }
 
-function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingKey, string>>; command: TConsoleCommand } {
+function parseFlags(argv: readonly string[]): {
+  values: Partial<Record<TSettingKey, string>>;
+  command: TConsoleCommand;
+} {
   let parsed;
   try {
     parsed = parseArgs({
@@ -178,7 +195,12 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
-  const known = first === "build" || first === "serve" || first === "create-admin" || first === "public-key" || first === "provision-demo";
+  const known =
+    first === "build" ||
+    first === "serve" ||
+    first === "create-admin" ||
+    first === "public-key" ||
+    first === "provision-demo";
   const unexpected = known ? rest[0] : first;
   if (unexpected !== undefined) {
     throw new ConfigError("argv", `unexpected argument ${JSON.stringify(unexpected)}; see fleet-console --help`);
@@ -201,12 +223,14 @@ function parseFlags(argv: readonly string[]): { values: Partial<Record<TSettingK
       : "serve";
   const admin = { email: values.email ?? null, name: values.name ?? null, password: values.password ?? null };
   const format = values.format ?? "pem";
-  if (format !== "pem" && format !== "base64") throw new ConfigError("--format", `--format must be pem or base64 (got ${JSON.stringify(format)})`);
+  if (format !== "pem" && format !== "base64")
+    throw new ConfigError("--format", `--format must be pem or base64 (got ${JSON.stringify(format)})`);
   const countRaw = values.count ?? "10";
   if (!/^\d+$/.test(countRaw) || Number(countRaw) < 1 || Number(countRaw) > 10_000) {
     throw new ConfigError("--count", `--count must be an integer from 1 to 10000 (got ${JSON.stringify(countRaw)})`);
   }
-  if (command === "provision-demo" && !values.out) throw new ConfigError("--out", "provision-demo needs --out FILE (the credentials for fleet-agent simulate)");
+  if (command === "provision-demo" && !values.out)
+    throw new ConfigError("--out", "provision-demo needs --out FILE (the credentials for fleet-agent simulate)");
   const demo = { count: Number(countRaw), out: values.out ?? null };
   return {
     values: flagValues,
@@ -281,7 +305,15 @@ export function publishConsoleConfig(config: TConsoleConfig): void {
 
 /** Only the settings of a loaded command line (what server code and tests pass around). */
 export function settingsOf(loaded: TConsoleConfig & TConsoleCommand): TConsoleConfig {
-  const { command: _command, dev: _dev, force: _force, admin: _admin, keyFormat: _keyFormat, demo: _demo, ...config } = loaded;
+  const {
+    command: _command,
+    dev: _dev,
+    force: _force,
+    admin: _admin,
+    keyFormat: _keyFormat,
+    demo: _demo,
+    ...config
+  } = loaded;
   return config;
 }
 

@@ -69,7 +69,11 @@ describe("fleet-console over HTTP", () => {
 
   it("refuses a cross-site mutation: no custom header, or a foreign Origin", async () => {
     const body = JSON.stringify({ json: { email: "x@example.com", password: "whatever123" } });
-    const bare = await fetch(`${baseUrl}/api/trpc/auth.login`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    const bare = await fetch(`${baseUrl}/api/trpc/auth.login`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+    });
     expect(bare.status).toBe(403);
     const foreign = await fetch(`${baseUrl}/api/trpc/auth.login`, {
       method: "POST",

@@ -7,7 +7,14 @@ describe("fleet-console command line", () => {
   it("--help documents every setting", async () => {
     const result = await runBin(["--help"]);
     expect(result.code).toBe(0);
-    for (const name of ["CONSOLE_PORT", "CONSOLE_HOST", "DATABASE_URL", "FLEET_DATA_DIR", "MQTT_URL", "CONSOLE_PUBLIC_URL"]) {
+    for (const name of [
+      "CONSOLE_PORT",
+      "CONSOLE_HOST",
+      "DATABASE_URL",
+      "FLEET_DATA_DIR",
+      "MQTT_URL",
+      "CONSOLE_PUBLIC_URL",
+    ]) {
       expect(result.stdout).toContain(name);
     }
   });
@@ -67,21 +74,38 @@ describe("fleet-console create-admin", () => {
       const seed = await createDb({ dataDir });
       await migrate({ url: seed.url });
       await seed.close();
-      const weak = await runBin(["create-admin", "--data-dir", dataDir, "--email", "root@example.com", "--password", "short"]);
+      const weak = await runBin([
+        "create-admin",
+        "--data-dir",
+        dataDir,
+        "--email",
+        "root@example.com",
+        "--password",
+        "short",
+      ]);
       expect(weak.code).toBe(2);
       expect(weak.stderr).toBe("fleet-console: --password: Use at least 10 characters.\n");
-      const first = await runBin(["create-admin", "--data-dir", dataDir, "--email", "root@example.com", "--password", "long enough pw"], {
-        timeoutMs: 60_000,
-      });
+      const first = await runBin(
+        ["create-admin", "--data-dir", dataDir, "--email", "root@example.com", "--password", "long enough pw"],
+        {
+          timeoutMs: 60_000,
+        },
+      );
       expect(first.stdout).toBe("fleet-console: created the first admin root@example.com\n");
       expect(first.code).toBe(0);
-      const second = await runBin(["create-admin", "--data-dir", dataDir, "--email", "two@example.com", "--password", "long enough pw"], {
-        timeoutMs: 60_000,
-      });
+      const second = await runBin(
+        ["create-admin", "--data-dir", dataDir, "--email", "two@example.com", "--password", "long enough pw"],
+        {
+          timeoutMs: 60_000,
+        },
+      );
       expect(second.stdout).toBe("fleet-console: created admin two@example.com\n");
-      const again = await runBin(["create-admin", "--data-dir", dataDir, "--email", "two@example.com", "--password", "long enough pw"], {
-        timeoutMs: 60_000,
-      });
+      const again = await runBin(
+        ["create-admin", "--data-dir", dataDir, "--email", "two@example.com", "--password", "long enough pw"],
+        {
+          timeoutMs: 60_000,
+        },
+      );
       expect(again.code).toBe(1);
       expect(again.stderr).toBe("fleet-console: A user with email two@example.com already exists.\n");
     } finally {
@@ -105,16 +129,22 @@ describe("fleet-console provision-demo", () => {
       await seed.close();
       const missing = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "3"]);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toBe("fleet-console: provision-demo needs --out FILE (the credentials for fleet-agent simulate)\n");
+      expect(missing.stderr).toBe(
+        "fleet-console: provision-demo needs --out FILE (the credentials for fleet-agent simulate)\n",
+      );
 
-      const first = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], { timeoutMs: 60_000 });
+      const first = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], {
+        timeoutMs: 60_000,
+      });
       expect(first.stderr).toBe("");
       expect(first.stdout).toBe(`fleet-console: provisioned 4 demo devices; credentials in ${out}\n`);
       expect((await stat(out)).mode & 0o777).toBe(0o600);
       const credentials = JSON.parse(await readFile(out, "utf8")) as Array<{ deviceId: string; secret: string }>;
       expect(credentials.map((c) => c.deviceId)).toEqual(["demo-0001", "demo-0002", "demo-0003", "demo-0004"]);
 
-      const second = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], { timeoutMs: 60_000 });
+      const second = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], {
+        timeoutMs: 60_000,
+      });
       expect(second.code).toBe(0);
       const fresh = JSON.parse(await readFile(out, "utf8")) as Array<{ deviceId: string; secret: string }>;
       expect(fresh.map((c) => c.deviceId)).toEqual(credentials.map((c) => c.deviceId));

@@ -75,7 +75,11 @@ async function main(): Promise<void> {
   if (command === "provision-demo") {
     const db = await getConsoleDb(config);
     try {
-      const credentials = await provisionDemoFleet({ prisma: db.prisma, actor: { id: null, label: "cli" }, count: demo.count });
+      const credentials = await provisionDemoFleet({
+        prisma: db.prisma,
+        actor: { id: null, label: "cli" },
+        count: demo.count,
+      });
       const out = path.resolve(demo.out ?? "demo-credentials.json");
       await mkdir(path.dirname(out), { recursive: true });
       // 0600: device secrets. Written whole, then renamed, so a reader never sees half a file.

@@ -12,7 +12,8 @@ export async function checkReachable(url: string, timeoutMs = 5_000): Promise<vo
     await client.query("SELECT 1");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code && !describeError(error).includes(code) ? `${code}: ${describeError(error)}` : describeError(error);
+    const why =
+      code && !describeError(error).includes(code) ? `${code}: ${describeError(error)}` : describeError(error);
     throw new DbError(
       "UNREACHABLE",
       `cannot reach PostgreSQL at ${target.host}:${target.port}/${target.database} (${why}); check DATABASE_URL (${redactDatabaseUrl(url)})`,

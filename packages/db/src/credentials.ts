@@ -21,7 +21,10 @@ const MAX_R = 32;
 const MAX_P = 16;
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export async function hashSecret(secret: string | Buffer, params: TScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
+export async function hashSecret(
+  secret: string | Buffer,
+  params: TScryptParams = DEFAULT_SCRYPT_PARAMS,
+): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(secret, salt, HASH_BYTES, params);
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64"), hash.toString("base64")].join("$");
@@ -39,7 +42,11 @@ export async function verifySecret(secret: string | Buffer, encoded: string): Pr
 export function parseHash(encoded: string): { params: TScryptParams; salt: Buffer; hash: Buffer } | null {
   const parts = encoded.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return null;
-  const [N, r, p] = parts.slice(1, 4).map((part) => (/^\d{1,8}$/.test(part) ? Number(part) : NaN)) as [number, number, number];
+  const [N, r, p] = parts.slice(1, 4).map((part) => (/^\d{1,8}$/.test(part) ? Number(part) : NaN)) as [
+    number,
+    number,
+    number,
+  ];
   const [saltB64, hashB64] = parts.slice(4) as [string, string];
   if (!(N >= 2 && N <= MAX_N && (N & (N - 1)) === 0)) return null;
   if (!(r >= 1 && r <= MAX_R && p >= 1 && p <= MAX_P)) return null;

@@ -32,11 +32,15 @@ describe("embedded database (DATABASE_URL unset)", () => {
     const first = await createDb({ dataDir });
     expect(first).toMatchObject({ embedded: true, ownsEmbedded: true });
     await migrate({ url: first.url });
-    await first.prisma.user.create({ data: { email: "ada@example.com", name: "Ada", passwordHash: "x", role: "ADMIN" } });
+    await first.prisma.user.create({
+      data: { email: "ada@example.com", name: "Ada", passwordHash: "x", role: "ADMIN" },
+    });
     await first.close();
 
     const second = await open({ dataDir });
-    expect(await second.prisma.user.findUnique({ where: { email: "ada@example.com" } })).toMatchObject({ role: "ADMIN" });
+    expect(await second.prisma.user.findUnique({ where: { email: "ada@example.com" } })).toMatchObject({
+      role: "ADMIN",
+    });
   });
 
   it("a second opener attaches to the owner's socket instead of opening the files twice", async () => {
@@ -60,7 +64,10 @@ describe("embedded database (DATABASE_URL unset)", () => {
 
   it("clears a lock left by a dead process", async () => {
     const dataDir = await tempDir();
-    await writeFile(path.join(dataDir, "db.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, host: "127.0.0.1", port: 1 }));
+    await writeFile(
+      path.join(dataDir, "db.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: "127.0.0.1", port: 1 }),
+    );
     const db = await open({ dataDir });
     expect(db.ownsEmbedded).toBe(true);
     expect(JSON.parse(await readFile(path.join(dataDir, "db.lock"), "utf8"))).toMatchObject({ pid: process.pid });
@@ -70,7 +77,10 @@ describe("embedded database (DATABASE_URL unset)", () => {
     const dataDir = await tempDir();
     const owner = await open({ dataDir });
     await migrate({ url: owner.url });
-    const others = [await createDb({ databaseUrl: owner.url, dataDir }), await createDb({ databaseUrl: owner.url, dataDir })];
+    const others = [
+      await createDb({ databaseUrl: owner.url, dataDir }),
+      await createDb({ databaseUrl: owner.url, dataDir }),
+    ];
     dbs.push(...others);
     await owner.prisma.hardwareProfile.create({ data: { id: "p", name: "p", rules: {}, priority: 0 } });
     const clients = [owner, ...others];
@@ -99,13 +109,22 @@ describe("bad settings give one clear line", () => {
   it("a malformed DATABASE_URL", async () => {
     const error = await createDb({ databaseUrl: "mysql://root@localhost/x", dataDir: "." }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DbError);
-    expect(error).toMatchObject({ code: "BAD_DATABASE_URL", message: expect.stringMatching(/^DATABASE_URL must start with postgresql:\/\//) });
-    await expect(createDb({ databaseUrl: "not a url", dataDir: "." })).rejects.toMatchObject({ code: "BAD_DATABASE_URL" });
-    await expect(createDb({ databaseUrl: "postgresql://localhost:5432", dataDir: "." })).rejects.toMatchObject({ message: expect.stringMatching(/names no database/) });
+    expect(error).toMatchObject({
+      code: "BAD_DATABASE_URL",
+      message: expect.stringMatching(/^DATABASE_URL must start with postgresql:\/\//),
+    });
+    await expect(createDb({ databaseUrl: "not a url", dataDir: "." })).rejects.toMatchObject({
+      code: "BAD_DATABASE_URL",
+    });
+    await expect(createDb({ databaseUrl: "postgresql://localhost:5432", dataDir: "." })).rejects.toMatchObject({
+      message: expect.stringMatching(/names no database/),
+    });
   });
 
   it("an unreachable database, with the password kept out of the message", async () => {
-    const error = (await createDb({ databaseUrl: "postgresql://fleet:s3cret@127.0.0.1:1/fleet", dataDir: "." }).catch((e: unknown) => e)) as DbError;
+    const error = (await createDb({ databaseUrl: "postgresql://fleet:s3cret@127.0.0.1:1/fleet", dataDir: "." }).catch(
+      (e: unknown) => e,
+    )) as DbError;
     expect(error.code).toBe("UNREACHABLE");
     expect(error.message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1\/fleet \(.*ECONNREFUSED/);
     expect(error.message).not.toContain("s3cret");
@@ -133,7 +152,11 @@ describe("bad settings give one clear line", () => {
   });
 });
 
-function runProcess(command: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, DATABASE_URL: "", ...env } });
     let stdout = "";

@@ -3,7 +3,12 @@ export { createPrismaClient, type TClientOptions } from "./client.ts";
 export { checkReachable } from "./check-reachable.ts";
 export { parseDatabaseUrl, redactDatabaseUrl, type TParsedDatabaseUrl } from "./database-url.ts";
 export { DbError, isDbError, describeError, type TDbErrorCode } from "./errors.ts";
-export { openEmbeddedPostgres, servePglite, embeddedUrl, type TEmbeddedPostgres } from "./embedded/embedded-postgres.ts";
+export {
+  openEmbeddedPostgres,
+  servePglite,
+  embeddedUrl,
+  type TEmbeddedPostgres,
+} from "./embedded/embedded-postgres.ts";
 export { PrismaClient, Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";

@@ -33,7 +33,12 @@ export const CHANNEL_SPECS = {
 } as const satisfies Record<TChannel, TChannelSpec>;
 
 /** Channels a device may publish on (its own topics only). */
-export const DEVICE_PUBLISH_CHANNELS = ["status", "telemetry", "reported", "events"] as const satisfies readonly TPayloadChannel[];
+export const DEVICE_PUBLISH_CHANNELS = [
+  "status",
+  "telemetry",
+  "reported",
+  "events",
+] as const satisfies readonly TPayloadChannel[];
 
 /** Channels a device may subscribe to (its own topics only; `cmd` as the subtree cmd/#). */
 export const DEVICE_SUBSCRIBE_CHANNELS = ["desired", "cmd"] as const satisfies readonly TChannel[];

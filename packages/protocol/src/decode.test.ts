@@ -132,8 +132,18 @@ describe("decodePayload", () => {
       ["a huge number", "status", json(onlineStatus()).replace(`"ts":${TS}`, '"ts":1e400'), "ts"],
       ["a huge integer", "status", json(onlineStatus()).replace(`"ts":${TS}`, `"ts":${"9".repeat(400)}`), "ts"],
       ["a NaN-like string", "status", json(onlineStatus()).replace('"cores":4', '"cores":"NaN"'), "hardware.cores"],
-      ["an array for an object", "status", json(onlineStatus()).replace(/"hardware":\{[^}]*\}/, '"hardware":[]'), "hardware"],
-      ["an object for an array", "telemetry", json(telemetry()).replace(/"samples":\[.*\]/, '"samples":{"0":{}}'), "samples"],
+      [
+        "an array for an object",
+        "status",
+        json(onlineStatus()).replace(/"hardware":\{[^}]*\}/, '"hardware":[]'),
+        "hardware",
+      ],
+      [
+        "an object for an array",
+        "telemetry",
+        json(telemetry()).replace(/"samples":\[.*\]/, '"samples":{"0":{}}'),
+        "samples",
+      ],
       ["a duplicate key (last wins)", "status", json(onlineStatus()).replace('"v":1', '"v":1,"v":"1"'), "v"],
     ] as const)("refuses %s with a path", (_name, channel, text, path) => {
       const error = errorOf(decodePayload(channel, text));
@@ -181,7 +191,9 @@ describe("fuzz", () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed % n;
     };
-    const sources = [onlineStatus(), telemetry(), desired(), reported(), events()].map((value) => Buffer.from(json(value)));
+    const sources = [onlineStatus(), telemetry(), desired(), reported(), events()].map((value) =>
+      Buffer.from(json(value)),
+    );
     const topics = ["status", "telemetry", "desired", "reported", "events", "cmd/x"].map((c) => `fleet/v1/dev-1/${c}`);
     for (let i = 0; i < 3000; i++) {
       const payload = Buffer.from(sources[random(sources.length)]!);

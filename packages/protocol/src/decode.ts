@@ -70,7 +70,8 @@ function payloadText(payload: TPayloadInput): TResult<string> {
 }
 
 function nonEmpty(text: string): TResult<string> {
-  if (text.length === 0) return fail("empty", "payload is empty (on a retained topic: the retained message was cleared)");
+  if (text.length === 0)
+    return fail("empty", "payload is empty (on a retained topic: the retained message was cleared)");
   return ok(text);
 }
 

@@ -41,7 +41,10 @@ describe("encodePayload", () => {
     expect(!encoded.ok && encoded.error.path).toBe("progres");
     const nested = telemetry();
     Object.assign(nested.samples[0]!.latencyMs, { p90: 3 });
-    expect(encodePayload("telemetry", nested)).toMatchObject({ ok: false, error: { code: "invalid", path: "samples.0.latencyMs.p90" } });
+    expect(encodePayload("telemetry", nested)).toMatchObject({
+      ok: false,
+      error: { code: "invalid", path: "samples.0.latencyMs.p90" },
+    });
   });
 
   it("omits optional keys set to undefined", () => {
@@ -75,6 +78,9 @@ describe("encodePayload", () => {
       expect(encoded.ok).toBe(false);
       expect(!encoded.ok && encoded.error.code).toBe("invalid");
     }
-    expect(encodePayload("nope" as never, reported() as never)).toMatchObject({ ok: false, error: { code: "bad_channel" } });
+    expect(encodePayload("nope" as never, reported() as never)).toMatchObject({
+      ok: false,
+      error: { code: "bad_channel" },
+    });
   });
 });

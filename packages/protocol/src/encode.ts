@@ -21,7 +21,10 @@ export function encodePayload<C extends TPayloadChannel>(channel: C, value: TPay
     if (unknown !== undefined) {
       const path = formatPath(unknown);
       const message = "unknown key (not in the schema; a typo?)";
-      return fail("invalid", `invalid ${channel} payload at ${path}: ${message}`, { path, issues: [{ path, message }] });
+      return fail("invalid", `invalid ${channel} payload at ${path}: ${message}`, {
+        path,
+        issues: [{ path, message }],
+      });
     }
     const json = JSON.stringify(parsed.data);
     if (utf8ByteLength(json) > MAX_PAYLOAD_BYTES) {

@@ -20,7 +20,14 @@ describe("public API", () => {
   it("exports a schema for every payload channel", () => {
     expect(Object.keys(PAYLOAD_SCHEMAS).sort()).toEqual([...PAYLOAD_CHANNELS].sort());
     expectTypeOf<keyof TPayloadByChannel>().toEqualTypeOf<TPayloadChannel>();
-    for (const name of ["ZStatusPayload", "ZTelemetryPayload", "ZDesiredPayload", "ZReportedPayload", "ZEventsPayload", "ZDeviceId"]) {
+    for (const name of [
+      "ZStatusPayload",
+      "ZTelemetryPayload",
+      "ZDesiredPayload",
+      "ZReportedPayload",
+      "ZEventsPayload",
+      "ZDeviceId",
+    ]) {
       expect(protocol).toHaveProperty(name);
     }
   });
@@ -37,7 +44,9 @@ describe("public API", () => {
 
   it("checks encode input against the channel at compile time", () => {
     expectTypeOf(encodePayload).parameter(0).toEqualTypeOf<TPayloadChannel>();
-    expectTypeOf(encodePayload<"reported">).parameter(1).toEqualTypeOf<TReportedPayload>();
+    expectTypeOf(encodePayload<"reported">)
+      .parameter(1)
+      .toEqualTypeOf<TReportedPayload>();
     const batch: TTelemetryPayload = { v: 1, ts: 1_700_000_000_000, samples: [] };
     // @ts-expect-error a telemetry payload is not a status payload
     expect(encodePayload("status", batch).ok).toBe(false);

@@ -24,8 +24,23 @@ function buildModel(): tf.LayersModel {
   return tf.sequential({
     name: "mnist_cnn",
     layers: [
-      tf.layers.conv2d({ name: "conv1", inputShape: [28, 28, 1], filters: 8, kernelSize: 3, strides: 2, padding: "same", activation: "relu", kernelInitializer: init() }),
-      tf.layers.depthwiseConv2d({ name: "dwconv2", kernelSize: 3, padding: "same", activation: "relu", depthwiseInitializer: init() }),
+      tf.layers.conv2d({
+        name: "conv1",
+        inputShape: [28, 28, 1],
+        filters: 8,
+        kernelSize: 3,
+        strides: 2,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: init(),
+      }),
+      tf.layers.depthwiseConv2d({
+        name: "dwconv2",
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        depthwiseInitializer: init(),
+      }),
       tf.layers.conv2d({ name: "pwconv2", filters: 16, kernelSize: 1, activation: "relu", kernelInitializer: init() }),
       tf.layers.maxPooling2d({ name: "pool2", poolSize: 2 }),
       tf.layers.flatten({ name: "flatten" }),
@@ -41,7 +56,9 @@ async function main(): Promise<void> {
   const heldout = loadMnist("heldout");
   const model = buildModel();
   model.compile({ optimizer: tf.train.adam(0.002), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  process.stderr.write(`training on ${train.count} digits, ${model.countParams()} parameters, ${epochs} epochs (cpu backend)\n`);
+  process.stderr.write(
+    `training on ${train.count} digits, ${model.countParams()} parameters, ${epochs} epochs (cpu backend)\n`,
+  );
   const random = seededRandom(SEED); // same shuffle order on every run
   for (let epoch = 0; epoch < epochs; epoch++) {
     const order = Array.from({ length: train.count }, (_, i) => i);
@@ -62,7 +79,9 @@ async function main(): Promise<void> {
     tf.dispose([xs, ys]);
     const loss = Number(history.history["loss"]?.[0]);
     const acc = Number(history.history["acc"]?.[0] ?? history.history["accuracy"]?.[0]);
-    process.stderr.write(`epoch ${epoch + 1}/${epochs}: loss ${loss.toFixed(4)} acc ${acc.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(
+      `epoch ${epoch + 1}/${epochs}: loss ${loss.toFixed(4)} acc ${acc.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+    );
   }
   const accuracy = tf.tidy(() => {
     const predicted = (model.predict(tf.tensor4d(heldout.x, [heldout.count, 28, 28, 1])) as tf.Tensor).argMax(-1);

@@ -15,7 +15,12 @@ const work = await mkdtemp(join(tmpdir(), "fleet-graph-fixture-"));
 try {
   await initBackend();
   writeGraphModel(join(work, "model"));
-  await quantizeModel({ input: join(work, "model"), outDir: join(work, "out"), variants: ["int8-channel"], measure: false });
+  await quantizeModel({
+    input: join(work, "model"),
+    outDir: join(work, "out"),
+    variants: ["int8-channel"],
+    measure: false,
+  });
   await rm(target, { recursive: true, force: true });
   await cp(join(work, "out", "int8-channel"), target, { recursive: true });
   console.log(`wrote ${target}`);

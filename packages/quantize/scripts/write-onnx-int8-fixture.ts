@@ -29,7 +29,9 @@ try {
   await rm(target, { recursive: true, force: true });
   await cp(join(work, "out", "onnx-int8"), target, { recursive: true });
   const v = report.variants[0]!;
-  console.log(`wrote ${target}: ${v.bytes.total} bytes, top-1 ${v.accuracy?.toFixed(2)} % (${v.accuracyDelta?.toFixed(2)} vs fp32), calibration ${v.calibration?.method}`);
+  console.log(
+    `wrote ${target}: ${v.bytes.total} bytes, top-1 ${v.accuracy?.toFixed(2)} % (${v.accuracyDelta?.toFixed(2)} vs fp32), calibration ${v.calibration?.method}`,
+  );
 } finally {
   await rm(work, { recursive: true, force: true });
 }

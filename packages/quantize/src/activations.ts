@@ -29,18 +29,27 @@ export function runLayerByLayer(
   const layerInputs = new Map<string, tf.Tensor>();
   const input = model.inputs[0];
   if (!input || model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: only single-input, single-output models can be analysed layer by layer");
+    throw new QuantizeError(
+      "MODEL_UNSUPPORTED",
+      "model.json: only single-input, single-output models can be analysed layer by layer",
+    );
   }
   const first = transform ? transform(inputLayerName(model), x) : x;
   values.set(input.id, first);
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
     const nodes = layer.inboundNodes as unknown as NodeLike[];
-    if (nodes.length !== 1) throw new QuantizeError("MODEL_UNSUPPORTED", `layer "${layer.name}": shared layers (called ${nodes.length} times) are not supported`, layer.name);
+    if (nodes.length !== 1)
+      throw new QuantizeError(
+        "MODEL_UNSUPPORTED",
+        `layer "${layer.name}": shared layers (called ${nodes.length} times) are not supported`,
+        layer.name,
+      );
     const node = nodes[0]!;
     const inputs = node.inputTensors.map((t) => {
       const value = values.get(t.id);
-      if (!value) throw new QuantizeError("MODEL_UNSUPPORTED", `layer "${layer.name}": input computed out of order`, layer.name);
+      if (!value)
+        throw new QuantizeError("MODEL_UNSUPPORTED", `layer "${layer.name}": input computed out of order`, layer.name);
       return value;
     });
     layerInputs.set(layer.name, inputs[0]!);
@@ -50,12 +59,18 @@ export function runLayerByLayer(
     layers.set(layer.name, out);
   }
   const output = values.get(model.outputs[0]!.id);
-  if (!output) throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: the model output was not reached layer by layer");
+  if (!output)
+    throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: the model output was not reached layer by layer");
   return { output, layers, inputs: layerInputs };
 }
 
 /** Outputs of the named layers / graph nodes for a batch, as flat arrays. */
-export function captureActivations(model: TfModel, format: ModelFormat, names: string[], x: tf.Tensor): Map<string, Float32Array> {
+export function captureActivations(
+  model: TfModel,
+  format: ModelFormat,
+  names: string[],
+  x: tf.Tensor,
+): Map<string, Float32Array> {
   const result = new Map<string, Float32Array>();
   tf.tidy(() => {
     if (format === "layers-model") {
@@ -77,7 +92,11 @@ export function captureActivations(model: TfModel, format: ModelFormat, names: s
 }
 
 /** The (first) input of each named layer of a LayersModel for a batch, as flat arrays with their channel count. */
-export function captureLayerInputs(model: tf.LayersModel, names: string[], x: tf.Tensor): Map<string, { values: Float32Array; channels: number }> {
+export function captureLayerInputs(
+  model: tf.LayersModel,
+  names: string[],
+  x: tf.Tensor,
+): Map<string, { values: Float32Array; channels: number }> {
   const result = new Map<string, { values: Float32Array; channels: number }>();
   tf.tidy(() => {
     const { inputs } = runLayerByLayer(model, x);

@@ -15,8 +15,16 @@ export function errorStats(a: ArrayLike<number>, b: ArrayLike<number>): { sqnrDb
   return { sqnrDb: Number.isFinite(sqnr) ? sqnr : null, cosine: cosineSimilarity(a, b) };
 }
 
-export function concatWeights(files: ModelFiles, names: string[], pick: (name: string) => ArrayLike<number>): Float32Array {
-  return concatFloat32(names.filter((n) => files.weights.find((w) => w.entry.name === n)?.values instanceof Float32Array).map((n) => Float32Array.from(pick(n))));
+export function concatWeights(
+  files: ModelFiles,
+  names: string[],
+  pick: (name: string) => ArrayLike<number>,
+): Float32Array {
+  return concatFloat32(
+    names
+      .filter((n) => files.weights.find((w) => w.entry.name === n)?.values instanceof Float32Array)
+      .map((n) => Float32Array.from(pick(n))),
+  );
 }
 
 export interface AnalysisContext {
@@ -32,14 +40,25 @@ export interface AnalysisContext {
   fp32WeightBytes: number;
 }
 
-export async function analyseVariant(variant: TVariantKind, built: BuiltVariant, ctx: AnalysisContext): Promise<TVariantReport> {
+export async function analyseVariant(
+  variant: TVariantKind,
+  built: BuiltVariant,
+  ctx: AnalysisContext,
+): Promise<TVariantReport> {
   const scores = ctx.scoring ? score(built.model, ctx.scoring, ctx.reference!.predictions) : undefined;
-  const activations = ctx.analysisX ? captureActivations(built.model, ctx.files.format, ctx.activationNames, ctx.analysisX) : new Map<string, Float32Array>();
+  const activations = ctx.analysisX
+    ? captureActivations(built.model, ctx.files.format, ctx.activationNames, ctx.analysisX)
+    : new Map<string, Float32Array>();
   const original = new Map(ctx.files.weights.map((w) => [w.entry.name, w.values]));
   const layers = built.layers.map((layer): TLayerReport => {
     const reference = concatWeights(ctx.files, layer.weights, (n) => original.get(n)!);
     const approx = concatWeights(ctx.files, layer.weights, (n) => built.encoded.dequantized.get(n)!);
-    const out: TLayerReport = { name: layer.name, op: layer.op, precision: layer.precision, weights: errorStats(reference, approx) };
+    const out: TLayerReport = {
+      name: layer.name,
+      op: layer.op,
+      precision: layer.precision,
+      weights: errorStats(reference, approx),
+    };
     const a = ctx.fp32Activations.get(layer.name);
     const b = activations.get(layer.name);
     if (a && b) out.activations = errorStats(a, b);
@@ -61,4 +80,3 @@ export async function analyseVariant(variant: TVariantKind, built: BuiltVariant,
   }
   return report;
 }
-

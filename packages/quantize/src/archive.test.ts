@@ -20,12 +20,19 @@ describe("model input as an archive", () => {
   it("accepts a .tar.gz with the model in a folder", async () => {
     const archive = join(ws.root, "model.tar.gz");
     execFileSync("tar", ["-czf", archive, "-C", ws.root, "model"]);
-    const report = await quantizeModel({ input: archive, outDir: join(ws.root, "from-tar"), variants: ["fp16"], measure: false });
+    const report = await quantizeModel({
+      input: archive,
+      outDir: join(ws.root, "from-tar"),
+      variants: ["fp16"],
+      measure: false,
+    });
     expect(report.variants[0]!.bytes.weights).toBeGreaterThan(0);
   });
 
   it("accepts a .zip with model.json at its root, and removes the extraction afterwards", async () => {
-    const files = Object.fromEntries(readdirSync(ws.model).map((f) => [f, new Uint8Array(readFileSync(join(ws.model, f)))]));
+    const files = Object.fromEntries(
+      readdirSync(ws.model).map((f) => [f, new Uint8Array(readFileSync(join(ws.model, f)))]),
+    );
     const archive = join(ws.root, "model.zip");
     writeFileSync(archive, zipSync(files));
     const opened = await openModelInput(archive);

@@ -26,11 +26,16 @@ async function extractZip(file: string, into: string): Promise<void> {
   try {
     entries = unzipSync(await readFile(file));
   } catch (error) {
-    throw new QuantizeError("ARCHIVE_INVALID", `${file}: not a readable zip archive (${(error as Error).message})`, file);
+    throw new QuantizeError(
+      "ARCHIVE_INVALID",
+      `${file}: not a readable zip archive (${(error as Error).message})`,
+      file,
+    );
   }
   for (const [name, bytes] of Object.entries(entries)) {
     const target = normalize(join(into, name));
-    if (!target.startsWith(into + sep)) throw new QuantizeError("ARCHIVE_INVALID", `${file}: entry "${name}" escapes the archive`, file);
+    if (!target.startsWith(into + sep))
+      throw new QuantizeError("ARCHIVE_INVALID", `${file}: entry "${name}" escapes the archive`, file);
     if (name.endsWith("/")) continue;
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, bytes);
@@ -50,9 +55,18 @@ export async function openModelInput(path: string): Promise<OpenedInput> {
         // node-tar strips absolute paths and `..` entries by default
         await tar.x({ file: path, cwd: temp, strict: true });
       } catch (error) {
-        throw new QuantizeError("ARCHIVE_INVALID", `${path}: not a readable tar archive (${(error as Error).message})`, path);
+        throw new QuantizeError(
+          "ARCHIVE_INVALID",
+          `${path}: not a readable tar archive (${(error as Error).message})`,
+          path,
+        );
       }
-    } else throw new QuantizeError("INPUT_NOT_FOUND", `${path}: expected a model directory, model.json, .zip, .tar or .tar.gz`, path);
+    } else
+      throw new QuantizeError(
+        "INPUT_NOT_FOUND",
+        `${path}: expected a model directory, model.json, .zip, .tar or .tar.gz`,
+        path,
+      );
     return { dir: await findModelDir(temp, path), cleanup };
   } catch (error) {
     await cleanup();

@@ -1,5 +1,14 @@
 // Bad input gets a clear error naming the file, layer or tensor, and leaves no half-written variant.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "@fleet/runtime";
@@ -80,7 +89,9 @@ describe("bad input", () => {
       const hidden = json.weightsManifest[0].weights.find((w: any) => w.name === "hidden/kernel");
       hidden.shape = [hidden.shape[1], hidden.shape[0]];
     });
-    expect((await failure(dir)).message).toMatch(/weight "hidden\/kernel" is \[32, 256\] in the weights manifest, the layer needs \[256, 32\]/);
+    expect((await failure(dir)).message).toMatch(
+      /weight "hidden\/kernel" is \[32, 256\] in the weights manifest, the layer needs \[256, 32\]/,
+    );
   });
 
   it("NaN weights", async () => {
@@ -119,7 +130,9 @@ describe("bad input", () => {
   it("calibration samples of the wrong shape", async () => {
     const calib = mkdtempSync(join(tmpdir(), "fleet-bad-calib-"));
     writeFileSync(join(calib, "x.npy"), encodeNpy(new Float32Array(2 * 28 * 28), [2, 28, 28, 1]));
-    expect((await failure(ws.model, { calibDir: calib })).message).toMatch(/samples are \[28, 28, 1\], the model input is \[8, 8, 1\]/);
+    expect((await failure(ws.model, { calibDir: calib })).message).toMatch(
+      /samples are \[28, 28, 1\], the model input is \[8, 8, 1\]/,
+    );
     rmSync(calib, { recursive: true, force: true });
   });
 });
@@ -128,9 +141,16 @@ describe("atomic output", () => {
   it("a variant that fails while being written leaves neither it nor its temp directory", async () => {
     const out = join(ws.root, "atomic");
     const target = join(out, "int8-channel");
-    await expect(writeVariantDir(target, [{ path: "model.json", bytes: new Uint8Array(4) }, { path: "no/such/dir.bin", bytes: new Uint8Array(4) }], {} as never)).rejects.toThrow(
-      /int8-channel: could not write the variant/,
-    );
+    await expect(
+      writeVariantDir(
+        target,
+        [
+          { path: "model.json", bytes: new Uint8Array(4) },
+          { path: "no/such/dir.bin", bytes: new Uint8Array(4) },
+        ],
+        {} as never,
+      ),
+    ).rejects.toThrow(/int8-channel: could not write the variant/);
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(out)).toEqual([]);
   });

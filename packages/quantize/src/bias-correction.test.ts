@@ -11,7 +11,11 @@ describe("bias correction", () => {
     const means = channelMeans(inputs, 3);
     expect(Array.from(means)).toEqual([2, 2, 2]);
     const corrected = correctBias(b, w, wq, [3, 2], 1, means);
-    const meanOut = (kernel: Float32Array, bias: Float32Array, o: number) => [0, 1].reduce((s, n) => s + [0, 1, 2].reduce((t, i) => t + inputs[n * 3 + i]! * kernel[i * 2 + o]!, bias[o]!), 0) / 2;
+    const meanOut = (kernel: Float32Array, bias: Float32Array, o: number) =>
+      [0, 1].reduce(
+        (s, n) => s + [0, 1, 2].reduce((t, i) => t + inputs[n * 3 + i]! * kernel[i * 2 + o]!, bias[o]!),
+        0,
+      ) / 2;
     for (const o of [0, 1]) expect(meanOut(wq, corrected, o)).toBeCloseTo(meanOut(w, b, o), 6);
   });
 

@@ -2,7 +2,14 @@
 // the full-integer int8 graph, each written as a verified variant directory (model.onnx +
 // manifest.json) and measured on ONNX Runtime like a device would run it.
 import { join, relative } from "node:path";
-import { encodeInlineTensor, openVariant, roundToFloat16, type ModelFiles, type TLayerPrecision, type TVariantKind } from "@fleet/runtime";
+import {
+  encodeInlineTensor,
+  openVariant,
+  roundToFloat16,
+  type ModelFiles,
+  type TLayerPrecision,
+  type TVariantKind,
+} from "@fleet/runtime";
 import { concatWeights, errorStats } from "./analyse-variant.ts";
 import type { Dataset } from "./dataset.ts";
 import { QuantizeError } from "./errors.ts";
@@ -22,7 +29,8 @@ export const ONNX_VARIANTS = ["onnx-fp32", "onnx-fp16", "onnx-int8"] as const sa
 export type TOnnxVariant = (typeof ONNX_VARIANTS)[number];
 export const ONNX_ENTRY = "model.onnx";
 
-export const isOnnxVariant = (kind: TVariantKind): kind is TOnnxVariant => (ONNX_VARIANTS as readonly string[]).includes(kind);
+export const isOnnxVariant = (kind: TVariantKind): kind is TOnnxVariant =>
+  (ONNX_VARIANTS as readonly string[]).includes(kind);
 
 /** The fp32 export, or the reason this model cannot run on the onnx engine (its TF.js variants are unaffected). */
 export function exportForOnnx(files: ModelFiles): { model: OnnxModel } | { refused: QuantizeError } {
@@ -63,9 +71,13 @@ function initializerBytes(model: OnnxModel): number {
 }
 
 /** fp32 / fp16 copies: per layer, the stored weights against the original float32 ones */
-function floatLayers(ctx: OnnxVariantContext, precision: "fp32" | "fp16"): { layers: TLayerPrecision[]; report: TLayerReport[] } {
+function floatLayers(
+  ctx: OnnxVariantContext,
+  precision: "fp32" | "fp16",
+): { layers: TLayerPrecision[]; report: TLayerReport[] } {
   const original = new Map(ctx.files.weights.map((w) => [w.entry.name, w.values]));
-  const stored = (name: string) => (precision === "fp16" ? Float32Array.from(original.get(name)!, roundToFloat16) : original.get(name)!);
+  const stored = (name: string) =>
+    precision === "fp16" ? Float32Array.from(original.get(name)!, roundToFloat16) : original.get(name)!;
   const units = ctx.units.filter((u) => u.weights.length > 0);
   return {
     layers: units.map((u) => ({ name: u.name, op: u.op, precision, weights: u.weights })),
@@ -81,22 +93,39 @@ function floatLayers(ctx: OnnxVariantContext, precision: "fp32" | "fp16"): { lay
   };
 }
 
-async function goldenOutput(model: OnnxModel, golden: OnnxVariantContext["golden"]): Promise<{ data: Float32Array; shape: number[] }> {
+async function goldenOutput(
+  model: OnnxModel,
+  golden: OnnxVariantContext["golden"],
+): Promise<{ data: Float32Array; shape: number[] }> {
   const [count, ...sampleShape] = golden.shape as [number, ...number[]];
   const data = (await runAll(model, { x: golden.x, count, sampleShape }, ["output"])).get("output")!;
   return { data, shape: [count, data.length / count] };
 }
 
 /** Builds, writes, scores and measures one onnx variant; returns its report entry. */
-export async function buildOnnxVariant(kind: TOnnxVariant, fp32: OnnxModel, ctx: OnnxVariantContext): Promise<TVariantReport> {
+export async function buildOnnxVariant(
+  kind: TOnnxVariant,
+  fp32: OnnxModel,
+  ctx: OnnxVariantContext,
+): Promise<TVariantReport> {
   const started = performance.now();
   let model: OnnxModel;
   let layers: TLayerPrecision[];
   let layerReport: TLayerReport[];
   let calibration: TVariantReport["calibration"];
-  let activations: { method: "minmax" | "percentile" | "mse"; samples: number; ranges: NonNullable<Awaited<ReturnType<typeof buildOnnxInt8>>["ranges"]> } | undefined;
+  let activations:
+    | {
+        method: "minmax" | "percentile" | "mse";
+        samples: number;
+        ranges: NonNullable<Awaited<ReturnType<typeof buildOnnxInt8>>["ranges"]>;
+      }
+    | undefined;
   if (kind === "onnx-int8") {
-    if (!ctx.analysis) throw new QuantizeError("OPTIONS_INVALID", "variant onnx-int8 needs representative data (--calib DIR or --val DIR) to calibrate its activations");
+    if (!ctx.analysis)
+      throw new QuantizeError(
+        "OPTIONS_INVALID",
+        "variant onnx-int8 needs representative data (--calib DIR or --val DIR) to calibrate its activations",
+      );
     const built = await buildOnnxInt8(fp32, { calib: ctx.analysis, ...(ctx.val ? { val: ctx.val } : {}) });
     model = built.model;
     layers = built.layers;
@@ -119,10 +148,17 @@ export async function buildOnnxVariant(kind: TOnnxVariant, fp32: OnnxModel, ctx:
       createdBy: `fleet-quantize ${VERSION}`,
       input: { name: "input", shape: ctx.inputShape },
       // as the graph declares it (symbolic batch → null), which the runtime checks at load
-      output: { name: "output", shape: (model.graph.outputs[0]?.shape ?? []).map((d) => (typeof d === "number" ? d : null)) },
+      output: {
+        name: "output",
+        shape: (model.graph.outputs[0]?.shape ?? []).map((d) => (typeof d === "number" ? d : null)),
+      },
       layers,
       ...(activations ? { activations } : {}),
-      selfTest: { input: encodeInlineTensor(ctx.golden.x, ctx.golden.shape), output: encodeInlineTensor(golden.data, golden.shape), tolerance: TOLERANCE[kind] },
+      selfTest: {
+        input: encodeInlineTensor(ctx.golden.x, ctx.golden.shape),
+        output: encodeInlineTensor(golden.data, golden.shape),
+        tolerance: TOLERANCE[kind],
+      },
     },
     { engine: "onnx", entry: ONNX_ENTRY },
   );
@@ -153,6 +189,11 @@ export async function buildOnnxVariant(kind: TOnnxVariant, fp32: OnnxModel, ctx:
     }
   }
   report.quantizeMs = performance.now() - started;
-  if (ctx.measure) report.runtime = await measureWithRuntime(dir, ctx.golden.x.subarray(0, ctx.golden.x.length / ctx.golden.shape[0]!), ctx.latencyRuns);
+  if (ctx.measure)
+    report.runtime = await measureWithRuntime(
+      dir,
+      ctx.golden.x.subarray(0, ctx.golden.x.length / ctx.golden.shape[0]!),
+      ctx.latencyRuns,
+    );
   return report;
 }

@@ -4,7 +4,12 @@ import { activationQuantParams } from "./quant-math.ts";
 
 function fakeQuantMse(values: Float32Array, range: { min: number; max: number }): number {
   const { scale, zeroPoint } = activationQuantParams(range.min, range.max);
-  return values.reduce((s, v) => s + ((Math.max(0, Math.min(255, Math.round(v / scale) + zeroPoint)) - zeroPoint) * scale - v) ** 2, 0) / values.length;
+  return (
+    values.reduce(
+      (s, v) => s + ((Math.max(0, Math.min(255, Math.round(v / scale) + zeroPoint)) - zeroPoint) * scale - v) ** 2,
+      0,
+    ) / values.length
+  );
 }
 
 describe("activation calibration", () => {

@@ -38,7 +38,8 @@ export function calibrateRange(values: Float32Array, method: CalibrationMethod):
   const sample = strided(values);
   if (method === "percentile") {
     const sorted = Float32Array.from(sample).sort();
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))]!;
+    const at = (p: number) =>
+      sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))]!;
     return { min: at(100 - PERCENTILE), max: at(PERCENTILE) };
   }
   let best = { min, max, error: fakeQuantMse(sample, min, max) };
@@ -61,5 +62,7 @@ export function calibrateAll(activations: Map<string, Float32Array>, method: Cal
 
 /** uint8 fake quantization with a calibrated range (what an integer kernel would see) */
 export function fakeQuantize(x: tf.Tensor, range: TActivationRange): tf.Tensor {
-  return tf.tidy(() => x.div(range.scale).round().add(range.zeroPoint).clipByValue(0, 255).sub(range.zeroPoint).mul(range.scale));
+  return tf.tidy(() =>
+    x.div(range.scale).round().add(range.zeroPoint).clipByValue(0, 255).sub(range.zeroPoint).mul(range.scale),
+  );
 }

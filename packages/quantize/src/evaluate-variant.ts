@@ -18,8 +18,15 @@ export interface VariantMetrics {
   rssMB: number;
 }
 
-export async function evaluateVariant(dir: string, valDir: string, options: { backend?: BackendPreference; latencyRuns?: number; threads?: number } = {}): Promise<VariantMetrics> {
-  const loaded = await openVariant(dir, { backend: options.backend ?? "auto", threads: options.threads ?? MEASURE_THREADS });
+export async function evaluateVariant(
+  dir: string,
+  valDir: string,
+  options: { backend?: BackendPreference; latencyRuns?: number; threads?: number } = {},
+): Promise<VariantMetrics> {
+  const loaded = await openVariant(dir, {
+    backend: options.backend ?? "auto",
+    threads: options.threads ?? MEASURE_THREADS,
+  });
   try {
     const val = await loadDataset(valDir, { labels: true, purpose: "validation" });
     checkDatasetShape(val, loaded.inputShape);

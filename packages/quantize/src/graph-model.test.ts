@@ -17,7 +17,9 @@ beforeAll(async () => {
   writeGraphModel(join(root, "model"));
   const fp32 = await loadVariant(join(root, "model"), { requireManifest: false });
   const x = syntheticData(200, [GRAPH_INPUT], 3);
-  const y = tf.tidy(() => Int32Array.from((fp32.model.predict(tf.tensor(x, [200, GRAPH_INPUT])) as tf.Tensor).argMax(-1).dataSync()));
+  const y = tf.tidy(() =>
+    Int32Array.from((fp32.model.predict(tf.tensor(x, [200, GRAPH_INPUT])) as tf.Tensor).argMax(-1).dataSync()),
+  );
   fp32.dispose();
   await writeDataset(join(root, "val"), { x, sampleShape: [GRAPH_INPUT], count: 200, y });
 });
@@ -26,9 +28,24 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("graph models (converted SavedModel)", () => {
   it("quantizes every variant, per op, and the runtime loads each one", async () => {
     const out = join(root, "out");
-    const report = await quantizeModel({ input: join(root, "model"), outDir: out, valDir: join(root, "val"), latencyRuns: 3 });
+    const report = await quantizeModel({
+      input: join(root, "model"),
+      outDir: out,
+      valDir: join(root, "val"),
+      latencyRuns: 3,
+    });
     expect(report.model.format).toBe("graph-model");
-    expect(report.variants.map((v) => v.variant)).toEqual(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]);
+    expect(report.variants.map((v) => v.variant)).toEqual([
+      "fp32",
+      "fp16",
+      "uint8-tensor",
+      "int8-channel",
+      "int4-group",
+      "mixed",
+      "onnx-fp32",
+      "onnx-fp16",
+      "onnx-int8",
+    ]);
     const int8 = report.variants.find((v) => v.variant === "int8-channel")!;
     expect(int8.layers.find((l) => l.name === "dense/Relu")).toMatchObject({ op: "_FusedMatMul", precision: "int8" });
     expect(int8.layers.find((l) => l.name === "logits/MatMul")!.activations!.cosine).toBeGreaterThan(0.99);
@@ -50,6 +67,8 @@ describe("graph models (converted SavedModel)", () => {
 
   it("names an op TF.js does not support", async () => {
     writeGraphModel(join(root, "bad"), { op: "QuantumMatMul" });
-    await expect(quantizeModel({ input: join(root, "bad"), outDir: join(root, "bad-out"), measure: false })).rejects.toThrow(/node "logits\/MatMul" uses op "QuantumMatMul"/);
+    await expect(
+      quantizeModel({ input: join(root, "bad"), outDir: join(root, "bad-out"), measure: false }),
+    ).rejects.toThrow(/node "logits\/MatMul" uses op "QuantumMatMul"/);
   });
 });

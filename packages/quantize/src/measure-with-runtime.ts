@@ -5,7 +5,11 @@ import type { TVariantReport } from "./report-schema.ts";
 /** ONNX Runtime threads when measuring: one, like a wearable core and like TF.js wasm here */
 export const MEASURE_THREADS = 1;
 
-export async function measureWithRuntime(dir: string, sample: Float32Array, runs: number): Promise<NonNullable<TVariantReport["runtime"]>> {
+export async function measureWithRuntime(
+  dir: string,
+  sample: Float32Array,
+  runs: number,
+): Promise<NonNullable<TVariantReport["runtime"]>> {
   const loaded = await openVariant(dir, { threads: MEASURE_THREADS });
   try {
     const selfTest = await loaded.selfTest();

@@ -10,7 +10,12 @@ const files = {
     { entry: { name: "small/kernel", shape: [10, 10], dtype: "float32" }, values: new Float32Array(100) },
   ],
 } as unknown as ModelFiles;
-const units: WeightUnit[] = ["big", "small"].map((name) => ({ name, op: "Dense", weights: [`${name}/kernel`], kernels: [{ weight: `${name}/kernel`, channelAxes: 1 }] }));
+const units: WeightUnit[] = ["big", "small"].map((name) => ({
+  name,
+  op: "Dense",
+  weights: [`${name}/kernel`],
+  kernels: [{ weight: `${name}/kernel`, channelAxes: 1 }],
+}));
 
 /** accuracy model: each layer loses a fixed number of points per precision, losses add up */
 const LOSS: Record<string, Record<TPrecision, number>> = {

@@ -34,7 +34,14 @@ export function unitBytes(unit: WeightUnit, precision: TPrecision, files: ModelF
     else if ((precision === "int8" || precision === "int4") && kernel) {
       bytes += entryByteLength({
         ...entry,
-        quantization: { dtype: precision, fleet: { channelAxes: kernel.channelAxes, groupSize: precision === "int4" ? groupSize : 0, scaleDtype: precision === "int4" ? "float16" : "float32" } },
+        quantization: {
+          dtype: precision,
+          fleet: {
+            channelAxes: kernel.channelAxes,
+            groupSize: precision === "int4" ? groupSize : 0,
+            scaleDtype: precision === "int4" ? "float16" : "float32",
+          },
+        },
       });
     } else bytes += n * 4;
   }
@@ -43,7 +50,8 @@ export function unitBytes(unit: WeightUnit, precision: TPrecision, files: ModelF
 
 export async function chooseMixedPrecision(problem: MixedProblem): Promise<MixedChoice> {
   const tunable = problem.units.filter((u) => u.kernels.length > 0);
-  const loss = (r: { accuracy: number; agreement: number }) => problem.referenceAccuracy - r.accuracy + 0.01 * (100 - r.agreement);
+  const loss = (r: { accuracy: number; agreement: number }) =>
+    problem.referenceAccuracy - r.accuracy + 0.01 * (100 - r.agreement);
   const sensitivity: TSensitivity[] = [];
   const lossOf = new Map<string, number>();
   for (const unit of tunable) {
@@ -51,7 +59,12 @@ export async function chooseMixedPrecision(problem: MixedProblem): Promise<Mixed
     for (const precision of ["fp16", "int8", "int4"] as const) {
       problem.onStep?.(`sensitivity ${unit.name} @ ${precision}`);
       const result = await problem.evaluate((u) => (u.name === unit.name ? precision : "fp32"));
-      sensitivity.push({ layer: unit.name, precision, accuracyDrop: problem.referenceAccuracy - result.accuracy, agreement: result.agreement });
+      sensitivity.push({
+        layer: unit.name,
+        precision,
+        accuracyDrop: problem.referenceAccuracy - result.accuracy,
+        agreement: result.agreement,
+      });
       lossOf.set(`${unit.name}|${precision}`, loss(result));
     }
   }
@@ -65,7 +78,11 @@ export async function chooseMixedPrecision(problem: MixedProblem): Promise<Mixed
       const next = LADDER[LADDER.indexOf(current) + 1];
       if (!next) continue;
       const gain = lossOf.get(`${unit.name}|${current}`)! - lossOf.get(`${unit.name}|${next}`)!;
-      const cost = Math.max(1, unitBytes(unit, next, problem.files, problem.groupSize) - unitBytes(unit, current, problem.files, problem.groupSize));
+      const cost = Math.max(
+        1,
+        unitBytes(unit, next, problem.files, problem.groupSize) -
+          unitBytes(unit, current, problem.files, problem.groupSize),
+      );
       // a layer whose sensitivity shows no gain still gets upgraded eventually (interactions)
       const value = gain > 0 ? gain / cost : -cost;
       if (!best || value > best.value) best = { unit, next, value };

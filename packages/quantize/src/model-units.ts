@@ -97,7 +97,8 @@ function graphUnits(files: ModelFiles): WeightUnit[] {
     units.push(unit);
   }
   // weights used by other ops (BiasAdd constants, batch-norm parameters, shapes) form one unit each
-  for (const name of weightNames) if (!claimed.has(name)) units.push({ name, op: "Const", weights: [name], kernels: [] });
+  for (const name of weightNames)
+    if (!claimed.has(name)) units.push({ name, op: "Const", weights: [name], kernels: [] });
   return units;
 }
 
@@ -105,6 +106,11 @@ export function findWeightUnits(files: ModelFiles): WeightUnit[] {
   const units = files.format === "graph-model" ? graphUnits(files) : layerUnits(files);
   const covered = new Set(units.flatMap((u) => u.weights));
   const orphan = files.weights.find((w) => !covered.has(w.entry.name));
-  if (orphan) throw new QuantizeError("MODEL_UNSUPPORTED", `model.json: weight "${orphan.entry.name}" belongs to no layer of the topology`, orphan.entry.name);
+  if (orphan)
+    throw new QuantizeError(
+      "MODEL_UNSUPPORTED",
+      `model.json: weight "${orphan.entry.name}" belongs to no layer of the topology`,
+      orphan.entry.name,
+    );
   return units;
 }

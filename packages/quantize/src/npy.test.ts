@@ -26,10 +26,14 @@ describe("dataset directories", () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-npy-"));
     try {
       writeFileSync(join(dir, "x.npy"), encodeNpy(new Float32Array(0), [0, 4]));
-      await expect(loadDataset(dir, { labels: false, purpose: "calibration" })).rejects.toThrow(/calibration set is empty/);
+      await expect(loadDataset(dir, { labels: false, purpose: "calibration" })).rejects.toThrow(
+        /calibration set is empty/,
+      );
       await writeDataset(dir, { x: new Float32Array(8), sampleShape: [4], count: 2 });
       writeFileSync(join(dir, "y.npy"), encodeNpy(Int32Array.from([1, 2, 3]), [3]));
-      await expect(loadDataset(dir, { labels: true, purpose: "validation" })).rejects.toThrow(/y.npy: shape \[3\] must be \[2\]/);
+      await expect(loadDataset(dir, { labels: true, purpose: "validation" })).rejects.toThrow(
+        /y.npy: shape \[3\] must be \[2\]/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

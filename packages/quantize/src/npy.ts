@@ -8,14 +8,22 @@ export interface NpyArray {
   data: Float32Array | Float64Array | Uint8Array | Int32Array | BigInt64Array;
 }
 
-const DESCR: Record<string, NpyArray["dtype"]> = { "<f4": "float32", "<f8": "float64", "|u1": "uint8", "<u1": "uint8", "<i4": "int32", "<i8": "int64" };
+const DESCR: Record<string, NpyArray["dtype"]> = {
+  "<f4": "float32",
+  "<f8": "float64",
+  "|u1": "uint8",
+  "<u1": "uint8",
+  "<i4": "int32",
+  "<i8": "int64",
+};
 const MAGIC = "\x93NUMPY";
 
 export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const fail = (why: string): never => {
     throw new QuantizeError("DATASET_INVALID", `${file}: ${why}`, file);
   };
-  if (bytes.byteLength < 10 || Buffer.from(bytes.subarray(0, 6)).toString("latin1") !== MAGIC) fail("not a .npy file (bad magic)");
+  if (bytes.byteLength < 10 || Buffer.from(bytes.subarray(0, 6)).toString("latin1") !== MAGIC)
+    fail("not a .npy file (bad magic)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -28,13 +36,28 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (!descr || !fortran || shapeText === undefined) fail(`unreadable header ${JSON.stringify(header.trim())}`);
   if (fortran === "True") fail("Fortran-order arrays are not supported; save with np.ascontiguousarray");
   const dtype = DESCR[descr!] ?? fail(`dtype ${descr} is not supported (use float32 for x, integers for y)`);
-  const shape = shapeText!.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText!
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const itemSize = { float32: 4, float64: 8, uint8: 1, int32: 4, int64: 8 }[dtype];
-  if (bytes.byteLength - start < count * itemSize) fail(`truncated: shape [${shape.join(", ")}] needs ${count * itemSize} data bytes, the file holds ${bytes.byteLength - start}`);
+  if (bytes.byteLength - start < count * itemSize)
+    fail(
+      `truncated: shape [${shape.join(", ")}] needs ${count * itemSize} data bytes, the file holds ${bytes.byteLength - start}`,
+    );
   const body = new Uint8Array(bytes.subarray(start, start + count * itemSize)).buffer; // aligned copy
   const data =
-    dtype === "float32" ? new Float32Array(body) : dtype === "float64" ? new Float64Array(body) : dtype === "uint8" ? new Uint8Array(body) : dtype === "int32" ? new Int32Array(body) : new BigInt64Array(body);
+    dtype === "float32"
+      ? new Float32Array(body)
+      : dtype === "float64"
+        ? new Float64Array(body)
+        : dtype === "uint8"
+          ? new Uint8Array(body)
+          : dtype === "int32"
+            ? new Int32Array(body)
+            : new BigInt64Array(body);
   return { dtype, shape, data };
 }
 

@@ -23,7 +23,11 @@ export interface SymmetricOptions {
 
 const CLIP_RATIOS = [1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
 
-export function quantizeSymmetric(values: Float32Array, shape: readonly number[], options: SymmetricOptions): SymmetricResult {
+export function quantizeSymmetric(
+  values: Float32Array,
+  shape: readonly number[],
+  options: SymmetricOptions,
+): SymmetricResult {
   const qmax = options.bits === 8 ? 127 : 7;
   const { rows, channels } = channelLayout(shape, options.channelAxes);
   const group = options.groupSize > 0 ? options.groupSize : rows;
@@ -125,7 +129,10 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
 }
 
 /** uint8 affine parameters of an activation range (range widened to hold 0, as integer kernels need) */
-export function activationQuantParams(min: number, max: number): { scale: number; zeroPoint: number; min: number; max: number } {
+export function activationQuantParams(
+  min: number,
+  max: number,
+): { scale: number; zeroPoint: number; min: number; max: number } {
   const lo = Math.min(0, min);
   const hi = Math.max(0, max);
   const scale = hi === lo ? 1 : (hi - lo) / 255;

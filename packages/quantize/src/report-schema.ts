@@ -31,12 +31,23 @@ export const ZFullInt8 = z.object({
   agreement: z.number(),
 });
 
-export const ZSensitivity = z.object({ layer: z.string(), precision: ZPrecision, accuracyDrop: z.number().optional(), agreement: z.number() });
+export const ZSensitivity = z.object({
+  layer: z.string(),
+  precision: ZPrecision,
+  accuracyDrop: z.number().optional(),
+  agreement: z.number(),
+});
 
 /** onnx-int8: the calibration method picked by validation accuracy, and how each method did */
 export const ZOnnxCalibration = z.object({
   method: z.enum(["minmax", "percentile", "mse"]),
-  candidates: z.array(z.object({ method: z.enum(["minmax", "percentile", "mse"]), accuracy: z.number().optional(), agreement: z.number() })),
+  candidates: z.array(
+    z.object({
+      method: z.enum(["minmax", "percentile", "mse"]),
+      accuracy: z.number().optional(),
+      agreement: z.number(),
+    }),
+  ),
 });
 
 export const ZVariantReport = z.object({
@@ -63,7 +74,12 @@ export const ZVariantReport = z.object({
 export const ZReport = z.object({
   formatVersion: z.literal(1),
   createdBy: z.string(),
-  model: z.object({ source: z.string(), format: z.enum(["layers-model", "graph-model"]), parameters: z.number().int(), weightBytes: z.number().int() }),
+  model: z.object({
+    source: z.string(),
+    format: z.enum(["layers-model", "graph-model"]),
+    parameters: z.number().int(),
+    weightBytes: z.number().int(),
+  }),
   backend: z.string(),
   data: z.object({
     calibration: z.object({ source: z.string(), samples: z.number().int() }).optional(),

@@ -21,4 +21,3 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
     }),
   );
 }
-

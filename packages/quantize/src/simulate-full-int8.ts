@@ -9,7 +9,12 @@ import { matchPercent, top1 } from "./evaluate.ts";
 import type { TVariantReport } from "./report-schema.ts";
 
 /** Accuracy with weights int8 per channel and every activation fake-quantized to uint8 with its calibrated range. */
-export function simulateFullInt8(model: tf.LayersModel, val: Dataset, reference: Int32Array, ranges: Map<CalibrationMethod, TActivationRange[]>): NonNullable<TVariantReport["fullInt8"]> {
+export function simulateFullInt8(
+  model: tf.LayersModel,
+  val: Dataset,
+  reference: Int32Array,
+  ranges: Map<CalibrationMethod, TActivationRange[]>,
+): NonNullable<TVariantReport["fullInt8"]> {
   return CALIBRATION_METHODS.map((method) => {
     const byLayer = new Map(ranges.get(method)!.map((r) => [r.layer, r]));
     const per = val.sampleShape.reduce((a, b) => a * b, 1);
@@ -35,4 +40,3 @@ export function simulateFullInt8(model: tf.LayersModel, val: Dataset, reference:
     return { method, accuracy: matchPercent(predictions, val.y!), agreement: matchPercent(predictions, reference) };
   });
 }
-

@@ -1,6 +1,13 @@
 // Builds one variant in memory from a precision per weight unit: encoded shards, the manifest's
 // per-layer precision, and a live (dequantized) model to measure it with.
-import { buildFromArtifacts, toFloat32Artifacts, type ModelFiles, type TfModel, type TLayerPrecision, type TPrecision } from "@fleet/runtime";
+import {
+  buildFromArtifacts,
+  toFloat32Artifacts,
+  type ModelFiles,
+  type TfModel,
+  type TLayerPrecision,
+  type TPrecision,
+} from "@fleet/runtime";
 import { correctBias } from "./bias-correction.ts";
 import { encodeWeights, type EncodedWeights, type WeightPlan } from "./encode-weights.ts";
 import type { WeightUnit } from "./model-units.ts";
@@ -23,21 +30,35 @@ export function effectivePrecision(unit: WeightUnit, precision: TPrecision): TPr
   return (precision === "int8" || precision === "int4") && unit.kernels.length === 0 ? "fp32" : precision;
 }
 
-function planner(units: WeightUnit[], precisionOf: (unit: WeightUnit) => TPrecision, settings: BuildSettings): (name: string) => WeightPlan {
+function planner(
+  units: WeightUnit[],
+  precisionOf: (unit: WeightUnit) => TPrecision,
+  settings: BuildSettings,
+): (name: string) => WeightPlan {
   const plans = new Map<string, WeightPlan>();
   for (const unit of units) {
     const precision = effectivePrecision(unit, precisionOf(unit));
     for (const weight of unit.weights) {
       const kernel = unit.kernels.find((k) => k.weight === weight);
       if (precision === "int8" || precision === "int4") {
-        plans.set(weight, kernel ? { precision, channelAxes: kernel.channelAxes, groupSize: settings.groupSize } : { precision: "fp32" });
+        plans.set(
+          weight,
+          kernel
+            ? { precision, channelAxes: kernel.channelAxes, groupSize: settings.groupSize }
+            : { precision: "fp32" },
+        );
       } else plans.set(weight, { precision });
     }
   }
   return (name) => plans.get(name) ?? { precision: "fp32" };
 }
 
-export async function buildVariant(files: ModelFiles, units: WeightUnit[], precisionOf: (unit: WeightUnit) => TPrecision, settings: BuildSettings): Promise<BuiltVariant> {
+export async function buildVariant(
+  files: ModelFiles,
+  units: WeightUnit[],
+  precisionOf: (unit: WeightUnit) => TPrecision,
+  settings: BuildSettings,
+): Promise<BuiltVariant> {
   const plan = planner(units, precisionOf, settings);
   let encoded = encodeWeights(files, plan);
   const corrected = new Set<string>();
@@ -48,16 +69,38 @@ export async function buildVariant(files: ModelFiles, units: WeightUnit[], preci
       const means = settings.inputMeans.get(unit.name);
       const kernel = unit.kernels[0];
       const precision = effectivePrecision(unit, precisionOf(unit));
-      if (!means || !unit.bias || !kernel || unit.kernels.length !== 1 || (precision !== "int8" && precision !== "int4")) continue;
+      if (
+        !means ||
+        !unit.bias ||
+        !kernel ||
+        unit.kernels.length !== 1 ||
+        (precision !== "int8" && precision !== "int4")
+      )
+        continue;
       const k = original.get(kernel.weight)!;
       const b = original.get(unit.bias)!;
-      replacements.set(unit.bias, correctBias(b.values as Float32Array, k.values as Float32Array, encoded.dequantized.get(kernel.weight) as Float32Array, k.entry.shape, kernel.channelAxes, means));
+      replacements.set(
+        unit.bias,
+        correctBias(
+          b.values as Float32Array,
+          k.values as Float32Array,
+          encoded.dequantized.get(kernel.weight) as Float32Array,
+          k.entry.shape,
+          kernel.channelAxes,
+          means,
+        ),
+      );
       corrected.add(unit.name);
     }
     if (replacements.size > 0) encoded = encodeWeights(files, plan, replacements);
   }
   const layers = units.map((unit): TLayerPrecision => {
-    const layer: TLayerPrecision = { name: unit.name, op: unit.op, precision: effectivePrecision(unit, precisionOf(unit)), weights: unit.weights };
+    const layer: TLayerPrecision = {
+      name: unit.name,
+      op: unit.op,
+      precision: effectivePrecision(unit, precisionOf(unit)),
+      weights: unit.weights,
+    };
     if (layer.precision === "int4") layer.groupSize = settings.groupSize;
     if (layer.precision === "int8" || layer.precision === "int4") layer.biasCorrected = corrected.has(unit.name);
     return layer;
@@ -67,7 +110,9 @@ export async function buildVariant(files: ModelFiles, units: WeightUnit[], preci
 }
 
 export async function dequantizedModel(files: ModelFiles, encoded: EncodedWeights): Promise<TfModel> {
-  const weights = files.weights.map((w) => ({ entry: { name: w.entry.name, shape: w.entry.shape, dtype: w.entry.dtype }, values: encoded.dequantized.get(w.entry.name) ?? w.values }));
+  const weights = files.weights.map((w) => ({
+    entry: { name: w.entry.name, shape: w.entry.shape, dtype: w.entry.dtype },
+    values: encoded.dequantized.get(w.entry.name) ?? w.values,
+  }));
   return buildFromArtifacts(toFloat32Artifacts(files.modelJson, weights), files.format);
 }
-

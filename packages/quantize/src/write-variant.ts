@@ -3,7 +3,14 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MODEL_JSON, ZManifest, sha256Hex, type TManifest } from "@fleet/runtime";
+import {
+  MANIFEST_FILE,
+  MANIFEST_FORMAT_VERSION,
+  MODEL_JSON,
+  ZManifest,
+  sha256Hex,
+  type TManifest,
+} from "@fleet/runtime";
 import { QuantizeError } from "./errors.ts";
 
 export type ManifestBody = Omit<TManifest, "formatVersion" | "engine" | "entry" | "files" | "bytes">;
@@ -57,7 +64,11 @@ export async function writeVariantDir(
   } catch (error) {
     await rm(staged, { recursive: true, force: true });
     if (error instanceof QuantizeError) throw error;
-    throw new QuantizeError("OUTPUT_FAILED", `${target}: could not write the variant (${(error as Error).message}); nothing was left behind`, target);
+    throw new QuantizeError(
+      "OUTPUT_FAILED",
+      `${target}: could not write the variant (${(error as Error).message}); nothing was left behind`,
+      target,
+    );
   }
 }
 

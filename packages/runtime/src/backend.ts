@@ -66,7 +66,10 @@ export async function initBackend(preference: BackendPreference = "auto"): Promi
       skipped.push({ name, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) });
     }
   }
-  throw new RuntimeError("BACKEND_UNAVAILABLE", `no TF.js backend loads: ${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
+  throw new RuntimeError(
+    "BACKEND_UNAVAILABLE",
+    `no TF.js backend loads: ${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`,
+  );
 }
 
 export function currentBackend(): BackendChoice | undefined {
@@ -74,6 +77,7 @@ export function currentBackend(): BackendChoice | undefined {
 }
 
 export function describeBackend(choice: BackendChoice): string {
-  const extras = choice.name === "wasm" ? ` (simd ${choice.simd ? "on" : "off"}, threads ${choice.multithread ? "on" : "off"})` : "";
+  const extras =
+    choice.name === "wasm" ? ` (simd ${choice.simd ? "on" : "off"}, threads ${choice.multithread ? "on" : "off"})` : "";
   return `${choice.name}${extras}`;
 }

@@ -11,7 +11,8 @@ export interface EngineProbe {
 }
 
 /** Relu over a float32 [2]: the smallest graph that proves a session can be created and run. */
-const PROBE_ONNX = "CAgSBWZsZWV0GgEwOjoKDwoBeBIBeRoBeSIEUmVsdRIFcHJvYmVaDwoBeBIKCggIARIECgIIAmIPCgF5EgoKCAgBEgQKAggCQgQKABAR";
+const PROBE_ONNX =
+  "CAgSBWZsZWV0GgEwOjoKDwoBeBIBeRoBeSIEUmVsdRIFcHJvYmVaDwoBeBIKCggIARIECgIIAmIPCgF5EgoKCAgBEgQKAggCQgQKABAR";
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
@@ -25,7 +26,8 @@ export async function probeOnnx(): Promise<EngineProbe> {
     try {
       const out = await session.run({ x: new ort.Tensor("float32", Float32Array.of(-1, 2), [2]) });
       const y = out["y"]?.data as Float32Array | undefined;
-      if (!y || y[0] !== 0 || y[1] !== 2) return { engine: "onnx", available: false, detail: "ONNX Runtime computed a wrong result" };
+      if (!y || y[0] !== 0 || y[1] !== 2)
+        return { engine: "onnx", available: false, detail: "ONNX Runtime computed a wrong result" };
     } finally {
       await session.release();
     }

@@ -1,4 +1,11 @@
-export { initBackend, currentBackend, describeBackend, type BackendChoice, type BackendName, type BackendPreference } from "./backend.ts";
+export {
+  initBackend,
+  currentBackend,
+  describeBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendPreference,
+} from "./backend.ts";
 export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from "./errors.ts";
 export { float16BitsToFloat32, float32ToFloat16Bits, roundToFloat16 } from "./float16.ts";
 export { LoadedModel, loadVariant, type LoadOptions, type SelfTestResult } from "./load-variant.ts";
@@ -34,7 +41,17 @@ export {
   type TVariantKind,
 } from "./manifest.ts";
 export { latencyStats, percentile, MB, type LatencyStats, type MemoryStats } from "./measure.ts";
-export { MODEL_JSON, ZModelJson, modelFormatOf, parseModelJson, readModelFiles, type DecodedWeight, type ModelFiles, type ModelFormat, type TModelJson } from "./model-files.ts";
+export {
+  MODEL_JSON,
+  ZModelJson,
+  modelFormatOf,
+  parseModelJson,
+  readModelFiles,
+  type DecodedWeight,
+  type ModelFiles,
+  type ModelFormat,
+  type TModelJson,
+} from "./model-files.ts";
 export { buildFromArtifacts, buildTfModel, toFloat32Artifacts, type TfModel } from "./tf-model.ts";
 export { seededRandom } from "./seeded-random.ts";
 export { sha256Hex, verifyManifestFiles } from "./verify-files.ts";

@@ -85,7 +85,11 @@ describe("loadVariant", () => {
     const dir = fresh();
     await writeTinyVariant(dir, { manifest: false });
     truncateSync(join(dir, "group1-shard1of1.bin"), 100);
-    await expectCode(loadVariant(dir, { requireManifest: false }), "FILE_SHORT", 'group1-shard1of1.bin: shard is short: weight "hidden/bias"');
+    await expectCode(
+      loadVariant(dir, { requireManifest: false }),
+      "FILE_SHORT",
+      'group1-shard1of1.bin: shard is short: weight "hidden/bias"',
+    );
   });
 
   it("refuses a missing shard", async () => {
@@ -134,7 +138,10 @@ describe("loadVariant", () => {
     const dir = fresh();
     const { expected } = await writeTinyVariant(dir);
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
-    manifest.selfTest.output = encodeInlineTensor(expected.map((v) => v + 0.5), [2, 3]);
+    manifest.selfTest.output = encodeInlineTensor(
+      expected.map((v) => v + 0.5),
+      [2, 3],
+    );
     writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
     await expectCode(loadVariant(dir), "SELF_TEST_FAILED", "self-test failed");
   });

@@ -51,7 +51,11 @@ export class LoadedModel implements VariantRunner {
     const shape = [batch, ...this.inputShape.slice(1).map((d) => d ?? 1)];
     const expected = shape.reduce((a, b) => a * b, 1);
     if (x.length !== expected) {
-      throw new RuntimeError("INPUT_INVALID", `input holds ${x.length} values; a batch of ${batch} of shape [${this.inputShape.slice(1).join(", ")}] needs ${expected}`, "input");
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input holds ${x.length} values; a batch of ${batch} of shape [${this.inputShape.slice(1).join(", ")}] needs ${expected}`,
+        "input",
+      );
     }
     return tf.tidy(() => {
       const out = this.model.predict(tf.tensor(x, shape)) as tf.Tensor;
@@ -78,7 +82,8 @@ export class LoadedModel implements VariantRunner {
 
   /** batch-1 latency over `runs` runs after `warmup` unmeasured ones */
   measureLatency(runs = 50, warmup = 5, input?: Float32Array): LatencyStats {
-    const sample = input ?? new Float32Array(this.inputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1)).fill(0.5);
+    const sample =
+      input ?? new Float32Array(this.inputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1)).fill(0.5);
     const samples: number[] = [];
     for (let i = 0; i < warmup + runs; i++) {
       const started = performance.now();
@@ -90,13 +95,21 @@ export class LoadedModel implements VariantRunner {
 
   memory(): MemoryStats {
     const usage = process.memoryUsage();
-    return { rssMB: usage.rss / MB, heapUsedMB: usage.heapUsed / MB, tensorMB: tf.memory().numBytes / MB, modelMB: this.weightBytes() / MB };
+    return {
+      rssMB: usage.rss / MB,
+      heapUsedMB: usage.heapUsed / MB,
+      tensorMB: tf.memory().numBytes / MB,
+      modelMB: this.weightBytes() / MB,
+    };
   }
 
   /** bytes of this model's weight tensors on the backend (float32 after dequantization) */
   weightBytes(): number {
     // by format rather than instanceof, so the converter is only loaded for graph models
-    const weights = this.format === "graph-model" ? Object.values((this.model as GraphModel).weights).flat() : (this.model as LayersModel).weights.map((w) => w.read());
+    const weights =
+      this.format === "graph-model"
+        ? Object.values((this.model as GraphModel).weights).flat()
+        : (this.model as LayersModel).weights.map((w) => w.read());
     return weights.reduce((sum, t) => sum + t.size * (t.dtype === "float32" || t.dtype === "int32" ? 4 : 1), 0);
   }
 
@@ -111,7 +124,12 @@ export async function readManifest(dir: string, required: boolean): Promise<TMan
     text = await readFile(join(dir, MANIFEST_FILE), "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    if (required) throw new RuntimeError("FILE_MISSING", `${MANIFEST_FILE}: missing from ${dir}; pass requireManifest: false to load a stock model`, MANIFEST_FILE);
+    if (required)
+      throw new RuntimeError(
+        "FILE_MISSING",
+        `${MANIFEST_FILE}: missing from ${dir}; pass requireManifest: false to load a stock model`,
+        MANIFEST_FILE,
+      );
     return undefined;
   }
   return parseManifest(text);
@@ -129,9 +147,18 @@ export async function loadVariant(dir: string, options: LoadOptions = {}): Promi
   return loadTfjsVariant(dir, manifest, options, started);
 }
 
-export async function loadTfjsVariant(dir: string, manifest: TManifest | undefined, options: LoadOptions, started = performance.now()): Promise<LoadedModel> {
+export async function loadTfjsVariant(
+  dir: string,
+  manifest: TManifest | undefined,
+  options: LoadOptions,
+  started = performance.now(),
+): Promise<LoadedModel> {
   if (manifest && manifest.engine !== "tfjs") {
-    throw new RuntimeError("UNSUPPORTED", `${dir}: a variant of the ${manifest.engine} engine; load it with openVariant`, MANIFEST_FILE);
+    throw new RuntimeError(
+      "UNSUPPORTED",
+      `${dir}: a variant of the ${manifest.engine} engine; load it with openVariant`,
+      MANIFEST_FILE,
+    );
   }
   const backend = await initBackend(options.backend ?? "auto");
   if (manifest) await verifyManifestFiles(dir, manifest);
@@ -139,7 +166,11 @@ export async function loadTfjsVariant(dir: string, manifest: TManifest | undefin
   if (manifest) {
     checkAllFilesListed(manifest, files.files);
     if (manifest.modelFormat !== files.format) {
-      throw new RuntimeError("MANIFEST_INVALID", `manifest.json says ${manifest.modelFormat}, ${manifest.entry} is a ${files.format}`, manifest.entry);
+      throw new RuntimeError(
+        "MANIFEST_INVALID",
+        `manifest.json says ${manifest.modelFormat}, ${manifest.entry} is a ${files.format}`,
+        manifest.entry,
+      );
     }
   }
   const model = await buildTfModel(files);

@@ -14,7 +14,11 @@ const valid = {
   input: { name: "x", shape: [null, 4] },
   output: { name: "y", shape: [null, 3] },
   layers: [{ name: "d", op: "Dense", precision: "int8", weights: ["d/kernel"], biasCorrected: true }],
-  selfTest: { input: encodeInlineTensor(Float32Array.from([1, 2]), [1, 2]), output: encodeInlineTensor(Float32Array.from([3]), [1, 1]), tolerance: { absolute: 0, relative: 0 } },
+  selfTest: {
+    input: encodeInlineTensor(Float32Array.from([1, 2]), [1, 2]),
+    output: encodeInlineTensor(Float32Array.from([3]), [1, 1]),
+    tolerance: { absolute: 0, relative: 0 },
+  },
 };
 
 describe("manifest", () => {
@@ -24,8 +28,16 @@ describe("manifest", () => {
   });
 
   it.each([
-    ["a path escaping the directory", { files: [{ path: "../etc/passwd", bytes: 1, sha256: "a".repeat(64) }] }, "files.0.path"],
-    ["an unknown precision", { layers: [{ name: "d", op: "Dense", precision: "int3", weights: [] }] }, "layers.0.precision"],
+    [
+      "a path escaping the directory",
+      { files: [{ path: "../etc/passwd", bytes: 1, sha256: "a".repeat(64) }] },
+      "files.0.path",
+    ],
+    [
+      "an unknown precision",
+      { layers: [{ name: "d", op: "Dense", precision: "int3", weights: [] }] },
+      "layers.0.precision",
+    ],
     ["a bad sha256", { files: [{ path: "model.json", bytes: 1, sha256: "xyz" }] }, "files.0.sha256"],
     ["an unknown engine", { engine: "onnx-magic" }, "engine"],
   ])("refuses %s, naming the field", (_name, patch, field) => {

@@ -9,7 +9,17 @@ export const MANIFEST_FORMAT_VERSION = 1;
 export const ZPrecision = z.enum(["fp32", "fp16", "uint8", "int8", "int4"]);
 export type TPrecision = z.infer<typeof ZPrecision>;
 
-export const ZVariantKind = z.enum(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]);
+export const ZVariantKind = z.enum([
+  "fp32",
+  "fp16",
+  "uint8-tensor",
+  "int8-channel",
+  "int4-group",
+  "mixed",
+  "onnx-fp32",
+  "onnx-fp16",
+  "onnx-int8",
+]);
 export type TVariantKind = z.infer<typeof ZVariantKind>;
 
 /** the runtime that executes a variant (DESIGN.md "Real components") */
@@ -97,8 +107,14 @@ export const ZManifest = z
       tolerance: z.object({ absolute: z.number().nonnegative(), relative: z.number().nonnegative() }),
     }),
   })
-  .refine((m) => (m.engine === "onnx") === (m.modelFormat === "onnx"), { message: "engine onnx runs exactly the modelFormat onnx", path: ["engine"] })
-  .refine((m) => engineOfVariant(m.variant) === m.engine, { message: "the variant kind belongs to another engine", path: ["variant"] });
+  .refine((m) => (m.engine === "onnx") === (m.modelFormat === "onnx"), {
+    message: "engine onnx runs exactly the modelFormat onnx",
+    path: ["engine"],
+  })
+  .refine((m) => engineOfVariant(m.variant) === m.engine, {
+    message: "the variant kind belongs to another engine",
+    path: ["variant"],
+  });
 export type TManifest = z.infer<typeof ZManifest>;
 export type TManifestFile = z.infer<typeof ZManifestFile>;
 export type TLayerPrecision = z.infer<typeof ZLayerPrecision>;
@@ -121,14 +137,22 @@ export function parseManifest(text: string, file = MANIFEST_FILE): TManifest {
 }
 
 export function encodeInlineTensor(data: Float32Array, shape: number[]): TInlineTensor {
-  return { dtype: "float32", shape, base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") };
+  return {
+    dtype: "float32",
+    shape,
+    base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"),
+  };
 }
 
 export function decodeInlineTensor(tensor: TInlineTensor, what: string): Float32Array {
   const bytes = Buffer.from(tensor.base64, "base64");
   const expected = tensor.shape.reduce((a, b) => a * b, 1);
   if (bytes.byteLength !== expected * 4) {
-    throw new RuntimeError("MANIFEST_INVALID", `${MANIFEST_FILE}: ${what} holds ${bytes.byteLength / 4} values, shape [${tensor.shape.join(", ")}] needs ${expected}`, what);
+    throw new RuntimeError(
+      "MANIFEST_INVALID",
+      `${MANIFEST_FILE}: ${what} holds ${bytes.byteLength / 4} values, shape [${tensor.shape.join(", ")}] needs ${expected}`,
+      what,
+    );
   }
   const copy = new Uint8Array(bytes);
   return new Float32Array(copy.buffer, 0, expected);

@@ -11,7 +11,10 @@ export const MODEL_JSON = "model.json";
 const ZShardPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), "shard path must stay inside the model directory");
+  .refine(
+    (p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."),
+    "shard path must stay inside the model directory",
+  );
 
 export const ZModelJson = z.looseObject({
   format: z.string().optional(),
@@ -46,12 +49,20 @@ export function parseModelJson(text: string, file = MODEL_JSON): TModelJson {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new RuntimeError("MODEL_JSON_INVALID", `${file}: not valid JSON, the file is corrupt or truncated (${(error as Error).message})`, file);
+    throw new RuntimeError(
+      "MODEL_JSON_INVALID",
+      `${file}: not valid JSON, the file is corrupt or truncated (${(error as Error).message})`,
+      file,
+    );
   }
   const parsed = ZModelJson.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RuntimeError("MODEL_JSON_INVALID", `${file}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`, file);
+    throw new RuntimeError(
+      "MODEL_JSON_INVALID",
+      `${file}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
+      file,
+    );
   }
   return parsed.data;
 }
@@ -60,7 +71,8 @@ async function readRequired(dir: string, path: string): Promise<Buffer> {
   try {
     return await readFile(join(dir, path));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new RuntimeError("FILE_MISSING", `${path}: file is missing from ${dir}`, path);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new RuntimeError("FILE_MISSING", `${path}: file is missing from ${dir}`, path);
     throw error;
   }
 }
@@ -75,7 +87,13 @@ export async function readModelFiles(dir: string, entry = MODEL_JSON): Promise<M
     const data = Buffer.concat(shards);
     // shard boundaries, to name the shard a tensor falls in
     const ends = shards.reduce<number[]>((acc, s) => [...acc, (acc.at(-1) ?? 0) + s.byteLength], []);
-    const shardAt = (offset: number) => group.paths[Math.max(0, ends.findIndex((end) => offset < end))] ?? group.paths.at(-1)!;
+    const shardAt = (offset: number) =>
+      group.paths[
+        Math.max(
+          0,
+          ends.findIndex((end) => offset < end),
+        )
+      ] ?? group.paths.at(-1)!;
     let offset = 0;
     for (const spec of group.weights) {
       const length = entryByteLength(spec);
@@ -90,7 +108,11 @@ export async function readModelFiles(dir: string, entry = MODEL_JSON): Promise<M
       offset += length;
     }
     if (offset !== data.byteLength) {
-      throw new RuntimeError("SIZE_MISMATCH", `${group.paths.join(", ")}: shards hold ${data.byteLength} bytes, the weights manifest describes ${offset}`, group.paths[0]);
+      throw new RuntimeError(
+        "SIZE_MISMATCH",
+        `${group.paths.join(", ")}: shards hold ${data.byteLength} bytes, the weights manifest describes ${offset}`,
+        group.paths[0],
+      );
     }
   }
   return { modelJson, format: modelFormatOf(modelJson), weights, files };

@@ -34,7 +34,8 @@ describe("openVariant", () => {
       expect((await runner.selfTest()).passed).toBe(true);
       const { data, shape } = await runner.run(goldenDigits(), 2);
       expect(shape).toEqual([2, 10]);
-      for (let row = 0; row < 2; row++) expect(data.subarray(row * 10, row * 10 + 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      for (let row = 0; row < 2; row++)
+        expect(data.subarray(row * 10, row * 10 + 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       const latency = await runner.measureLatency(3, 1);
       expect(latency.runs).toBe(3);
       expect(runner.memory().modelMB).toBeGreaterThan(0);
@@ -44,10 +45,14 @@ describe("openVariant", () => {
   });
 
   it("opens the committed onnx-int8 variant of the MNIST CNN (written by the quantize pipeline) and passes its self-test", async () => {
-    const runner = await openVariant(join(import.meta.dirname, "..", "fixtures", "mnist-cnn-onnx-int8"), { threads: 1 });
+    const runner = await openVariant(join(import.meta.dirname, "..", "fixtures", "mnist-cnn-onnx-int8"), {
+      threads: 1,
+    });
     try {
       expect(runner.manifest).toMatchObject({ engine: "onnx", variant: "onnx-int8", modelFormat: "onnx" });
-      expect(runner.manifest!.layers.filter((l) => l.precision === "int8").map((l) => l.name)).toEqual(expect.arrayContaining(["conv1", "dense1", "logits"]));
+      expect(runner.manifest!.layers.filter((l) => l.precision === "int8").map((l) => l.name)).toEqual(
+        expect.arrayContaining(["conv1", "dense1", "logits"]),
+      );
       expect((await runner.selfTest()).passed).toBe(true);
     } finally {
       await runner.dispose();
@@ -81,7 +86,11 @@ describe("openVariant", () => {
   it("refuses a variant whose engine is not available, before loading it", async () => {
     const dir = fresh();
     await writeOnnxVariant(dir);
-    await expectCode(openVariant(dir, { engines: ["tfjs"] }), "UNSUPPORTED", "onnx engine, which is not available here");
+    await expectCode(
+      openVariant(dir, { engines: ["tfjs"] }),
+      "UNSUPPORTED",
+      "onnx engine, which is not available here",
+    );
   });
 
   it("refuses a corrupt model.onnx even when its hash is listed", async () => {
@@ -142,7 +151,11 @@ describe("openVariant", () => {
     const runner = await openVariant(dir, { threads: 1 });
     try {
       await expectCode(runner.run(new Float32Array(10), 1), "INPUT_INVALID", "needs 784");
-      await expectCode(runner.run(new Float64Array(784) as unknown as Float32Array, 1), "INPUT_INVALID", "Float32Array");
+      await expectCode(
+        runner.run(new Float64Array(784) as unknown as Float32Array, 1),
+        "INPUT_INVALID",
+        "Float32Array",
+      );
       await expectCode(runner.run(new Float32Array(784), 0), "INPUT_INVALID", "batch");
       expect((await runner.run(goldenDigits().subarray(0, 784), 1)).shape).toEqual([1, 10]);
     } finally {

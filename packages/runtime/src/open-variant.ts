@@ -32,7 +32,11 @@ export async function openVariant(dir: string, options: OpenOptions = {}): Promi
   // a stock model without manifest: model.onnx means onnx, anything else is TF.js
   const engine: TEngineName = manifest?.engine ?? ((await exists(join(dir, "model.onnx"))) ? "onnx" : "tfjs");
   if (options.engines && !options.engines.includes(engine)) {
-    throw new RuntimeError("UNSUPPORTED", `${dir}: a variant of the ${engine} engine, which is not available here (available: ${options.engines.join(", ") || "none"})`, engine);
+    throw new RuntimeError(
+      "UNSUPPORTED",
+      `${dir}: a variant of the ${engine} engine, which is not available here (available: ${options.engines.join(", ") || "none"})`,
+      engine,
+    );
   }
   if (engine === "onnx") {
     const { loadOnnxVariant } = await import("./onnx/onnx-variant.ts");

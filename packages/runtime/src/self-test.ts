@@ -12,7 +12,8 @@ export interface SelfTestResult {
 }
 
 export function goldenInput(manifest: TManifest | undefined, dir: string): { x: Float32Array; batch: number } {
-  if (!manifest) throw new RuntimeError("MANIFEST_INVALID", `${dir}: no manifest.json, so no golden output to test against`);
+  if (!manifest)
+    throw new RuntimeError("MANIFEST_INVALID", `${dir}: no manifest.json, so no golden output to test against`);
   const { input } = manifest.selfTest;
   return { x: decodeInlineTensor(input, "selfTest.input"), batch: input.shape[0] ?? 1 };
 }

@@ -61,10 +61,19 @@ export async function buildFromArtifacts(artifacts: tf.io.ModelArtifacts, format
     if (error instanceof RuntimeError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const unknown = unknownClassName(message);
-    if (unknown) throw new RuntimeError("UNSUPPORTED", `model.json: layer class "${unknown}" is not supported by TF.js (${message.split("\n")[0]})`, unknown);
+    if (unknown)
+      throw new RuntimeError(
+        "UNSUPPORTED",
+        `model.json: layer class "${unknown}" is not supported by TF.js (${message.split("\n")[0]})`,
+        unknown,
+      );
     if (/shape/i.test(message)) {
       const culprit = format === "layers-model" ? await findShapeMismatch(artifacts) : undefined;
-      throw new RuntimeError("SHAPE_MISMATCH", `model.json: ${culprit ?? "weights disagree with the topology"} (${message.split("\n")[0]})`, culprit);
+      throw new RuntimeError(
+        "SHAPE_MISMATCH",
+        `model.json: ${culprit ?? "weights disagree with the topology"} (${message.split("\n")[0]})`,
+        culprit,
+      );
     }
     throw new RuntimeError("MODEL_JSON_INVALID", `model.json: TF.js refused the model: ${message.split("\n")[0]}`);
   }
@@ -72,11 +81,17 @@ export async function buildFromArtifacts(artifacts: tf.io.ModelArtifacts, format
 
 /** GraphModel loads lazily and fails on the first run; find unsupported ops now, by name. */
 function checkGraphOps(model: GraphModel): void {
-  const graph = (model as unknown as { executor?: { graph?: { nodes?: Record<string, { op: string; category?: string }> } } }).executor?.graph;
+  const graph = (
+    model as unknown as { executor?: { graph?: { nodes?: Record<string, { op: string; category?: string }> } } }
+  ).executor?.graph;
   for (const [name, node] of Object.entries(graph?.nodes ?? {})) {
     // ops TF.js does not map (and nobody registered with tf.registerOp) get no category
     if (node.category === undefined) {
-      throw new RuntimeError("UNSUPPORTED", `model.json: node "${name}" uses op "${node.op}", which TF.js does not support`, name);
+      throw new RuntimeError(
+        "UNSUPPORTED",
+        `model.json: node "${name}" uses op "${node.op}", which TF.js does not support`,
+        name,
+      );
     }
   }
 }
@@ -84,7 +99,9 @@ function checkGraphOps(model: GraphModel): void {
 /** Rebuilds the layers from the topology alone to say which weight has the wrong shape. */
 async function findShapeMismatch(artifacts: tf.io.ModelArtifacts): Promise<string | undefined> {
   try {
-    const skeleton = await models.modelFromJSON({ modelTopology: artifacts.modelTopology as tf.io.ModelJSON["modelTopology"] });
+    const skeleton = await models.modelFromJSON({
+      modelTopology: artifacts.modelTopology as tf.io.ModelJSON["modelTopology"],
+    });
     try {
       for (const weight of skeleton.weights) {
         const spec = artifacts.weightSpecs?.find((s) => s.name === weight.originalName);

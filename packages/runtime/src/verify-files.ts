@@ -16,20 +16,33 @@ export async function verifyManifestFiles(dir: string, manifest: TManifest): Pro
     try {
       bytes = await readFile(join(dir, file.path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new RuntimeError("FILE_MISSING", `${file.path}: listed in manifest.json but missing`, file.path);
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        throw new RuntimeError("FILE_MISSING", `${file.path}: listed in manifest.json but missing`, file.path);
       throw error;
     }
     if (bytes.byteLength !== file.bytes) {
       const code = bytes.byteLength < file.bytes ? "FILE_SHORT" : "SIZE_MISMATCH";
-      throw new RuntimeError(code, `${file.path}: ${bytes.byteLength} bytes, manifest.json says ${file.bytes}`, file.path);
+      throw new RuntimeError(
+        code,
+        `${file.path}: ${bytes.byteLength} bytes, manifest.json says ${file.bytes}`,
+        file.path,
+      );
     }
     const actual = sha256Hex(bytes);
     if (actual !== file.sha256) {
-      throw new RuntimeError("HASH_MISMATCH", `${file.path}: sha256 ${actual} does not match manifest.json (${file.sha256})`, file.path);
+      throw new RuntimeError(
+        "HASH_MISMATCH",
+        `${file.path}: sha256 ${actual} does not match manifest.json (${file.sha256})`,
+        file.path,
+      );
     }
   }
   if (!manifest.files.some((f) => f.path === manifest.entry)) {
-    throw new RuntimeError("MANIFEST_INVALID", `manifest.json: entry "${manifest.entry}" is not among the listed files`, manifest.entry);
+    throw new RuntimeError(
+      "MANIFEST_INVALID",
+      `manifest.json: entry "${manifest.entry}" is not among the listed files`,
+      manifest.entry,
+    );
   }
 }
 
@@ -37,6 +50,11 @@ export async function verifyManifestFiles(dir: string, manifest: TManifest): Pro
 export function checkAllFilesListed(manifest: TManifest, modelFiles: string[]): void {
   const listed = new Set(manifest.files.map((f) => f.path));
   for (const path of modelFiles) {
-    if (!listed.has(path)) throw new RuntimeError("MANIFEST_INVALID", `${path}: used by the model but not listed (unhashed) in manifest.json`, path);
+    if (!listed.has(path))
+      throw new RuntimeError(
+        "MANIFEST_INVALID",
+        `${path}: used by the model but not listed (unhashed) in manifest.json`,
+        path,
+      );
   }
 }

@@ -15,7 +15,12 @@ function bytesOf(...parts: (Uint8Array | Float32Array | Uint16Array)[]): Uint8Ar
 
 describe("decodeWeight", () => {
   it("decodes TF.js affine uint8 as q * scale + min", () => {
-    const entry: TWeightEntry = { name: "w", shape: [3], dtype: "float32", quantization: { dtype: "uint8", scale: 0.5, min: -1 } };
+    const entry: TWeightEntry = {
+      name: "w",
+      shape: [3],
+      dtype: "float32",
+      quantization: { dtype: "uint8", scale: 0.5, min: -1 },
+    };
     expect(Array.from(decodeWeight(entry, Uint8Array.from([0, 2, 255])))).toEqual([-1, 0, 126.5]);
   });
 
@@ -27,7 +32,12 @@ describe("decodeWeight", () => {
 
   it("decodes int8 with one scale per output channel (last axis)", () => {
     // shape [2, 3]: rows = 2 inputs, channels = 3 outputs
-    const entry: TWeightEntry = { name: "k", shape: [2, 3], dtype: "float32", quantization: { dtype: "int8", fleet: { channelAxes: 1, groupSize: 0, scaleDtype: "float32" } } };
+    const entry: TWeightEntry = {
+      name: "k",
+      shape: [2, 3],
+      dtype: "float32",
+      quantization: { dtype: "int8", fleet: { channelAxes: 1, groupSize: 0, scaleDtype: "float32" } },
+    };
     const levels = Int8Array.from([1, -2, 3, -127, 0, 127]);
     const scales = Float32Array.from([0.5, 1, 2]);
     const bytes = bytesOf(new Uint8Array(levels.buffer), scales);
@@ -37,7 +47,12 @@ describe("decodeWeight", () => {
 
   it("decodes int4 packed two per byte with per-group float16 scales", () => {
     // shape [4, 1]: one channel, groups of 2 rows -> 2 scales
-    const entry: TWeightEntry = { name: "k", shape: [4, 1], dtype: "float32", quantization: { dtype: "int4", fleet: { channelAxes: 1, groupSize: 2, scaleDtype: "float16" } } };
+    const entry: TWeightEntry = {
+      name: "k",
+      shape: [4, 1],
+      dtype: "float32",
+      quantization: { dtype: "int4", fleet: { channelAxes: 1, groupSize: 2, scaleDtype: "float16" } },
+    };
     expect(scaleCount(entry.shape, entry.quantization!.fleet!)).toBe(2);
     const packed = Uint8Array.from([(1 & 0xf) | ((-1 & 0xf) << 4), (7 & 0xf) | ((-8 & 0xf) << 4)]);
     const scales = Uint16Array.from([float32ToFloat16Bits(0.5), float32ToFloat16Bits(2)]);

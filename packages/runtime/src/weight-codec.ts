@@ -78,7 +78,11 @@ export function entryByteLength(entry: TWeightEntry): number {
 function requireFleet(entry: TWeightEntry): TFleetQuantization {
   const fleet = entry.quantization?.fleet;
   if (!fleet) {
-    throw new RuntimeError("MODEL_JSON_INVALID", `weight "${entry.name}": ${entry.quantization?.dtype} quantization needs its "fleet" parameters`, entry.name);
+    throw new RuntimeError(
+      "MODEL_JSON_INVALID",
+      `weight "${entry.name}": ${entry.quantization?.dtype} quantization needs its "fleet" parameters`,
+      entry.name,
+    );
   }
   return fleet;
 }
@@ -86,7 +90,8 @@ function requireFleet(entry: TWeightEntry): TFleetQuantization {
 function readScales(bytes: Uint8Array, offset: number, count: number, dtype: "float32" | "float16"): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * (dtype === "float32" ? 4 : 2));
   const scales = new Float32Array(count);
-  for (let i = 0; i < count; i++) scales[i] = dtype === "float32" ? view.getFloat32(i * 4, true) : float16BitsToFloat32(view.getUint16(i * 2, true));
+  for (let i = 0; i < count; i++)
+    scales[i] = dtype === "float32" ? view.getFloat32(i * 4, true) : float16BitsToFloat32(view.getUint16(i * 2, true));
   return scales;
 }
 
@@ -107,9 +112,14 @@ export function decodeWeight(entry: TWeightEntry, bytes: Uint8Array): Float32Arr
     case "uint16": {
       const { scale, min } = q;
       if (scale === undefined || min === undefined || !Number.isFinite(scale) || !Number.isFinite(min)) {
-        throw new RuntimeError("MODEL_JSON_INVALID", `weight "${entry.name}": ${q.dtype} quantization needs finite scale and min`, entry.name);
+        throw new RuntimeError(
+          "MODEL_JSON_INVALID",
+          `weight "${entry.name}": ${q.dtype} quantization needs finite scale and min`,
+          entry.name,
+        );
       }
-      for (let i = 0; i < n; i++) out[i] = (q.dtype === "uint8" ? bytes[i]! : view.getUint16(i * 2, true)) * scale + min;
+      for (let i = 0; i < n; i++)
+        out[i] = (q.dtype === "uint8" ? bytes[i]! : view.getUint16(i * 2, true)) * scale + min;
       break;
     }
     case "float16":
@@ -139,7 +149,11 @@ export function decodeWeight(entry: TWeightEntry, bytes: Uint8Array): Float32Arr
 function checkFinite(name: string, values: Float32Array): Float32Array {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!)) {
-      throw new RuntimeError("WEIGHT_INVALID", `weight "${name}": element ${i} is ${values[i]} (NaN/Inf weights are refused)`, name);
+      throw new RuntimeError(
+        "WEIGHT_INVALID",
+        `weight "${name}": element ${i} is ${values[i]} (NaN/Inf weights are refused)`,
+        name,
+      );
     }
   }
   return values;

@@ -24,13 +24,20 @@ describe("fleet-agent against fleet-broker", () => {
     dirs.push(dataDir);
     const agent = runBin("apps/agent/bin/fleet-agent.mjs", [
       "run",
-      "--broker", `mqtt://127.0.0.1:${mqttPort}`,
-      "--device-id", deviceId,
-      "--secret", agentSecret,
-      "--data-dir", dataDir,
-      "--telemetry-interval", "1",
-      "--inputs", "sensor",
-      "--http-port", "0",
+      "--broker",
+      `mqtt://127.0.0.1:${mqttPort}`,
+      "--device-id",
+      deviceId,
+      "--secret",
+      agentSecret,
+      "--data-dir",
+      dataDir,
+      "--telemetry-interval",
+      "1",
+      "--inputs",
+      "sensor",
+      "--http-port",
+      "0",
     ]);
     agents.push(agent);
     return agent;
@@ -46,14 +53,24 @@ describe("fleet-agent against fleet-broker", () => {
       ],
     });
     broker = runBin("apps/broker/bin/fleet-broker.mjs", [
-      "--database-url", db.url,
-      "--mqtt-port", "0",
-      "--ws-port", "off",
-      "--metrics-port", "off",
-      "--device-recheck-ms", "500",
-      "--ingest-flush-ms", "100",
+      "--database-url",
+      db.url,
+      "--mqtt-port",
+      "0",
+      "--ws-port",
+      "off",
+      "--metrics-port",
+      "off",
+      "--device-recheck-ms",
+      "500",
+      "--ingest-flush-ms",
+      "100",
     ]);
-    const match = await eventually(async () => /mqtt:\/\/[^:\s]+:(\d+)/.exec(broker.output()) ?? undefined, "the broker's readiness line", 60_000);
+    const match = await eventually(
+      async () => /mqtt:\/\/[^:\s]+:(\d+)/.exec(broker.output()) ?? undefined,
+      "the broker's readiness line",
+      60_000,
+    );
     mqttPort = Number(match[1]);
   });
 
@@ -66,22 +83,16 @@ describe("fleet-agent against fleet-broker", () => {
 
   it("a provisioned agent comes online with its hardware, and its telemetry is stored", async () => {
     await startAgent("e2e-gw-1", secret);
-    const device = await eventually(
-      async () => {
-        const row = await db.prisma.device.findUnique({ where: { id: "e2e-gw-1" } });
-        return row?.status === "ONLINE" && row.hardware !== null ? row : undefined;
-      },
-      "e2e-gw-1 to be ONLINE with hardware",
-    );
+    const device = await eventually(async () => {
+      const row = await db.prisma.device.findUnique({ where: { id: "e2e-gw-1" } });
+      return row?.status === "ONLINE" && row.hardware !== null ? row : undefined;
+    }, "e2e-gw-1 to be ONLINE with hardware");
     expect(device.agentVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(device.hardware).toMatchObject({ class: "gateway", cores: expect.any(Number) });
-    const samples = await eventually(
-      async () => {
-        const rows = await db.prisma.telemetrySample.findMany({ where: { deviceId: "e2e-gw-1" } });
-        return rows.length >= 2 ? rows : undefined;
-      },
-      "telemetry rows of e2e-gw-1",
-    );
+    const samples = await eventually(async () => {
+      const rows = await db.prisma.telemetrySample.findMany({ where: { deviceId: "e2e-gw-1" } });
+      return rows.length >= 2 ? rows : undefined;
+    }, "telemetry rows of e2e-gw-1");
     expect(samples[0]).toMatchObject({ deviceId: "e2e-gw-1", errors: 0 });
   });
 

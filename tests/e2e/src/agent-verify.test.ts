@@ -29,20 +29,31 @@ describe("fleet-agent verify", () => {
     const { code, output } = await verify(path.join(FIXTURES, "mnist-cnn-onnx-int8"));
     expect(code, output).toBe(0);
     const result = JSON.parse(output.split("\n").at(-1)!);
-    expect(result).toMatchObject({ variant: "onnx-int8", engine: "onnx", runtime: "onnxruntime cpu (1 thread)", selfTest: { passed: true } });
+    expect(result).toMatchObject({
+      variant: "onnx-int8",
+      engine: "onnx",
+      runtime: "onnxruntime cpu (1 thread)",
+      selfTest: { passed: true },
+    });
     expect(result.latency.runs).toBe(50);
   });
 
   it("opens an int8-channel graph-model variant on TF.js (the converter is loaded on demand)", async () => {
     const { code, output } = await verify(path.join(FIXTURES, "graph-dense-int8-channel"));
     expect(code, output).toBe(0);
-    expect(JSON.parse(output.split("\n").at(-1)!)).toMatchObject({ variant: "int8-channel", engine: "tfjs", selfTest: { passed: true } });
+    expect(JSON.parse(output.split("\n").at(-1)!)).toMatchObject({
+      variant: "int8-channel",
+      engine: "tfjs",
+      selfTest: { passed: true },
+    });
   });
 
   it("refuses an onnx variant on a device limited to tfjs, naming the engine", async () => {
     const { code, output } = await verify(path.join(FIXTURES, "mnist-cnn-onnx-int8"), "--engines", "tfjs");
     expect(code).toBe(2);
-    expect(output).toMatch(/^fleet-agent: unsupported_engine: .*onnx engine, which is not available here \(available: tfjs\)$/);
+    expect(output).toMatch(
+      /^fleet-agent: unsupported_engine: .*onnx engine, which is not available here \(available: tfjs\)$/,
+    );
   });
 
   it("refuses a model.onnx that no longer matches its manifest, and one whose declared shape is wrong", async () => {
@@ -53,7 +64,9 @@ describe("fleet-agent verify", () => {
     await writeFile(path.join(tampered, "model.onnx"), model);
     const bad = await verify(tampered);
     expect(bad.code).toBe(2);
-    expect(bad.output).toMatch(/^fleet-agent: hash_mismatch: model\.onnx: sha256 [0-9a-f]{64} does not match manifest\.json/);
+    expect(bad.output).toMatch(
+      /^fleet-agent: hash_mismatch: model\.onnx: sha256 [0-9a-f]{64} does not match manifest\.json/,
+    );
 
     const shaped = path.join(dir, "shaped");
     await cp(path.join(FIXTURES, "mnist-cnn-onnx-int8"), shaped, { recursive: true });
@@ -62,6 +75,8 @@ describe("fleet-agent verify", () => {
     await writeFile(path.join(shaped, "manifest.json"), JSON.stringify(manifest));
     const mismatch = await verify(shaped);
     expect(mismatch.code).toBe(2);
-    expect(mismatch.output).toMatch(/^fleet-agent: load_failed: manifest\.json: input "input" is \[null,32,32,3\], model\.onnx takes \[null,28,28,1\]/);
+    expect(mismatch.output).toMatch(
+      /^fleet-agent: load_failed: manifest\.json: input "input" is \[null,32,32,3\], model\.onnx takes \[null,28,28,1\]/,
+    );
   });
 });

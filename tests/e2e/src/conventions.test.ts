@@ -66,7 +66,9 @@ describe("conventions of DESIGN.md", () => {
     for (const { dir } of workspaces()) {
       for (const file of sourceFiles(dir)) {
         if (isTestCode(file)) continue;
-        const code = readFileSync(file, "utf8").replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+        const code = readFileSync(file, "utf8")
+          .replace(/\/\/.*$/gm, "")
+          .replace(/\/\*[\s\S]*?\*\//g, "");
         if (/process\.env\b/.test(code) && !/[/\\]config\.ts$/.test(file)) readers.push(path.relative(repoRoot, file));
       }
     }

@@ -19,7 +19,15 @@ describe("npm start on the embedded default", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-npm-start-"));
-    stack = startStack({ FLEET_DATA_DIR: dataDir, MQTT_PORT: "0", MQTT_WS_PORT: "0", METRICS_PORT: "0", CONSOLE_PORT: "0", CONSOLE_HOST: "127.0.0.1", FLEET_DEMO_DEVICES: "3" });
+    stack = startStack({
+      FLEET_DATA_DIR: dataDir,
+      MQTT_PORT: "0",
+      MQTT_WS_PORT: "0",
+      METRICS_PORT: "0",
+      CONSOLE_PORT: "0",
+      CONSOLE_HOST: "127.0.0.1",
+      FLEET_DEMO_DEVICES: "3",
+    });
     await waitForOutput(stack, /the stack is running/, 280_000);
     const text = plain(stack.output());
     consoleUrl = /console\s+(http:\/\/\S+)/.exec(text)?.[1] ?? "";
@@ -55,7 +63,11 @@ describe("npm start on the embedded default", () => {
   });
 
   it("runs the Fleet broker: an MQTT client without credentials is refused (CONNACK 5)", async () => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { clientId: "probe-1", reconnectPeriod: 0, connectTimeout: 5_000 });
+    const client = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, {
+      clientId: "probe-1",
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    });
     const code = await new Promise<number | undefined>((resolve) => {
       client.on("error", (error) => resolve((error as Error & { code?: number }).code));
       client.on("connect", () => resolve(0));
@@ -73,7 +85,9 @@ describe("npm start on the embedded default", () => {
       const deadline = Date.now() + 60_000;
       let online = 0;
       while (online < 3 && Date.now() < deadline) {
-        const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Device" WHERE id LIKE 'demo-%' AND status = 'ONLINE'`);
+        const { rows } = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "Device" WHERE id LIKE 'demo-%' AND status = 'ONLINE'`,
+        );
         online = rows[0]?.n ?? 0;
         if (online < 3) await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -97,7 +111,13 @@ describe("npm start with a port already taken", () => {
     const port = (blocker.address() as net.AddressInfo).port;
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "fleet-npm-start-"));
     try {
-      const stack = startStack({ FLEET_DATA_DIR: dataDir, MQTT_PORT: String(port), MQTT_WS_PORT: "0", METRICS_PORT: "0", CONSOLE_PORT: "0" });
+      const stack = startStack({
+        FLEET_DATA_DIR: dataDir,
+        MQTT_PORT: String(port),
+        MQTT_WS_PORT: "0",
+        METRICS_PORT: "0",
+        CONSOLE_PORT: "0",
+      });
       const code = await stack.exited;
       expect(code).toBe(1);
       expect(plain(stack.output())).toContain(`MQTT_PORT ${port} is already in use; set MQTT_PORT`);

@@ -2,7 +2,15 @@
 // compute here. Probed once at start; the birth reports them and a desired variant of any other
 // engine is refused before anything is downloaded.
 import { ENGINES, type TEngine } from "@fleet/protocol";
-import { describeBackend, initBackend, probeOnnx, type BackendChoice, type EngineProbe, type OpenOptions, type VariantRunner } from "@fleet/runtime";
+import {
+  describeBackend,
+  initBackend,
+  probeOnnx,
+  type BackendChoice,
+  type EngineProbe,
+  type OpenOptions,
+  type VariantRunner,
+} from "@fleet/runtime";
 import { AgentError } from "../errors.ts";
 
 /** How ONNX Runtime is probed while no onnx variant runs (fleet-agent run: in a child process). */
@@ -58,7 +66,8 @@ export class DeviceEngines {
     for (const engine of ENGINES) {
       if (!this.allowed.includes(engine)) probes.push({ engine, available: false, detail: "disabled by --engines" });
       else if (engine === "tfjs") probes.push(await this.probeTfjs());
-      else if (running?.engine === "onnx") probes.push({ engine, available: true, detail: `${running.describe()}, running the active variant` });
+      else if (running?.engine === "onnx")
+        probes.push({ engine, available: true, detail: `${running.describe()}, running the active variant` });
       else probes.push(await (this.options.probeOnnx ?? probeOnnx)());
     }
     return probes;
@@ -77,13 +86,21 @@ export class DeviceEngines {
   check(engine: TEngine, variantId: string): void {
     if (this.usable.includes(engine)) return;
     const probe = this.result?.find((p) => p.engine === engine);
-    const why = !this.allowed.includes(engine) ? `disabled on this device (--engines ${this.allowed.join(",")})` : `not loadable on this device (${probe?.detail ?? "not probed"})`;
+    const why = !this.allowed.includes(engine)
+      ? `disabled on this device (--engines ${this.allowed.join(",")})`
+      : `not loadable on this device (${probe?.detail ?? "not probed"})`;
     const has = this.usable.length > 0 ? `it runs ${this.usable.join(", ")}` : "it runs no engine";
-    throw new AgentError("unsupported_engine", `variant ${variantId} needs the ${engine} engine, which is ${why}; ${has}`);
+    throw new AgentError(
+      "unsupported_engine",
+      `variant ${variantId} needs the ${engine} engine, which is ${why}; ${has}`,
+    );
   }
 
   /** What the runtime opens variants with: only usable engines, the configured threads. */
   openOptions(): OpenOptions {
-    return { engines: this.usable, ...(this.options.onnxThreads !== undefined ? { threads: this.options.onnxThreads } : {}) };
+    return {
+      engines: this.usable,
+      ...(this.options.onnxThreads !== undefined ? { threads: this.options.onnxThreads } : {}),
+    };
   }
 }

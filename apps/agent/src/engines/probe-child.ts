@@ -7,7 +7,9 @@ import { ENGINES } from "@fleet/protocol";
 import type { EngineProbe } from "@fleet/runtime";
 import { z } from "zod";
 
-export const ZEngineProbes = z.array(z.object({ engine: z.enum(ENGINES), available: z.boolean(), detail: z.string().max(2000) }));
+export const ZEngineProbes = z.array(
+  z.object({ engine: z.enum(ENGINES), available: z.boolean(), detail: z.string().max(2000) }),
+);
 
 const failed = (detail: string): EngineProbe => ({ engine: "onnx", available: false, detail });
 
@@ -25,7 +27,11 @@ export function probeOnnxInChild(command: string, args: readonly string[], timeo
       const probe = parsed?.find((p) => p.engine === "onnx");
       if (probe) return resolve(probe);
       if (error) {
-        const how = error.killed ? `timed out after ${timeoutMs} ms` : error.signal ? `killed by ${error.signal}` : `exited with code ${String(error.code)}`;
+        const how = error.killed
+          ? `timed out after ${timeoutMs} ms`
+          : error.signal
+            ? `killed by ${error.signal}`
+            : `exited with code ${String(error.code)}`;
         return resolve(failed(`the engine probe process ${how}`));
       }
       resolve(failed("the engine probe process printed no result"));

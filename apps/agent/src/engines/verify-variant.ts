@@ -17,10 +17,16 @@ export interface TVerifyResult {
   rssMB: number;
 }
 
-export async function verifyVariant(dir: string, options: { engines: readonly TEngine[]; onnxThreads: number | undefined; runs?: number }): Promise<TVerifyResult> {
+export async function verifyVariant(
+  dir: string,
+  options: { engines: readonly TEngine[]; onnxThreads: number | undefined; runs?: number },
+): Promise<TVerifyResult> {
   let runner;
   try {
-    runner = await openVariant(dir, { engines: options.engines, ...(options.onnxThreads === undefined ? {} : { threads: options.onnxThreads }) });
+    runner = await openVariant(dir, {
+      engines: options.engines,
+      ...(options.onnxThreads === undefined ? {} : { threads: options.onnxThreads }),
+    });
   } catch (error) {
     // the same code and words the agent would report on `reported` for this variant
     const { code, message } = describeFailure(error);

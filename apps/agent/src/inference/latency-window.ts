@@ -36,7 +36,11 @@ export class LatencyWindow {
     const stats = {
       inferences: this.count,
       errors: this.errorCount,
-      latencyMs: { p50: round3(nearestRank(sorted, 50)), p95: round3(nearestRank(sorted, 95)), p99: round3(nearestRank(sorted, 99)) },
+      latencyMs: {
+        p50: round3(nearestRank(sorted, 50)),
+        p95: round3(nearestRank(sorted, 95)),
+        p99: round3(nearestRank(sorted, 99)),
+      },
     };
     this.samples = [];
     this.count = 0;

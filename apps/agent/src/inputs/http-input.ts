@@ -10,7 +10,10 @@ import type { Logger } from "../logger.ts";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 // The models take float32: a JSON number beyond its range would silently become Infinity.
 const FLOAT32_MAX = 3.4028234663852886e38;
-const ZFinite = z.number({ error: "must be a number (the model takes float32)" }).min(-FLOAT32_MAX, "must fit float32").max(FLOAT32_MAX, "must fit float32");
+const ZFinite = z
+  .number({ error: "must be a number (the model takes float32)" })
+  .min(-FLOAT32_MAX, "must fit float32")
+  .max(FLOAT32_MAX, "must fit float32");
 const ZExample = z.array(ZFinite, { error: "must be an array of numbers" }).min(1, "must not be empty");
 const ZBatch = z.array(ZExample).min(1).max(1024, "holds more than 1024 examples");
 const ZBody = z.object({ input: z.array(z.unknown(), { error: "must be an array" }).min(1, "must not be empty") });
@@ -24,7 +27,10 @@ export function parseInferRequest(json: unknown): { rows: number[][] } | { error
   const parsed = body.success ? (batch ? ZBatch : ZExample).safeParse(body.data.input) : body;
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const at = (issue?.path ?? []).filter((p) => p !== "input").map((p) => `[${String(p)}]`).join("");
+    const at = (issue?.path ?? [])
+      .filter((p) => p !== "input")
+      .map((p) => `[${String(p)}]`)
+      .join("");
     return { error: `input${at}: ${issue?.message ?? "invalid"}; expected ${EXPECTED}` };
   }
   return { rows: batch ? (parsed.data as number[][]) : [parsed.data as number[]] };

@@ -36,7 +36,12 @@ export class SimulatedSensor {
       const fault = this.random() < 0.05 ? 0.4 : 0;
       for (let i = 0; i < size; i++) {
         const t = (t0 * size + i) / 1000; // 1 kHz vibration
-        out[i] = 0.5 + 0.2 * Math.sin(2 * Math.PI * 50 * t) + 0.1 * Math.sin(2 * Math.PI * 150 * t) + (i === 0 ? fault : 0) + noise();
+        out[i] =
+          0.5 +
+          0.2 * Math.sin(2 * Math.PI * 50 * t) +
+          0.1 * Math.sin(2 * Math.PI * 150 * t) +
+          (i === 0 ? fault : 0) +
+          noise();
       }
     }
     return out;

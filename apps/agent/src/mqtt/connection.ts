@@ -4,7 +4,16 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
-import { buildTopic, desiredTopic, encodePayload, lastWill, offlineStatus, publishOptions, type TDeviceId, type TPayloadByChannel } from "@fleet/protocol";
+import {
+  buildTopic,
+  desiredTopic,
+  encodePayload,
+  lastWill,
+  offlineStatus,
+  publishOptions,
+  type TDeviceId,
+  type TPayloadByChannel,
+} from "@fleet/protocol";
 import type { Logger } from "../logger.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type TBackoffOptions } from "./backoff.ts";
 
@@ -31,7 +40,8 @@ const CONNACK_REASONS: Record<number, string> = {
 };
 
 export function describeConnectError(error: Error & { code?: unknown }): string {
-  if (typeof error.code === "number") return `broker refused the connection: ${CONNACK_REASONS[error.code] ?? `return code ${error.code}`}`;
+  if (typeof error.code === "number")
+    return `broker refused the connection: ${CONNACK_REASONS[error.code] ?? `return code ${error.code}`}`;
   if (error.code === "ECONNREFUSED") return `broker refused the TCP connection (${error.message})`;
   return error.message;
 }
@@ -56,7 +66,10 @@ export class DeviceConnection extends EventEmitter<DeviceConnectionEvents> {
     this.client.on("connect", (connack) => this.onConnect(connack.sessionPresent));
     this.client.on("close", () => this.onClose());
     this.client.on("error", (error) => {
-      options.logger.warn("mqtt connection failed", { error: describeConnectError(error as Error & { code?: unknown }), broker: options.brokerUrl });
+      options.logger.warn("mqtt connection failed", {
+        error: describeConnectError(error as Error & { code?: unknown }),
+        broker: options.brokerUrl,
+      });
     });
     this.client.on("message", (topic, payload) => {
       if (topic === this.desired) this.emit("desired", payload);
@@ -92,7 +105,11 @@ export class DeviceConnection extends EventEmitter<DeviceConnectionEvents> {
     // Renewed every time: a broker that lost its sessions (restart, no persistence) forgot it.
     this.client.subscribe(this.desired, { qos: 1 }, (error, granted) => {
       const refused = granted?.some((grant) => grant.qos === 128);
-      if (error || refused) this.options.logger.error("subscription to desired refused", { topic: this.desired, error: error?.message ?? "SUBACK 0x80" });
+      if (error || refused)
+        this.options.logger.error("subscription to desired refused", {
+          topic: this.desired,
+          error: error?.message ?? "SUBACK 0x80",
+        });
     });
     this.emit("connect", sessionPresent);
   }

@@ -26,8 +26,12 @@ export function parseCredentials(text: string, file: string): TDeviceCredential[
     }
   } else {
     const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== "");
-    const header = lines.shift()?.split(",").map((h) => h.trim());
-    if (header?.[0] !== "deviceId" || header[1] !== "secret") throw new CredentialsError(`${file}: a CSV must start with the header "deviceId,secret"`);
+    const header = lines
+      .shift()
+      ?.split(",")
+      .map((h) => h.trim());
+    if (header?.[0] !== "deviceId" || header[1] !== "secret")
+      throw new CredentialsError(`${file}: a CSV must start with the header "deviceId,secret"`);
     rows = lines.map((line) => {
       const [deviceId, secret] = line.split(",").map((cell) => cell.trim());
       return { deviceId, secret };
@@ -36,7 +40,9 @@ export function parseCredentials(text: string, file: string): TDeviceCredential[
   const parsed = z.array(ZDeviceCredential).safeParse(rows);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CredentialsError(`${file}: entry ${String(issue.path[0])}: ${issue.path.slice(1).join(".") || "value"} ${issue.message}`);
+    throw new CredentialsError(
+      `${file}: entry ${String(issue.path[0])}: ${issue.path.slice(1).join(".") || "value"} ${issue.message}`,
+    );
   }
   const seen = new Set<string>();
   for (const { deviceId } of parsed.data) {

@@ -45,7 +45,12 @@ export class Simulator {
     const engines = new DeviceEngines({ allowed: config.engines, onnxThreads: onnxThreads(config) });
     this.engines = engines;
     this.pool = new ModelPool((dir) => openVariant(dir, engines.openOptions()));
-    this.cache = new VariantCache({ root: path.join(config.dataDir, "shared"), publicKey: options.publicKey, maxBytes: config.maxModelMb * 1024 * 1024, engines });
+    this.cache = new VariantCache({
+      root: path.join(config.dataDir, "shared"),
+      publicKey: options.publicKey,
+      maxBytes: config.maxModelMb * 1024 * 1024,
+      engines,
+    });
   }
 
   async start(): Promise<void> {
@@ -71,7 +76,12 @@ export class Simulator {
         seed: (config.seed ?? 0) + index,
         logger: logger.child({ deviceId: credential.deviceId }),
         shared: { pool: this.pool, cache: this.cache, engines: this.engines },
-        hardware: (detected) => ({ ...detected, ...profile, ramFreeMb: Math.round(profile.ramTotalMb * 0.6), class: deviceClass }),
+        hardware: (detected) => ({
+          ...detected,
+          ...profile,
+          ramFreeMb: Math.round(profile.ramTotalMb * 0.6),
+          class: deviceClass,
+        }),
       });
       this.agents.push(agent);
       await agent.start();

@@ -32,7 +32,10 @@ export const EMPTY_STATE: TDeviceState = { v: 1, lastRev: -1, active: null, prev
 export class DeviceStateFile {
   readonly file: string;
 
-  constructor(dataDir: string, private readonly logger: Logger) {
+  constructor(
+    dataDir: string,
+    private readonly logger: Logger,
+  ) {
     this.file = path.join(dataDir, "state.json");
   }
 

@@ -85,7 +85,15 @@ export class TelemetryReporter {
         await this.connection.publish("events", {
           v: SCHEMA_VERSION,
           ts,
-          events: [{ ts, kind: "log", level: "warn", message: `${dropped} telemetry batches were dropped while offline (queue full)`, data: { droppedBatches: dropped } }],
+          events: [
+            {
+              ts,
+              kind: "log",
+              level: "warn",
+              message: `${dropped} telemetry batches were dropped while offline (queue full)`,
+              data: { droppedBatches: dropped },
+            },
+          ],
         });
         await this.queue.acknowledgeDropped(dropped);
         this.logger.warn("telemetry batches dropped while offline", { droppedBatches: dropped });

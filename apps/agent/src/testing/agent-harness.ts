@@ -18,7 +18,10 @@ export async function tempDir(prefix = "fleet-agent-"): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-export type TTestAgentOptions = Partial<Omit<TAgentOptions, "publicKey">> & { brokerUrl: string; publicKeyPem?: string };
+export type TTestAgentOptions = Partial<Omit<TAgentOptions, "publicKey">> & {
+  brokerUrl: string;
+  publicKeyPem?: string;
+};
 
 export function testAgentOptions(options: TTestAgentOptions & { dataDir: string }): TAgentOptions {
   const { publicKeyPem, ...rest } = options;

@@ -26,7 +26,9 @@ export async function startArtifactServer(root: string): Promise<TArtifactServer
     const serve = async () => {
       let body: Buffer;
       try {
-        body = overrides.get(urlPath) ?? (await readFile(path.join(root, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ""))));
+        body =
+          overrides.get(urlPath) ??
+          (await readFile(path.join(root, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ""))));
       } catch {
         res.writeHead(404).end("not found");
         return;
@@ -39,7 +41,11 @@ export async function startArtifactServer(root: string): Promise<TArtifactServer
           res.writeHead(416, { "content-range": `bytes */${body.length}` }).end();
           return;
         }
-        res.writeHead(206, { "content-length": body.length - start, "content-range": `bytes ${start}-${body.length - 1}/${body.length}`, "accept-ranges": "bytes" });
+        res.writeHead(206, {
+          "content-length": body.length - start,
+          "content-range": `bytes ${start}-${body.length - 1}/${body.length}`,
+          "accept-ranges": "bytes",
+        });
       } else res.writeHead(200, { "content-length": body.length, "accept-ranges": "bytes" });
       const cut = cuts.get(urlPath);
       if (cut !== undefined) {

@@ -13,7 +13,11 @@ import { desiredVariant, type TSigningKeys } from "./tiny-variant.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-const RUNTIME_FIXTURES = path.join(path.dirname(createRequire(import.meta.url).resolve("@fleet/runtime")), "..", "fixtures");
+const RUNTIME_FIXTURES = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@fleet/runtime")),
+  "..",
+  "fixtures",
+);
 /** Its onnx-int8 variant directory, written by packages/quantize/scripts/write-onnx-int8-fixture.ts. */
 export const MNIST_ONNX_INT8 = path.join(RUNTIME_FIXTURES, "mnist-cnn-onnx-int8");
 
@@ -36,14 +40,21 @@ export interface TOnnxVariantFaults {
   manifestInputShape?: (number | null)[];
 }
 
-const PRECISION_OF_KIND: Partial<Record<TManifest["variant"], TPrecision>> = { "onnx-fp16": "fp16", "onnx-int8": "int8" };
+const PRECISION_OF_KIND: Partial<Record<TManifest["variant"], TPrecision>> = {
+  "onnx-fp16": "fp16",
+  "onnx-int8": "int8",
+};
 
 /**
  * Writes an onnx test variant (or a broken copy of it) into `dir`: by default the MNIST CNN's
  * full-integer onnx-int8 variant exactly as fleet-quantize wrote it (committed fixture), or the
  * fp32 graph with a manifest made here.
  */
-export async function writeOnnxTestVariant(dir: string, faults: TOnnxVariantFaults = {}, kind: "onnx-int8" | "onnx-fp32" = "onnx-int8"): Promise<TOnnxTestVariant> {
+export async function writeOnnxTestVariant(
+  dir: string,
+  faults: TOnnxVariantFaults = {},
+  kind: "onnx-int8" | "onnx-fp32" = "onnx-int8",
+): Promise<TOnnxTestVariant> {
   await mkdir(dir, { recursive: true });
   if (kind === "onnx-int8") await cp(MNIST_ONNX_INT8, dir, { recursive: true });
   else await writeOnnxVariant(dir);
@@ -53,7 +64,9 @@ export async function writeOnnxTestVariant(dir: string, faults: TOnnxVariantFaul
     const whole = await readFile(entry);
     const half = whole.subarray(0, Math.floor(whole.length / 2));
     await writeFile(entry, half);
-    manifest.files = manifest.files.map((f) => (f.path === manifest.entry ? { ...f, bytes: half.length, sha256: sha256(half) } : f));
+    manifest.files = manifest.files.map((f) =>
+      f.path === manifest.entry ? { ...f, bytes: half.length, sha256: sha256(half) } : f,
+    );
     manifest.bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
   }
   if (faults.manifestInputShape) manifest.input.shape = faults.manifestInputShape;
@@ -76,6 +89,16 @@ export async function writeOnnxTestVariant(dir: string, faults: TOnnxVariantFaul
 }
 
 /** The desired variant the console would publish for an onnx variant served at `manifestUrl`. */
-export function onnxDesiredVariant(id: string, variant: TOnnxTestVariant, manifestUrl: string, keys: Pick<TSigningKeys, "privateKey">): TDesiredVariant {
-  return { ...desiredVariant(id, variant.manifestBytes, manifestUrl, keys), modelId: "mnist", precision: variant.precision, engine: "onnx" };
+export function onnxDesiredVariant(
+  id: string,
+  variant: TOnnxTestVariant,
+  manifestUrl: string,
+  keys: Pick<TSigningKeys, "privateKey">,
+): TDesiredVariant {
+  return {
+    ...desiredVariant(id, variant.manifestBytes, manifestUrl, keys),
+    modelId: "mnist",
+    precision: variant.precision,
+    engine: "onnx",
+  };
 }

@@ -32,7 +32,12 @@ export async function startTestBroker(port = 0): Promise<TTestBroker> {
       const instance = new Aedes({});
       instance.authenticate = (client, username, password, done) => {
         const pass = password?.toString();
-        broker.connects.push({ clientId: client.id, username, password: pass, clean: (client as unknown as { clean: boolean }).clean });
+        broker.connects.push({
+          clientId: client.id,
+          username,
+          password: pass,
+          clean: (client as unknown as { clean: boolean }).clean,
+        });
         if (refused !== undefined && client.id === refused) {
           const error = Object.assign(new Error("bad credentials"), { returnCode: 4 });
           done(error as never, false);
@@ -72,10 +77,16 @@ export interface TRecorder {
 }
 
 /** Subscribes to `filter` and records every message (the console's point of view). */
-export async function recorder(url: string, filter: string, clientId = `observer-${Math.random().toString(36).slice(2, 10)}`): Promise<TRecorder> {
+export async function recorder(
+  url: string,
+  filter: string,
+  clientId = `observer-${Math.random().toString(36).slice(2, 10)}`,
+): Promise<TRecorder> {
   const client = connect(url, { clientId, reconnectPeriod: 200, protocolVersion: 4 });
   const messages: TRecorder["messages"] = [];
-  client.on("message", (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
+  client.on("message", (topic, payload, packet) =>
+    messages.push({ topic, payload: payload.toString(), retain: packet.retain }),
+  );
   await new Promise<void>((resolve, reject) => {
     client.once("connect", () => resolve());
     client.once("error", reject);
@@ -84,7 +95,8 @@ export async function recorder(url: string, filter: string, clientId = `observer
   return {
     client,
     messages,
-    on: <T>(topic: string) => messages.filter((m) => m.topic === topic && m.payload.length > 0).map((m) => JSON.parse(m.payload) as T),
+    on: <T>(topic: string) =>
+      messages.filter((m) => m.topic === topic && m.payload.length > 0).map((m) => JSON.parse(m.payload) as T),
     close: () => client.endAsync(true),
   };
 }

@@ -22,14 +22,32 @@ function modelJson(): string {
         layers: [
           {
             class_name: "Dense",
-            config: { name: "dense", units: 3, activation: "linear", use_bias: true, batch_input_shape: [null, 4], dtype: "float32", trainable: true, kernel_initializer: { class_name: "Zeros", config: {} }, bias_initializer: { class_name: "Zeros", config: {} } },
+            config: {
+              name: "dense",
+              units: 3,
+              activation: "linear",
+              use_bias: true,
+              batch_input_shape: [null, 4],
+              dtype: "float32",
+              trainable: true,
+              kernel_initializer: { class_name: "Zeros", config: {} },
+              bias_initializer: { class_name: "Zeros", config: {} },
+            },
           },
         ],
       },
       keras_version: "tfjs-layers 4.22.0",
       backend: "tensor_flow.js",
     },
-    weightsManifest: [{ paths: ["weights.bin"], weights: [{ name: "dense/kernel", shape: [4, 3], dtype: "float32" }, { name: "dense/bias", shape: [3], dtype: "float32" }] }],
+    weightsManifest: [
+      {
+        paths: ["weights.bin"],
+        weights: [
+          { name: "dense/kernel", shape: [4, 3], dtype: "float32" },
+          { name: "dense/bias", shape: [3], dtype: "float32" },
+        ],
+      },
+    ],
   });
 }
 
@@ -89,7 +107,11 @@ export async function writeTinyVariant(dir: string, options: TTinyVariantOptions
     input: { name: "input", shape: [null, 4] },
     output: { name: "output", shape: [null, 3] },
     layers: [{ name: "dense", op: "Dense", precision: "fp32", weights: ["dense/kernel", "dense/bias"] }],
-    selfTest: { input: encodeInlineTensor(TINY_INPUT, [2, 4]), output: encodeInlineTensor(golden, [2, 3]), tolerance: { absolute: 1e-4, relative: 1e-4 } },
+    selfTest: {
+      input: encodeInlineTensor(TINY_INPUT, [2, 4]),
+      output: encodeInlineTensor(golden, [2, 3]),
+      tolerance: { absolute: 1e-4, relative: 1e-4 },
+    },
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
   await writeFile(path.join(dir, "manifest.json"), manifestBytes);
@@ -108,7 +130,12 @@ export function signingKeys(): TSigningKeys {
 }
 
 /** The desired variant the console would publish for a variant served at `manifestUrl`. */
-export function desiredVariant(id: string, manifestBytes: Uint8Array, manifestUrl: string, keys: Pick<TSigningKeys, "privateKey">): TDesiredVariant {
+export function desiredVariant(
+  id: string,
+  manifestBytes: Uint8Array,
+  manifestUrl: string,
+  keys: Pick<TSigningKeys, "privateKey">,
+): TDesiredVariant {
   return {
     id,
     modelId: "tiny",

@@ -45,11 +45,18 @@ async function attemptDownload(url: string, part: string, options: TDownloadOpti
   let idle: NodeJS.Timeout | undefined;
   const armIdle = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => controller.abort(new Error(`no data for ${options.idleTimeoutMs ?? 30_000} ms`)), options.idleTimeoutMs ?? 30_000);
+    idle = setTimeout(
+      () => controller.abort(new Error(`no data for ${options.idleTimeoutMs ?? 30_000} ms`)),
+      options.idleTimeoutMs ?? 30_000,
+    );
   };
   try {
     armIdle();
-    const response = await fetch(url, { headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, signal: controller.signal, redirect: "follow" });
+    const response = await fetch(url, {
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      signal: controller.signal,
+      redirect: "follow",
+    });
     if (response.status === 416 && offset > 0) {
       // The partial file does not fit what the server has now: start over.
       await response.body?.cancel();
@@ -60,26 +67,37 @@ async function attemptDownload(url: string, part: string, options: TDownloadOpti
       await response.body?.cancel();
       const message = `${url}: HTTP ${response.status} ${response.statusText}`.trim();
       // 4xx other than timeouts and rate limits will not get better by retrying (expired URL, gone).
-      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) throw new PermanentError("download_failed", message);
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)
+        throw new PermanentError("download_failed", message);
       throw new AgentError("download_failed", message);
     }
     const resumed = response.status === 206;
     if (resumed) {
       const range = /^bytes (\d+)-/.exec(response.headers.get("content-range") ?? "");
-      if (!range || Number(range[1]) !== offset) throw new AgentError("download_failed", `${url}: server answered an unexpected range`);
+      if (!range || Number(range[1]) !== offset)
+        throw new AgentError("download_failed", `${url}: server answered an unexpected range`);
     } else offset = 0;
     let received = offset;
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         armIdle();
         received += chunk.length;
-        if (received > options.bytes) return done(new PermanentError("too_large", `${url}: larger than the ${options.bytes} bytes announced`));
+        if (received > options.bytes)
+          return done(new PermanentError("too_large", `${url}: larger than the ${options.bytes} bytes announced`));
         options.onBytes?.(received);
         done(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), limit, createWriteStream(part, { flags: resumed ? "a" : "w" }));
-    if (received < options.bytes) throw new AgentError("download_truncated", `${url}: connection ended after ${received} of ${options.bytes} bytes`);
+    await pipeline(
+      Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+      limit,
+      createWriteStream(part, { flags: resumed ? "a" : "w" }),
+    );
+    if (received < options.bytes)
+      throw new AgentError(
+        "download_truncated",
+        `${url}: connection ended after ${received} of ${options.bytes} bytes`,
+      );
   } finally {
     clearTimeout(idle);
     options.signal?.removeEventListener("abort", onAbort);
@@ -100,10 +118,14 @@ export async function downloadFile(url: string, dest: string, options: TDownload
     } catch (error) {
       lastError = error;
       if (error instanceof PermanentError) throw new AgentError(error.code, error.message);
-      if (attempt + 1 < attempts) await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, options.backoff ?? RETRY_BACKOFF)));
+      if (attempt + 1 < attempts)
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, options.backoff ?? RETRY_BACKOFF)));
     }
   }
   if (lastError instanceof AgentError) throw lastError;
-  const cause = lastError instanceof Error ? ((lastError.cause as Error | undefined)?.message ?? lastError.message) : String(lastError);
+  const cause =
+    lastError instanceof Error
+      ? ((lastError.cause as Error | undefined)?.message ?? lastError.message)
+      : String(lastError);
   throw new AgentError("download_failed", `${url}: ${cause} (after ${attempts} attempts)`);
 }

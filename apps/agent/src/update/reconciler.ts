@@ -2,7 +2,13 @@
 // rev is ignored; of several waiting, only the newest runs). A new variant is installed and verified
 // beside the running one, loaded and self-tested, and only then swapped in by rewriting state.json;
 // any failure leaves the current model running and is reported with its reason.
-import { decodePayload, SCHEMA_VERSION, type TDesiredPayload, type TReportedPayload, type TReportedState } from "@fleet/protocol";
+import {
+  decodePayload,
+  SCHEMA_VERSION,
+  type TDesiredPayload,
+  type TReportedPayload,
+  type TReportedState,
+} from "@fleet/protocol";
 import { AgentError, describeFailure } from "../errors.ts";
 import type { InferenceEngine, TActiveModel } from "../inference/inference-engine.ts";
 import type { ModelPool } from "../inference/model-pool.ts";
@@ -48,7 +54,12 @@ export class Reconciler {
       const dir = this.deps.cache.dirOf(candidate.dir);
       try {
         const model = await this.deps.pool.acquire(dir);
-        this.deps.logger.info("model loaded", { variantId: candidate.id, engine: model.engine, runsOn: model.describe(), loadMs: Math.round(model.loadMs) });
+        this.deps.logger.info("model loaded", {
+          variantId: candidate.id,
+          engine: model.engine,
+          runsOn: model.describe(),
+          loadMs: Math.round(model.loadMs),
+        });
         this.deps.engine.swap({ variant: candidate, model });
         if (candidate !== this.state.active) {
           this.state = { ...this.state, active: candidate, previous: null };
@@ -57,7 +68,10 @@ export class Reconciler {
         this.deps.logger.info("booted with the last active variant", { variantId: candidate.id });
         return;
       } catch (error) {
-        this.deps.logger.error("stored variant does not load; trying the previous one", { variantId: candidate.id, error });
+        this.deps.logger.error("stored variant does not load; trying the previous one", {
+          variantId: candidate.id,
+          error,
+        });
       }
     }
     if (this.state.active) {
@@ -73,7 +87,10 @@ export class Reconciler {
       if (decoded.error.code === "empty") return; // retained desired cleared: nothing to do
       const code = decoded.error.code === "too_large" ? "too_large" : "bad_desired";
       this.deps.logger.warn("desired payload refused", { code, error: decoded.error.message });
-      this.reportState(Math.max(0, this.state.lastRev), "failed", null, { code, message: `desired refused: ${decoded.error.message}` });
+      this.reportState(Math.max(0, this.state.lastRev), "failed", null, {
+        code,
+        message: `desired refused: ${decoded.error.message}`,
+      });
       return;
     }
     const desired = decoded.value;
@@ -113,7 +130,13 @@ export class Reconciler {
     return this.deps.engine.active?.variant.id ?? null;
   }
 
-  private reportState(rev: number, state: TReportedState, targetVariantId: string | null, error?: { code: string; message: string }, progress?: number): void {
+  private reportState(
+    rev: number,
+    state: TReportedState,
+    targetVariantId: string | null,
+    error?: { code: string; message: string },
+    progress?: number,
+  ): void {
     const report: TReport = { rev, state, activeVariantId: this.activeId(), targetVariantId };
     if (error) report.error = error;
     if (progress !== undefined) report.progress = progress;
@@ -160,7 +183,13 @@ export class Reconciler {
     }
 
     this.reportState(rev, "activating", variant.id);
-    const candidate: TInstalledVariant = { id: variant.id, precision: variant.precision, engine: variant.engine, manifestSha256: variant.sha256, dir: installed.dirName };
+    const candidate: TInstalledVariant = {
+      id: variant.id,
+      precision: variant.precision,
+      engine: variant.engine,
+      manifestSha256: variant.sha256,
+      dir: installed.dirName,
+    };
     let model;
     try {
       model = await this.deps.pool.acquire(installed.dir);
@@ -168,7 +197,8 @@ export class Reconciler {
       const failure = describeFailure(error);
       log.warn("new variant failed to activate; keeping the current one", failure);
       const keep = new Set([this.state.active?.dir, this.state.previous?.dir]);
-      if (!keep.has(installed.dirName) && this.deps.cleanCache !== false) await this.deps.cache.remove(installed.dirName);
+      if (!keep.has(installed.dirName) && this.deps.cleanCache !== false)
+        await this.deps.cache.remove(installed.dirName);
       await this.saveRev(rev);
       this.reportState(rev, this.deps.engine.active ? "rolled_back" : "failed", variant.id, failure);
       return;
@@ -182,7 +212,12 @@ export class Reconciler {
       return;
     }
     this.reportState(rev, "active", variant.id);
-    log.info("variant active", { manifestSha256: variant.sha256, engine: model.engine, runsOn: model.describe(), loadMs: Math.round(model.loadMs) });
+    log.info("variant active", {
+      manifestSha256: variant.sha256,
+      engine: model.engine,
+      runsOn: model.describe(),
+      loadMs: Math.round(model.loadMs),
+    });
   }
 
   /**
@@ -195,7 +230,9 @@ export class Reconciler {
     const done: Promise<void> = this.deps.engine
       .drained(replaced.model)
       .then(() => this.deps.pool.release(dir))
-      .catch((error: unknown) => this.deps.logger.warn("replaced model not disposed cleanly", { variantId: replaced.variant.id, error }))
+      .catch((error: unknown) =>
+        this.deps.logger.warn("replaced model not disposed cleanly", { variantId: replaced.variant.id, error }),
+      )
       .finally(() => this.retiring.delete(done));
     this.retiring.add(done);
   }
@@ -215,7 +252,9 @@ export class Reconciler {
     const replaced = this.deps.engine.swap(next);
     if (replaced) this.retire(replaced);
     if (this.deps.cleanCache === false) return;
-    const keep = new Set([this.state.active?.dir, this.state.previous?.dir].filter((d): d is string => d !== undefined));
+    const keep = new Set(
+      [this.state.active?.dir, this.state.previous?.dir].filter((d): d is string => d !== undefined),
+    );
     const removed = await this.deps.cache.clean(keep);
     if (removed.length > 0) this.deps.logger.info("old variants removed", { removed });
   }

@@ -18,12 +18,20 @@ export function parsePublicKey(input: string): KeyObject {
     if (text.includes("-----BEGIN")) key = createPublicKey(text);
     else {
       const der = Buffer.from(text, "base64");
-      key = createPublicKey({ key: der.length === 32 ? Buffer.concat([ED25519_SPKI_PREFIX, der]) : der, format: "der", type: "spki" });
+      key = createPublicKey({
+        key: der.length === 32 ? Buffer.concat([ED25519_SPKI_PREFIX, der]) : der,
+        format: "der",
+        type: "spki",
+      });
     }
   } catch (error) {
     throw new AgentError("no_public_key", `the console public key cannot be read (${(error as Error).message})`);
   }
-  if (key.asymmetricKeyType !== "ed25519") throw new AgentError("no_public_key", `the console public key is ${key.asymmetricKeyType ?? "unknown"}, not ed25519`);
+  if (key.asymmetricKeyType !== "ed25519")
+    throw new AgentError(
+      "no_public_key",
+      `the console public key is ${key.asymmetricKeyType ?? "unknown"}, not ed25519`,
+    );
   return key;
 }
 
@@ -35,5 +43,6 @@ export function verifyManifestSignature(manifestBytes: Uint8Array, signatureBase
   } catch {
     valid = false;
   }
-  if (!valid) throw new AgentError("bad_signature", "manifest.json signature does not verify against the console public key");
+  if (!valid)
+    throw new AgentError("bad_signature", "manifest.json signature does not verify against the console public key");
 }

@@ -76,14 +76,26 @@ export class VariantCache {
     return running;
   }
 
-  private async installOnce(variant: TDesiredVariant, dirName: string, onProgress: (progress: TInstallProgress) => void): Promise<TInstalled> {
+  private async installOnce(
+    variant: TDesiredVariant,
+    dirName: string,
+    onProgress: (progress: TInstallProgress) => void,
+  ): Promise<TInstalled> {
     this.options.engines.check(variant.engine, variant.id);
-    if (!this.options.publicKey) throw new AgentError("no_public_key", "no console public key configured (--public-key); refusing unsigned artifacts");
+    if (!this.options.publicKey)
+      throw new AgentError(
+        "no_public_key",
+        "no console public key configured (--public-key); refusing unsigned artifacts",
+      );
     const target = this.dirOf(dirName);
     const ready = await this.readInstalled(target, variant);
     if (ready) return ready;
 
-    if (variant.bytes > this.options.maxBytes) throw new AgentError("too_large", `manifest of ${variant.bytes} bytes exceeds the ${this.options.maxBytes}-byte limit`);
+    if (variant.bytes > this.options.maxBytes)
+      throw new AgentError(
+        "too_large",
+        `manifest of ${variant.bytes} bytes exceeds the ${this.options.maxBytes}-byte limit`,
+      );
     const staging = path.join(this.stagingDir, dirName);
     await mkdir(staging, { recursive: true });
     onProgress({ phase: "downloading", progress: 0 });
@@ -92,12 +104,19 @@ export class VariantCache {
     const manifestBytes = await readFile(manifestFile);
     if (sha256(manifestBytes) !== variant.sha256) {
       await rm(manifestFile, { force: true });
-      throw new AgentError("hash_mismatch", `manifest.json: sha256 ${sha256(manifestBytes)} does not match desired (${variant.sha256})`);
+      throw new AgentError(
+        "hash_mismatch",
+        `manifest.json: sha256 ${sha256(manifestBytes)} does not match desired (${variant.sha256})`,
+      );
     }
     verifyManifestSignature(manifestBytes, variant.signature, this.options.publicKey);
     const manifest = this.parse(manifestBytes);
     const total = manifest.bytes + variant.bytes;
-    if (total > this.options.maxBytes) throw new AgentError("too_large", `variant of ${total} bytes exceeds the ${this.options.maxBytes}-byte limit (--max-model-mb)`);
+    if (total > this.options.maxBytes)
+      throw new AgentError(
+        "too_large",
+        `variant of ${total} bytes exceeds the ${this.options.maxBytes}-byte limit (--max-model-mb)`,
+      );
 
     let done = 0;
     for (const file of manifest.files) {
@@ -117,7 +136,10 @@ export class VariantCache {
       if (bytes.length !== file.bytes || sha256(bytes) !== file.sha256) {
         // Drop the bad copy so a later attempt fetches it again instead of trusting it.
         await rm(path.join(staging, file.path), { force: true });
-        throw new AgentError("hash_mismatch", `${file.path}: sha256 ${sha256(bytes)} does not match the signed manifest (${file.sha256})`);
+        throw new AgentError(
+          "hash_mismatch",
+          `${file.path}: sha256 ${sha256(bytes)} does not match the signed manifest (${file.sha256})`,
+        );
       }
     }
     await mkdir(this.variantsDir, { recursive: true });

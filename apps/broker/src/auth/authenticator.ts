@@ -8,7 +8,11 @@ export interface Authenticator {
    * `clientId` and `username` already match the device id pattern. A rejection (thrown error) is
    * treated as "server unavailable" (return code 3), so a database outage does not look like bad credentials.
    */
-  authenticate(clientId: string, username: string, password: Buffer | undefined): Promise<Principal | AuthRefusal | null>;
+  authenticate(
+    clientId: string,
+    username: string,
+    password: Buffer | undefined,
+  ): Promise<Principal | AuthRefusal | null>;
 }
 
 /** Valid credentials that may not connect now (e.g. a disabled device): CONNACK return code 5. */

@@ -21,7 +21,12 @@ async function fixture() {
   };
   let clock = 1_000_000;
   const services = [
-    { username: "console", secretHash: await hashSecret("console-secret", FAST), publish: ["fleet/v1/+/desired"], subscribe: ["fleet/v1/+/reported"] },
+    {
+      username: "console",
+      secretHash: await hashSecret("console-secret", FAST),
+      publish: ["fleet/v1/+/desired"],
+      subscribe: ["fleet/v1/+/reported"],
+    },
   ] as never;
   const auth = createFleetAuthenticator({ services, devices, now: () => clock });
   return { auth, table, reads: () => reads, tick: (ms: number) => (clock += ms) };

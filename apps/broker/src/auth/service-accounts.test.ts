@@ -17,7 +17,14 @@ function file(content: unknown): string {
 
 describe("service accounts file", () => {
   it("loads accounts with their rights", () => {
-    const accounts = [{ username: "console", secretHash: HASH, publish: ["fleet/v1/+/desired"], subscribe: ["fleet/v1/+/reported", "$SYS/#"] }];
+    const accounts = [
+      {
+        username: "console",
+        secretHash: HASH,
+        publish: ["fleet/v1/+/desired"],
+        subscribe: ["fleet/v1/+/reported", "$SYS/#"],
+      },
+    ];
     expect(loadServiceAccounts(file({ accounts }), true)).toEqual(accounts);
   });
 
@@ -28,11 +35,31 @@ describe("service accounts file", () => {
 
   it.each([
     ["not JSON", "{", /not valid JSON/],
-    ["plain secret", { accounts: [{ username: "console", secretHash: "hunter2", publish: [], subscribe: [] }] }, /secretHash/],
-    ["$SYS publish", { accounts: [{ username: "console", secretHash: HASH, publish: ["$SYS/x"], subscribe: [] }] }, /never writable/],
-    ["bad filter", { accounts: [{ username: "console", secretHash: HASH, publish: ["a/#/b"], subscribe: [] }] }, /topic filter/],
-    ["bad username", { accounts: [{ username: "Console/1", secretHash: HASH, publish: [], subscribe: [] }] }, /username/],
-    ["duplicate", { accounts: [1, 2].map(() => ({ username: "console", secretHash: HASH, publish: [], subscribe: [] })) }, /unique/],
+    [
+      "plain secret",
+      { accounts: [{ username: "console", secretHash: "hunter2", publish: [], subscribe: [] }] },
+      /secretHash/,
+    ],
+    [
+      "$SYS publish",
+      { accounts: [{ username: "console", secretHash: HASH, publish: ["$SYS/x"], subscribe: [] }] },
+      /never writable/,
+    ],
+    [
+      "bad filter",
+      { accounts: [{ username: "console", secretHash: HASH, publish: ["a/#/b"], subscribe: [] }] },
+      /topic filter/,
+    ],
+    [
+      "bad username",
+      { accounts: [{ username: "Console/1", secretHash: HASH, publish: [], subscribe: [] }] },
+      /username/,
+    ],
+    [
+      "duplicate",
+      { accounts: [1, 2].map(() => ({ username: "console", secretHash: HASH, publish: [], subscribe: [] })) },
+      /unique/,
+    ],
   ])("refuses %s with a ConfigError naming the setting", (_name, content, message) => {
     expect(() => loadServiceAccounts(file(content), true)).toThrow(message);
     expect(() => loadServiceAccounts(file(content), true)).toThrow(/MQTT_SERVICE_ACCOUNTS/);

@@ -19,10 +19,13 @@ export const ZServiceAccount = z.strictObject({
 });
 
 export const ZServiceAccountsFile = z.strictObject({
-  accounts: z.array(ZServiceAccount).max(1000).refine(
-    (accounts) => new Set(accounts.map((account) => account.username)).size === accounts.length,
-    "usernames must be unique",
-  ),
+  accounts: z
+    .array(ZServiceAccount)
+    .max(1000)
+    .refine(
+      (accounts) => new Set(accounts.map((account) => account.username)).size === accounts.length,
+      "usernames must be unique",
+    ),
 });
 
 export type TServiceAccount = z.infer<typeof ZServiceAccount>;
@@ -38,7 +41,11 @@ export function loadServiceAccounts(file: string, required: boolean): TServiceAc
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !required) return [];
-    throw new ConfigError("MQTT_SERVICE_ACCOUNTS", `MQTT_SERVICE_ACCOUNTS ${file} cannot be read (${code ?? "unreadable"})`, { cause: error });
+    throw new ConfigError(
+      "MQTT_SERVICE_ACCOUNTS",
+      `MQTT_SERVICE_ACCOUNTS ${file} cannot be read (${code ?? "unreadable"})`,
+      { cause: error },
+    );
   }
   let json: unknown;
   try {
@@ -50,7 +57,10 @@ export function loadServiceAccounts(file: string, required: boolean): TServiceAc
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue === undefined ? "" : issue.path.join(".");
-    throw new ConfigError("MQTT_SERVICE_ACCOUNTS", `MQTT_SERVICE_ACCOUNTS ${file}: ${where ? `${where}: ` : ""}${issue?.message ?? "invalid"}`);
+    throw new ConfigError(
+      "MQTT_SERVICE_ACCOUNTS",
+      `MQTT_SERVICE_ACCOUNTS ${file}: ${where ? `${where}: ` : ""}${issue?.message ?? "invalid"}`,
+    );
   }
   return parsed.data.accounts;
 }

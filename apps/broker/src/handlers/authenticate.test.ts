@@ -24,12 +24,16 @@ describe("authentication with anonymous mode off (the default)", () => {
 
   it("refuses every credential until device credentials exist (default Authenticator)", async () => {
     broker = await startTestBroker();
-    expect(await connackCode(mqttUrl(broker), { clientId: "observer-1", username: "observer", password: "observer-secret" })).toBe(4);
+    expect(
+      await connackCode(mqttUrl(broker), { clientId: "observer-1", username: "observer", password: "observer-secret" }),
+    ).toBe(4);
   });
 
   it("admits the principal an injected Authenticator returns", async () => {
     broker = await startTestBroker({}, { authenticator: observerAuthenticator });
-    expect(await connackCode(mqttUrl(broker), { clientId: "observer-1", username: "observer", password: "observer-secret" })).toBe(0);
+    expect(
+      await connackCode(mqttUrl(broker), { clientId: "observer-1", username: "observer", password: "observer-secret" }),
+    ).toBe(0);
   });
 
   it("answers 3 (server unavailable) when the Authenticator fails, not 4", async () => {
@@ -47,7 +51,9 @@ describe("authentication with anonymous mode off (the default)", () => {
 
   it("refuses a zero-length client id with return code 2 [MQTT-3.1.3-9]", async () => {
     broker = await startTestBroker({}, { authenticator: observerAuthenticator });
-    expect(await connackCode(mqttUrl(broker), { clientId: "", username: "observer", password: "observer-secret" })).toBe(2);
+    expect(
+      await connackCode(mqttUrl(broker), { clientId: "", username: "observer", password: "observer-secret" }),
+    ).toBe(2);
   });
 });
 

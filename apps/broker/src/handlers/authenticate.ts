@@ -23,21 +23,31 @@ export function createAuthenticate(ctx: HandlerContext) {
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
-    decide(ctx, client, username, password).then((decision) => {
-      if ("principal" in decision) {
-        ctx.principals.set(client, decision.principal);
-        ctx.logger.debug("client authenticated", { clientId: loggableId(client), as: describePrincipal(decision.principal) });
-        done(null, true);
-        return;
-      }
-      ctx.metrics.authFailures.inc({ return_code: String(decision.returnCode) });
-      ctx.logger.info("connection refused", { clientId: loggableId(client), returnCode: decision.returnCode, reason: decision.reason });
-      const error = Object.assign(new Error(decision.reason), { returnCode: decision.returnCode });
-      done(error as AuthenticateError, false);
-    }, (error: unknown) => {
-      ctx.logger.error("authenticate hook failed", { clientId: loggableId(client), error });
-      done(Object.assign(new Error("server unavailable"), { returnCode: 3 }) as AuthenticateError, false);
-    });
+    decide(ctx, client, username, password).then(
+      (decision) => {
+        if ("principal" in decision) {
+          ctx.principals.set(client, decision.principal);
+          ctx.logger.debug("client authenticated", {
+            clientId: loggableId(client),
+            as: describePrincipal(decision.principal),
+          });
+          done(null, true);
+          return;
+        }
+        ctx.metrics.authFailures.inc({ return_code: String(decision.returnCode) });
+        ctx.logger.info("connection refused", {
+          clientId: loggableId(client),
+          returnCode: decision.returnCode,
+          reason: decision.reason,
+        });
+        const error = Object.assign(new Error(decision.reason), { returnCode: decision.returnCode });
+        done(error as AuthenticateError, false);
+      },
+      (error: unknown) => {
+        ctx.logger.error("authenticate hook failed", { clientId: loggableId(client), error });
+        done(Object.assign(new Error("server unavailable"), { returnCode: 3 }) as AuthenticateError, false);
+      },
+    );
   };
 }
 
@@ -61,7 +71,10 @@ async function decide(
 
   if (facts !== undefined && (facts.keepalive < ctx.limits.keepaliveMin || facts.keepalive > ctx.limits.keepaliveMax)) {
     ctx.metrics.limitViolations.inc({ limit: "keepalive" });
-    return { returnCode: 2, reason: `keepalive ${facts.keepalive}s outside ${ctx.limits.keepaliveMin}..${ctx.limits.keepaliveMax}s` };
+    return {
+      returnCode: 2,
+      reason: `keepalive ${facts.keepalive}s outside ${ctx.limits.keepaliveMin}..${ctx.limits.keepaliveMax}s`,
+    };
   }
 
   let principal: Principal;

@@ -31,7 +31,10 @@ export function createAuthorizePublish(ctx: HandlerContext) {
     // client.closed: aedes is publishing the Will of a dropped connection, not a PUBLISH of the client.
     if (!client.closed && principal?.kind !== "service" && !withinRate(ctx, client)) {
       ctx.metrics.limitViolations.inc({ limit: "publish_rate" });
-      ctx.logger.warn("publish rate exceeded, disconnecting", { clientId: loggableId(client), ratePerSecond: ctx.limits.publishRate });
+      ctx.logger.warn("publish rate exceeded, disconnecting", {
+        clientId: loggableId(client),
+        ratePerSecond: ctx.limits.publishRate,
+      });
       done(new Error("publish rate exceeded")); // aedes closes the connection on an error here
       return;
     }

@@ -11,7 +11,9 @@ export type { ConnectFacts, HandlerContext } from "./context.ts";
 
 export function createHandlers(
   ctx: HandlerContext,
-): Required<Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe" | "authorizeForward">> {
+): Required<
+  Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe" | "authorizeForward">
+> {
   return {
     preConnect: createPreConnect(ctx),
     authenticate: createAuthenticate(ctx),

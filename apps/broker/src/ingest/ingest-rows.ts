@@ -1,5 +1,11 @@
 // Decoded Fleet messages → the rows ingest writes. Pure: no database, no clock (seenAt is passed in).
-import type { TDecodedMessage, TEventsPayload, TReportedPayload, TStatusPayload, TTelemetryPayload } from "@fleet/protocol";
+import type {
+  TDecodedMessage,
+  TEventsPayload,
+  TReportedPayload,
+  TStatusPayload,
+  TTelemetryPayload,
+} from "@fleet/protocol";
 
 const INT4_MAX = 2_147_483_647;
 

@@ -17,7 +17,19 @@ WHERE EXISTS (SELECT 1 FROM "Device" d WHERE d.id = r."deviceId")`;
 export function telemetryColumns(rows: readonly TelemetryRow[]): unknown[][] {
   const n = rows.length;
   const cols = Array.from({ length: 11 }, () => new Array<unknown>(n));
-  const [deviceId, ts, inferences, p50, p95, p99, cpuPct, rssMb, batteryPct, errors, variantId] = cols as [unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[]];
+  const [deviceId, ts, inferences, p50, p95, p99, cpuPct, rssMb, batteryPct, errors, variantId] = cols as [
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+    unknown[],
+  ];
   for (let i = 0; i < n; i++) {
     const r = rows[i] as TelemetryRow;
     deviceId[i] = r.deviceId;

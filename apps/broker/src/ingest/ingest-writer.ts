@@ -80,7 +80,8 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
 
   const write = async (table: TTable, rows: readonly object[]): Promise<void> => {
     if (rows.length === 0) return;
-    if (table === "telemetry") await prisma.$executeRawUnsafe(SQL[table], ...telemetryColumns(rows as readonly TelemetryRow[]));
+    if (table === "telemetry")
+      await prisma.$executeRawUnsafe(SQL[table], ...telemetryColumns(rows as readonly TelemetryRow[]));
     else await prisma.$executeRawUnsafe(SQL[table], JSON.stringify(rows));
     stats.onRows(table, rows.length);
   };

@@ -40,7 +40,10 @@ describe.each([
   }
 
   const statusOf = (id: string) =>
-    db.prisma.device.findUniqueOrThrow({ where: { id }, select: { status: true, lastSeenAt: true, hardware: true, agentVersion: true } });
+    db.prisma.device.findUniqueOrThrow({
+      where: { id },
+      select: { status: true, lastSeenAt: true, hardware: true, agentVersion: true },
+    });
 
   it.skipIf(!available)("writes telemetry samples, events and reports of a device", async () => {
     const gw = await device("ing-1");
@@ -50,8 +53,18 @@ describe.each([
     await gw.publishAsync(reportedTopic(id("ing-1")), JSON.stringify(reported()), { qos: 1, retain: true });
     await until(async () => (await db.prisma.deviceReport.count({ where: { deviceId: "ing-1" } })) === 1);
     await until(async () => (await db.prisma.telemetrySample.count({ where: { deviceId: "ing-1" } })) === 5);
-    const sample = await db.prisma.telemetrySample.findFirstOrThrow({ where: { deviceId: "ing-1" }, orderBy: { ts: "asc" } });
-    expect(sample).toMatchObject({ inferences: 120, latencyP50: 4.2, latencyP99: 12.5, cpuPct: 35.5, batteryPct: null, variantId: "var-int8" });
+    const sample = await db.prisma.telemetrySample.findFirstOrThrow({
+      where: { deviceId: "ing-1" },
+      orderBy: { ts: "asc" },
+    });
+    expect(sample).toMatchObject({
+      inferences: 120,
+      latencyP50: 4.2,
+      latencyP99: 12.5,
+      cpuPct: 35.5,
+      batteryPct: null,
+      variantId: "var-int8",
+    });
     expect(sample.ts.getTime()).toBe(telemetry().samples[0]?.ts);
     const logged = await db.prisma.deviceEvent.findMany({ where: { deviceId: "ing-1" }, orderBy: { id: "asc" } });
     expect(logged.map((e) => [e.kind, e.level, e.message, e.data])).toEqual([
@@ -59,41 +72,58 @@ describe.each([
       ["log", "warn", "slow inference", null],
     ]);
     const report = await db.prisma.deviceReport.findFirstOrThrow({ where: { deviceId: "ing-1" } });
-    expect(report).toMatchObject({ rev: 7, state: "failed", variantId: "var-int8", error: "hash_mismatch: sha256 differs" });
+    expect(report).toMatchObject({
+      rev: 7,
+      state: "failed",
+      variantId: "var-int8",
+      error: "hash_mismatch: sha256 differs",
+    });
     await gw.endAsync();
   });
 
-  it.skipIf(!available)("follows status: online with hardware from the birth, offline on disconnect and on the Last Will", async () => {
-    const gw = await device("ing-2", { will: lastWill(id("ing-2")) });
-    await until(async () => (await statusOf("ing-2")).status === "ONLINE");
-    await gw.publishAsync(statusTopic(id("ing-2")), JSON.stringify(onlineStatus("1.2.3")), { qos: 1, retain: true });
-    await until(async () => (await statusOf("ing-2")).agentVersion === "1.2.3");
-    expect((await statusOf("ing-2")).hardware).toMatchObject({ arch: "arm64", cores: 4, class: "gateway" });
-    expect((await statusOf("ing-2")).lastSeenAt).not.toBeNull();
+  it.skipIf(!available)(
+    "follows status: online with hardware from the birth, offline on disconnect and on the Last Will",
+    async () => {
+      const gw = await device("ing-2", { will: lastWill(id("ing-2")) });
+      await until(async () => (await statusOf("ing-2")).status === "ONLINE");
+      await gw.publishAsync(statusTopic(id("ing-2")), JSON.stringify(onlineStatus("1.2.3")), { qos: 1, retain: true });
+      await until(async () => (await statusOf("ing-2")).agentVersion === "1.2.3");
+      expect((await statusOf("ing-2")).hardware).toMatchObject({ arch: "arm64", cores: 4, class: "gateway" });
+      expect((await statusOf("ing-2")).lastSeenAt).not.toBeNull();
 
-    // Connection lost without DISCONNECT: the Will says offline [MQTT-3.1.2-8].
-    gw.stream.destroy();
-    await until(async () => (await statusOf("ing-2")).status === "OFFLINE");
+      // Connection lost without DISCONNECT: the Will says offline [MQTT-3.1.2-8].
+      gw.stream.destroy();
+      await until(async () => (await statusOf("ing-2")).status === "OFFLINE");
 
-    const again = await connectClient(mqttUrl(broker), { clientId: "ing-2", username: "ing-2", password: "ing-2-secret" });
-    await until(async () => (await statusOf("ing-2")).status === "ONLINE");
-    await again.endAsync();
-    await until(async () => (await statusOf("ing-2")).status === "OFFLINE");
-  });
+      const again = await connectClient(mqttUrl(broker), {
+        clientId: "ing-2",
+        username: "ing-2",
+        password: "ing-2-secret",
+      });
+      await until(async () => (await statusOf("ing-2")).status === "ONLINE");
+      await again.endAsync();
+      await until(async () => (await statusOf("ing-2")).status === "OFFLINE");
+    },
+  );
 
-  it.skipIf(!available)("counts and drops invalid payloads without disturbing valid traffic or the connection", async () => {
-    const gw = await device("ing-3");
-    const before = await scrapeMetric(broker, 'fleet_broker_invalid_payloads_total{code="not_json"}');
-    await gw.publishAsync(telemetryTopic(id("ing-3")), "{not json", { qos: 1 });
-    await gw.publishAsync(telemetryTopic(id("ing-3")), JSON.stringify({ v: 1, ts: 5, samples: [] }), { qos: 1 });
-    await gw.publishAsync(telemetryTopic(id("ing-3")), Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
-    await gw.publishAsync(telemetryTopic(id("ing-3")), JSON.stringify(telemetry(1)), { qos: 1 });
-    await until(async () => (await db.prisma.telemetrySample.count({ where: { deviceId: "ing-3" } })) === 1);
-    expect(gw.connected).toBe(true);
-    expect(await scrapeMetric(broker, 'fleet_broker_invalid_payloads_total{code="not_json"}')).toBe(before + 1);
-    expect(await scrapeMetric(broker, 'fleet_broker_invalid_payloads_total{code="invalid"}')).toBeGreaterThanOrEqual(1);
-    await gw.endAsync();
-  });
+  it.skipIf(!available)(
+    "counts and drops invalid payloads without disturbing valid traffic or the connection",
+    async () => {
+      const gw = await device("ing-3");
+      const before = await scrapeMetric(broker, 'fleet_broker_invalid_payloads_total{code="not_json"}');
+      await gw.publishAsync(telemetryTopic(id("ing-3")), "{not json", { qos: 1 });
+      await gw.publishAsync(telemetryTopic(id("ing-3")), JSON.stringify({ v: 1, ts: 5, samples: [] }), { qos: 1 });
+      await gw.publishAsync(telemetryTopic(id("ing-3")), Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
+      await gw.publishAsync(telemetryTopic(id("ing-3")), JSON.stringify(telemetry(1)), { qos: 1 });
+      await until(async () => (await db.prisma.telemetrySample.count({ where: { deviceId: "ing-3" } })) === 1);
+      expect(gw.connected).toBe(true);
+      expect(await scrapeMetric(broker, 'fleet_broker_invalid_payloads_total{code="not_json"}')).toBe(before + 1);
+      expect(await scrapeMetric(broker, 'fleet_broker_invalid_payloads_total{code="invalid"}')).toBeGreaterThanOrEqual(
+        1,
+      );
+      await gw.endAsync();
+    },
+  );
 
   it.skipIf(!available)("skips rows of a device deleted meanwhile instead of failing the batch", async () => {
     const gw = await device("ing-4");
@@ -112,9 +142,14 @@ describe("flush on shutdown", () => {
     try {
       // A flush interval far longer than the test: only the shutdown flush can write the rows.
       const broker = await startTestBroker({ INGEST_FLUSH_MS: "60000" }, { database: db.prisma });
-      await db.prisma.device.create({ data: { id: "ing-9", name: "ing-9", credentialHash: await hashSecret("s", FAST) } });
+      await db.prisma.device.create({
+        data: { id: "ing-9", name: "ing-9", credentialHash: await hashSecret("s", FAST) },
+      });
       const gw = await connectClient(mqttUrl(broker), { clientId: "ing-9", username: "ing-9", password: "s" });
-      for (let i = 0; i < 20; i++) await gw.publishAsync(telemetryTopic(id("ing-9")), JSON.stringify(telemetry(5, 1_700_000_000_000 + i * 10)), { qos: 1 });
+      for (let i = 0; i < 20; i++)
+        await gw.publishAsync(telemetryTopic(id("ing-9")), JSON.stringify(telemetry(5, 1_700_000_000_000 + i * 10)), {
+          qos: 1,
+        });
       expect(await db.prisma.telemetrySample.count()).toBe(0);
       await broker.close();
       expect(await db.prisma.telemetrySample.count({ where: { deviceId: "ing-9" } })).toBe(100);

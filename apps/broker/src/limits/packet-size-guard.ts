@@ -66,7 +66,11 @@ export function createPacketSizeScanner(maxBytes: number) {
  * listener in place a "data" listener sees each chunk read() returns without switching the stream
  * to flowing mode.
  */
-export function guardPacketSize(stream: Duplex, maxBytes: number, onViolation: (violation: PacketSizeViolation) => void): void {
+export function guardPacketSize(
+  stream: Duplex,
+  maxBytes: number,
+  onViolation: (violation: PacketSizeViolation) => void,
+): void {
   const scan = createPacketSizeScanner(maxBytes);
   const onData = (chunk: Uint8Array | string): void => {
     if (typeof chunk === "string") return;

@@ -76,13 +76,37 @@ function toListenError(error: NodeJS.ErrnoException, target: ListenTarget): List
   const change = `set ${setting} (or ${settingSpec(setting).flag})`;
   switch (error.code) {
     case "EADDRINUSE":
-      return new ListenError("port_in_use", setting, port, `${setting} ${port} is already in use; ${change} to a free port`, { cause: error });
+      return new ListenError(
+        "port_in_use",
+        setting,
+        port,
+        `${setting} ${port} is already in use; ${change} to a free port`,
+        { cause: error },
+      );
     case "EACCES":
-      return new ListenError("port_forbidden", setting, port, `${setting} ${port} needs privileges this process lacks; ${change} to a port above 1023`, { cause: error });
+      return new ListenError(
+        "port_forbidden",
+        setting,
+        port,
+        `${setting} ${port} needs privileges this process lacks; ${change} to a port above 1023`,
+        { cause: error },
+      );
     case "EADDRNOTAVAIL":
     case "ENOTFOUND":
-      return new ListenError("listen_failed", hostSetting, port, `${hostSetting} ${host} is not an address of this machine; set ${hostSetting} (or ${settingSpec(hostSetting).flag}) to one of its addresses or 0.0.0.0`, { cause: error });
+      return new ListenError(
+        "listen_failed",
+        hostSetting,
+        port,
+        `${hostSetting} ${host} is not an address of this machine; set ${hostSetting} (or ${settingSpec(hostSetting).flag}) to one of its addresses or 0.0.0.0`,
+        { cause: error },
+      );
     default:
-      return new ListenError("listen_failed", setting, port, `${setting} ${port} on ${host} could not be opened: ${error.code ?? error.message}`, { cause: error });
+      return new ListenError(
+        "listen_failed",
+        setting,
+        port,
+        `${setting} ${port} on ${host} could not be opened: ${error.code ?? error.message}`,
+        { cause: error },
+      );
   }
 }

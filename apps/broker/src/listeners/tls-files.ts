@@ -15,7 +15,11 @@ export function readTlsMaterial(certFile: string, keyFile: string): TlsMaterial 
     createSecureContext({ cert, key });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError("MQTT_TLS_CERT", `MQTT_TLS_CERT and MQTT_TLS_KEY are not a usable PEM certificate and key: ${reason}`, { cause: error });
+    throw new ConfigError(
+      "MQTT_TLS_CERT",
+      `MQTT_TLS_CERT and MQTT_TLS_KEY are not a usable PEM certificate and key: ${reason}`,
+      { cause: error },
+    );
   }
   return { cert, key };
 }

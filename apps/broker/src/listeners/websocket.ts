@@ -22,7 +22,8 @@ export interface WebSocketOptions {
 }
 
 export function createWebSocketListener(options: WebSocketOptions): WebSocketListener {
-  const server: Server = options.tls === undefined ? createHttpServer(answerPlainHttp) : createHttpsServer(options.tls, answerPlainHttp);
+  const server: Server =
+    options.tls === undefined ? createHttpServer(answerPlainHttp) : createHttpsServer(options.tls, answerPlainHttp);
   // Requests to other paths are refused by ws with 400 during the upgrade.
   const wss = new WebSocketServer({ server, path: options.path, maxPayload: options.maxPayload });
   // ws re-emits the HTTP server's errors; openListener reports them, this only stops the re-emit from crashing.

@@ -54,14 +54,40 @@ beforeAll(async () => {
   await migrate({ url: db.url });
   broker = spawn(
     process.execPath,
-    [brokerBin, "--database-url", db.url, "--host", "127.0.0.1", "--mqtt-port", "0", "--ws-port", "off", "--metrics-port", "off", "--log-level", "warn"],
+    [
+      brokerBin,
+      "--database-url",
+      db.url,
+      "--host",
+      "127.0.0.1",
+      "--mqtt-port",
+      "0",
+      "--ws-port",
+      "off",
+      "--metrics-port",
+      "off",
+      "--log-level",
+      "warn",
+    ],
     { cwd: repoRoot, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   brokerUrl = (await waitForLine(broker, /^fleet-broker: (mqtt:\/\/127\.0\.0\.1:\d+)/, 60_000))[1] ?? "";
   child = spawn(
     process.execPath,
     // A 2 MB upload limit: the MNIST model and its validation digits fit (~0.8 MB), 3 MB does not.
-    [consoleBin, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--mqtt-url", brokerUrl, "--upload-max-mb", "2"],
+    [
+      consoleBin,
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      dataDir,
+      "--mqtt-url",
+      brokerUrl,
+      "--upload-max-mb",
+      "2",
+    ],
     { cwd: consoleDir, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   baseUrl = (await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000))[1] ?? "";
@@ -117,7 +143,9 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     const command = (await page.getByTestId("agent-command").textContent()) ?? "";
     secret = (await page.getByTestId("device-secret").textContent()) ?? "";
     const keyWord = /^[A-Za-z0-9_./:=@-]+$/.test(publicKey) ? publicKey : `'${publicKey}'`;
-    expect(command).toBe(`fleet-agent run --broker ${brokerUrl} --device-id gw-e2e-1 --secret ${secret} --public-key ${keyWord}`);
+    expect(command).toBe(
+      `fleet-agent run --broker ${brokerUrl} --device-id gw-e2e-1 --secret ${secret} --public-key ${keyWord}`,
+    );
     await shot("02-provision-device");
     const row = await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } });
     expect(await verifySecret(secret, row.credentialHash)).toBe(true);
@@ -127,15 +155,43 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     const agentDir = path.join(dataDir, "agent");
     agent = spawn(
       process.execPath,
-      [agentBin, "run", "--broker", brokerUrl, "--device-id", "gw-e2e-1", "--secret", secret, "--public-key", publicKey,
-        "--data-dir", agentDir, "--telemetry-interval", "1", "--infer-rate", "2", "--http-port", "0", "--log-level", "warn"],
+      [
+        agentBin,
+        "run",
+        "--broker",
+        brokerUrl,
+        "--device-id",
+        "gw-e2e-1",
+        "--secret",
+        secret,
+        "--public-key",
+        publicKey,
+        "--data-dir",
+        agentDir,
+        "--telemetry-interval",
+        "1",
+        "--infer-rate",
+        "2",
+        "--http-port",
+        "0",
+        "--log-level",
+        "warn",
+      ],
       { cwd: repoRoot, env: binEnv(), stdio: ["ignore", "ignore", "pipe"] },
     );
     agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
     await expect
-      .poll(async () => (await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } })).status, { timeout: 60_000, interval: 500 })
+      .poll(async () => (await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } })).status, {
+        timeout: 60_000,
+        interval: 500,
+      })
       .toBe("ONLINE");
-    await expect.poll(() => db.prisma.telemetrySample.count({ where: { deviceId: "gw-e2e-1" } }), { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => db.prisma.telemetrySample.count({ where: { deviceId: "gw-e2e-1" } }), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toBeGreaterThan(0);
     const row = await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } });
     expect(row.hardware).toMatchObject({ class: "gateway", engines: expect.arrayContaining(["tfjs"]) });
     expect(agentLog).not.toMatch(/"level":"error"/);
@@ -193,7 +249,11 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
 
   it("refuses a non-model upload with a clear message and stores nothing", async () => {
     await page.goto(`${baseUrl}/models`);
-    await page.setInputFiles('input[name="model"]', { name: "holiday.png", mimeType: "image/png", buffer: Buffer.from("89504e470d0a1a0a", "hex") });
+    await page.setInputFiles('input[name="model"]', {
+      name: "holiday.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("89504e470d0a1a0a", "hex"),
+    });
     await page.getByRole("button", { name: "Upload and quantize" }).click();
     await page.getByRole("alert").getByText("holiday.png: not a TF.js model.", { exact: false }).waitFor();
     await shot("10-model-upload-refused");
@@ -201,13 +261,26 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
 
     // Oversized and traversal names, sent by hand from the signed-in browser to the upload route.
     const answers = await page.evaluate(async () => {
-      const started = await fetch("/api/trpc/models.startUpload", { method: "POST", headers: { "content-type": "application/json", "x-fleet-csrf": "1" }, body: "{}" });
-      const uploadId = ((await started.json()) as { result: { data: { json: { uploadId: string } } } }).result.data.json.uploadId;
+      const started = await fetch("/api/trpc/models.startUpload", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-fleet-csrf": "1" },
+        body: "{}",
+      });
+      const uploadId = ((await started.json()) as { result: { data: { json: { uploadId: string } } } }).result.data.json
+        .uploadId;
       const put = async (name: string, bytes: number) => {
-        const response = await fetch(`/api/uploads/${uploadId}/model/${name}`, { method: "PUT", headers: { "x-fleet-csrf": "1" }, body: new Uint8Array(bytes) });
+        const response = await fetch(`/api/uploads/${uploadId}/model/${name}`, {
+          method: "PUT",
+          headers: { "x-fleet-csrf": "1" },
+          body: new Uint8Array(bytes),
+        });
         return { status: response.status, body: await response.text() };
       };
-      return { big: await put("model.json", 3 * 1024 * 1024), traversal: await put("..%2Fowner.json", 10), noCsrf: (await fetch(`/api/uploads/${uploadId}/model/a.bin`, { method: "PUT", body: "x" })).status };
+      return {
+        big: await put("model.json", 3 * 1024 * 1024),
+        traversal: await put("..%2Fowner.json", 10),
+        noCsrf: (await fetch(`/api/uploads/${uploadId}/model/a.bin`, { method: "PUT", body: "x" })).status,
+      };
     });
     expect(answers.big.status).toBe(413);
     expect(answers.big.body).toContain("larger than the limit of 2 MB (CONSOLE_UPLOAD_MAX_MB); nothing was stored.");
@@ -238,20 +311,52 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await page.locator('[data-testid="model-summary"] [data-status="READY"]').waitFor({ timeout: 180_000 });
     const rows = page.getByTestId("variants-table").locator("tbody tr");
     await expect.poll(() => rows.count()).toBe(9);
-    for (const name of ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]) {
+    for (const name of [
+      "fp32",
+      "fp16",
+      "uint8-tensor",
+      "int8-channel",
+      "int4-group",
+      "mixed",
+      "onnx-fp32",
+      "onnx-fp16",
+      "onnx-int8",
+    ]) {
       await page.getByTestId("variants-table").locator(`[data-variant="${name}"]`).waitFor();
     }
-    expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="engine"]').textContent()).toMatch(/^onnx/);
-    expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] [data-col="engine"]').textContent()).toMatch(/^tfjs/);
+    expect(
+      await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="engine"]').textContent(),
+    ).toMatch(/^onnx/);
+    expect(
+      await page
+        .getByTestId("variants-table")
+        .locator('[data-variant="int8-channel"] [data-col="engine"]')
+        .textContent(),
+    ).toMatch(/^tfjs/);
     // how much faster each variant runs than TF.js fp32, and which activation calibration onnx-int8 kept
-    expect(await page.getByTestId("variants-table").locator('[data-variant="fp32"] [data-col="speed"]').textContent()).toBe("1.0×");
-    expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="speed"]').textContent()).toMatch(/^\d+\.\d×$/);
-    expect(await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="calibration"]').textContent()).toMatch(/^calibrated (minmax|percentile|mse) \(minmax /);
+    expect(
+      await page.getByTestId("variants-table").locator('[data-variant="fp32"] [data-col="speed"]').textContent(),
+    ).toBe("1.0×");
+    expect(
+      await page.getByTestId("variants-table").locator('[data-variant="onnx-int8"] [data-col="speed"]').textContent(),
+    ).toMatch(/^\d+\.\d×$/);
+    expect(
+      await page
+        .getByTestId("variants-table")
+        .locator('[data-variant="onnx-int8"] [data-col="calibration"]')
+        .textContent(),
+    ).toMatch(/^calibrated (minmax|percentile|mse) \(minmax /);
     await page.getByTestId("model-report").getByText("validated on 200 samples", { exact: false }).waitFor();
-    expect(await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] td').nth(4).textContent()).toMatch(/^\d+\.\d\d %$/);
+    expect(
+      await page.getByTestId("variants-table").locator('[data-variant="int8-channel"] td').nth(4).textContent(),
+    ).toMatch(/^\d+\.\d\d %$/);
     expect(Number(await page.getByTestId("sqnr-weights").getAttribute("data-series"))).toBeGreaterThan(0);
     await page.getByTestId("sqnr-weights").locator("canvas").first().waitFor();
-    await page.getByTestId("profile-choices").locator('[data-profile="Lab gateways"]').getByText(/^Chose /).waitFor();
+    await page
+      .getByTestId("profile-choices")
+      .locator('[data-profile="Lab gateways"]')
+      .getByText(/^Chose /)
+      .waitFor();
     await shot("11-model-variants");
     await page.goto(`${baseUrl}/models`);
     await page.getByTestId("models-table").locator(`[data-model-id="${modelId}"] [data-status="READY"]`).waitFor();
@@ -266,7 +371,9 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     expect(manifest.status).toBe(200);
     const manifestBytes = Buffer.from(await manifest.arrayBuffer());
     expect(createHash("sha256").update(manifestBytes).digest("hex")).toBe(variant.sha256);
-    const shard = (JSON.parse(manifestBytes.toString("utf8")) as { files: Array<{ path: string; bytes: number }> }).files.find((f) => f.path.endsWith(".bin"));
+    const shard = (
+      JSON.parse(manifestBytes.toString("utf8")) as { files: Array<{ path: string; bytes: number }> }
+    ).files.find((f) => f.path.endsWith(".bin"));
     if (!shard) throw new Error("the manifest lists no weight shard");
     // As the agent does: the file beside the manifest, with the manifest URL's query string.
     const fileUrl = new URL(shard.path, url);
@@ -278,7 +385,9 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     expect((await fetch(fileUrl, { headers: { range: `bytes=${shard.bytes}-` } })).status).toBe(416);
     expect((await fetch(`${fileUrl.origin}${fileUrl.pathname}?exp=9999999999&sig=${"A".repeat(43)}`)).status).toBe(403);
     expect((await fetch(await signedVariantUrl(variant.id, 1, { config, now: Date.now() - 10_000 }))).status).toBe(403);
-    expect((await fetch(`${baseUrl}/api/artifacts/${variant.id}/..%2F..%2Fkeys%2Furl-hmac.key${fileUrl.search}`)).status).toBe(404);
+    expect(
+      (await fetch(`${baseUrl}/api/artifacts/${variant.id}/..%2F..%2Fkeys%2Furl-hmac.key${fileUrl.search}`)).status,
+    ).toBe(404);
   });
 
   it("an admin adds a viewer; the viewer sees no mutation controls and the API refuses them", async () => {

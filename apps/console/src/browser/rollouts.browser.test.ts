@@ -17,7 +17,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../server/domain/operators/manage-users.ts";
 import { createProfile } from "../server/domain/profiles/manage-profiles.ts";
-import { quantizeMnist, startBroker, storeModel, type TBroker } from "../server/domain/rollouts/testing/rollout-stack.ts";
+import {
+  quantizeMnist,
+  startBroker,
+  storeModel,
+  type TBroker,
+} from "../server/domain/rollouts/testing/rollout-stack.ts";
 import { writeMnistValidation } from "../test-support/mnist-fixture.ts";
 import { haveChromium, launchChromium } from "../test-support/chromium.ts";
 import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
@@ -64,7 +69,11 @@ async function signOut() {
  * the broker's ingest writes a `reported` message (variantId = the target), plus a telemetry sample
  * on that variant once active. Returns how many devices reported.
  */
-async function report(rolloutId: string, state: "downloading" | "active", onlyState: "SENT" | "DOWNLOADING"): Promise<number> {
+async function report(
+  rolloutId: string,
+  state: "downloading" | "active",
+  onlyState: "SENT" | "DOWNLOADING",
+): Promise<number> {
   const rows = await db.prisma.rolloutDevice.findMany({
     where: { rolloutId, state: onlyState, desiredRev: { not: null } },
     select: { deviceId: true, desiredRev: true, variantId: true },
@@ -72,7 +81,14 @@ async function report(rolloutId: string, state: "downloading" | "active", onlySt
   if (rows.length === 0) return 0;
   const ts = new Date();
   await db.prisma.deviceReport.createMany({
-    data: rows.map((row) => ({ deviceId: row.deviceId, ts, rev: row.desiredRev!, state, variantId: row.variantId, error: null })),
+    data: rows.map((row) => ({
+      deviceId: row.deviceId,
+      ts,
+      rev: row.desiredRev!,
+      state,
+      variantId: row.variantId,
+      error: null,
+    })),
   });
   if (state === "active") {
     await db.prisma.telemetrySample.createMany({
@@ -103,11 +119,15 @@ beforeAll(async () => {
   db = await createDb({ dataDir });
   await migrate({ url: db.url });
   broker = await startBroker({ databaseUrl: db.url, dir: path.join(dir, "broker") });
-  child = spawn(process.execPath, [consoleBin, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--mqtt-url", broker.consoleUrl], {
-    cwd: consoleDir,
-    env: binEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  child = spawn(
+    process.execPath,
+    [consoleBin, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--mqtt-url", broker.consoleUrl],
+    {
+      cwd: consoleDir,
+      env: binEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout?.on("data", (chunk: Buffer) => (consoleLog = (consoleLog + chunk.toString()).slice(-10_000)));
   child.stderr?.on("data", (chunk: Buffer) => (consoleLog = (consoleLog + chunk.toString()).slice(-10_000)));
   baseUrl = (await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000))[1] ?? "";
@@ -115,12 +135,40 @@ beforeAll(async () => {
   // Real variants, stored and signed by the console's own code in the console's data directory.
   const val = await writeMnistValidation(path.join(dir, "val"), 5);
   const quantized = path.join(dir, "quantized");
-  const quantReport = await quantizeMnist({ outDir: quantized, variants: ["fp16", "int4-group"], valDir: path.dirname(val.x) });
+  const quantReport = await quantizeMnist({
+    outDir: quantized,
+    variants: ["fp16", "int4-group"],
+    valDir: path.dirname(val.x),
+  });
   await storeModel({ prisma: db.prisma, dataDir, name: "MNIST CNN", outDir: quantized, report: quantReport });
 
-  const gateways = await createProfile({ prisma: db.prisma, actor, input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] } });
-  const wearables = await createProfile({ prisma: db.prisma, actor, input: { name: "Wearables", priority: 20, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 40_000 } });
-  const sensors = await createProfile({ prisma: db.prisma, actor, input: { name: "Tiny sensors", priority: 30, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT8"], maxModelBytes: 1_000 } });
+  const gateways = await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] },
+  });
+  const wearables = await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: {
+      name: "Wearables",
+      priority: 20,
+      rules: { classes: ["wearable"] },
+      allowedPrecisions: ["INT8", "INT4"],
+      maxModelBytes: 40_000,
+    },
+  });
+  const sensors = await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: {
+      name: "Tiny sensors",
+      priority: 30,
+      rules: { classes: ["wearable"] },
+      allowedPrecisions: ["INT8"],
+      maxModelBytes: 1_000,
+    },
+  });
   const device = (id: string, deviceClass: "GATEWAY" | "WEARABLE" | null, profileId: string | null) => ({
     id,
     name: id,
@@ -166,7 +214,12 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
     await page.waitForURL(/\/rollouts\/new$/);
     const form = page.getByTestId("rollout-form");
     // A <label> around a <select> names it with its options too: find the control by its label text.
-    const field = (label: string) => form.locator("label.field").filter({ has: page.locator(".field-label").getByText(label, { exact: true }) }).locator("input, select, textarea").first();
+    const field = (label: string) =>
+      form
+        .locator("label.field")
+        .filter({ has: page.locator(".field-label").getByText(label, { exact: true }) })
+        .locator("input, select, textarea")
+        .first();
     await field("Model").locator("option", { hasText: "MNIST CNN" }).waitFor({ state: "attached" });
     await field("Name").fill("MNIST to the lab");
     await field("Model").selectOption({ label: "MNIST CNN (2 variants)" });
@@ -184,9 +237,13 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
     expect(await variants.locator('[data-variant="fp16"] [data-col="devices"]').textContent()).toBe("4");
     expect(await variants.locator('[data-variant="fp16"] [data-col="profiles"]').textContent()).toContain("Gateways");
     expect(await variants.locator('[data-variant="int4-group"] [data-col="devices"]').textContent()).toBe("2");
-    expect(await variants.locator('[data-variant="int4-group"] [data-col="profiles"]').textContent()).toContain("Wearables");
+    expect(await variants.locator('[data-variant="int4-group"] [data-col="profiles"]').textContent()).toContain(
+      "Wearables",
+    );
     const incompatible = preview.getByTestId("preview-incompatible");
-    expect(await incompatible.locator(`[data-device-id="${ORPHAN}"]`).textContent()).toContain("No profile matched: arch riscv64.");
+    expect(await incompatible.locator(`[data-device-id="${ORPHAN}"]`).textContent()).toContain(
+      "No profile matched: arch riscv64.",
+    );
     expect(await incompatible.locator(`[data-device-id="${SENSOR}"]`).textContent()).toMatch(/Tiny sensors/);
     await preview.getByTestId("preview-waves").getByText("wave 1 (50 %)", { exact: false }).waitFor();
     await shot("20-rollout-new-preview");
@@ -202,7 +259,12 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
 
     // Wave 1 (half of the compatible devices) is sent through the broker; the agents start downloading.
     const waves = page.getByTestId("rollout-waves");
-    await expect.poll(() => db.prisma.rolloutDevice.count({ where: { rolloutId, state: "SENT", sentAt: { not: null } } }), { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => db.prisma.rolloutDevice.count({ where: { rolloutId, state: "SENT", sentAt: { not: null } } }), {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .toBeGreaterThan(0);
     expect(await report(rolloutId, "downloading", "SENT")).toBe(3);
     await waves.locator('[data-wave="1"] [data-state="DOWNLOADING"]').getByText("3").waitFor();
     await waves.locator('[data-wave="1"] [data-testid="wave-bar"] [data-state="DOWNLOADING"]').waitFor();
@@ -211,7 +273,12 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
     // They activate; the gates pass (zero soak), wave 2 is sent, those devices activate too.
     expect(await report(rolloutId, "active", "DOWNLOADING")).toBe(3);
     await waves.locator('[data-wave="1"] [data-state="ACTIVE"]').getByText("3").waitFor();
-    await expect.poll(() => db.prisma.rolloutDevice.count({ where: { rolloutId, wave: 2, state: "SENT", sentAt: { not: null } } }), { timeout: 30_000, interval: 250 }).toBe(3);
+    await expect
+      .poll(
+        () => db.prisma.rolloutDevice.count({ where: { rolloutId, wave: 2, state: "SENT", sentAt: { not: null } } }),
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe(3);
     await waves.locator('[data-wave="2"] [data-state="SENT"]').getByText("3").waitFor();
     expect(await report(rolloutId, "active", "SENT")).toBe(3);
     await page.getByTestId("rollout-status").getByText("completed").waitFor({ timeout: 60_000 });
@@ -225,7 +292,10 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
     expect(await devices.locator(`[data-device-id="${ORPHAN}"]`).textContent()).toContain("incompatible");
     await shot("21-rollout-progress");
 
-    const rows = await db.prisma.device.findMany({ where: { id: { in: [...GATEWAYS, ...WEARABLES] } }, select: { activeVariantId: true } });
+    const rows = await db.prisma.device.findMany({
+      where: { id: { in: [...GATEWAYS, ...WEARABLES] } },
+      select: { activeVariantId: true },
+    });
     expect(rows.every((row) => row.activeVariantId !== null)).toBe(true);
   });
 
@@ -252,17 +322,23 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
     expect(await page.getByTestId("rollout-form").count()).toBe(0);
     await page.goto(`${baseUrl}/rollouts/${rolloutId}`);
     await page.getByTestId("rollout-waves").waitFor();
-    for (const name of ["Start", "Pause", "Roll back", "Abort"]) expect(await page.getByRole("button", { name }).count()).toBe(0);
+    for (const name of ["Start", "Pause", "Roll back", "Abort"])
+      expect(await page.getByRole("button", { name }).count()).toBe(0);
 
-    const modelId = (await db.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId }, select: { modelId: true } })).modelId;
+    const modelId = (await db.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId }, select: { modelId: true } }))
+      .modelId;
     const refused = await page.evaluate(async (model) => {
       const call = async (procedure: string, json: unknown) => {
-        const response = await fetch(`/api/trpc/rollouts.${procedure}`, { method: "POST", headers: { "content-type": "application/json", "x-fleet-csrf": "1" }, body: JSON.stringify({ json }) });
+        const response = await fetch(`/api/trpc/rollouts.${procedure}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-fleet-csrf": "1" },
+          body: JSON.stringify({ json }),
+        });
         return { status: response.status, body: await response.text() };
       };
       return {
         create: await call("create", { name: "sneaky", modelId: model, target: { kind: "all" } }),
-        rollback: await call("rollback", { id: (location.pathname.split("/").pop() ?? "") }),
+        rollback: await call("rollback", { id: location.pathname.split("/").pop() ?? "" }),
       };
     }, modelId);
     expect(refused.create.status).toBe(403);

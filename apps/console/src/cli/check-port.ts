@@ -13,8 +13,10 @@ export class PortUnavailableError extends Error {
 export function describeListenError(error: unknown, port: number, host: string): string | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === "EADDRINUSE") return portInUseMessage(port);
-  if (code === "EACCES") return `CONSOLE_PORT ${port} needs privileges on this machine; set CONSOLE_PORT (or --port) to a port above 1023`;
-  if (code === "EADDRNOTAVAIL") return `CONSOLE_HOST ${host} is not an address of this machine; set CONSOLE_HOST (or --host)`;
+  if (code === "EACCES")
+    return `CONSOLE_PORT ${port} needs privileges on this machine; set CONSOLE_PORT (or --port) to a port above 1023`;
+  if (code === "EADDRNOTAVAIL")
+    return `CONSOLE_HOST ${host} is not an address of this machine; set CONSOLE_HOST (or --host)`;
   return null;
 }
 

@@ -20,6 +20,10 @@ export async function createAdminFromCli({ prisma, email, name, password }: TCre
     const user = await createFirstAdmin({ prisma, input, via: "cli" });
     return `created the first admin ${user.email}`;
   }
-  const user = await createUser({ prisma, actor: { id: null, label: "fleet-console create-admin (cli)" }, input: { ...input, role: "ADMIN" } });
+  const user = await createUser({
+    prisma,
+    actor: { id: null, label: "fleet-console create-admin (cli)" },
+    input: { ...input, role: "ADMIN" },
+  });
   return `created admin ${user.email}`;
 }

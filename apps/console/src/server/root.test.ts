@@ -18,7 +18,9 @@ afterAll(async () => {
 
 /** A caller as a request with this session cookie token would get it. */
 async function callerWith(sessionToken: string | null) {
-  return createCaller(await createContextInner({ db: { prisma: db.prisma, url: db.url, embedded: true }, sessionToken, config }));
+  return createCaller(
+    await createContextInner({ db: { prisma: db.prisma, url: db.url, embedded: true }, sessionToken, config }),
+  );
 }
 
 async function createOperator(options: { expiresInMs: number; disabled?: boolean }) {
@@ -30,7 +32,9 @@ async function createOperator(options: { expiresInMs: number; disabled?: boolean
       passwordHash: "not-a-real-hash",
       role: "OPERATOR",
       disabled: options.disabled ?? false,
-      sessions: { create: { tokenHash: hashSessionToken(token), expiresAt: new Date(Date.now() + options.expiresInMs) } },
+      sessions: {
+        create: { tokenHash: hashSessionToken(token), expiresAt: new Date(Date.now() + options.expiresInMs) },
+      },
     },
   });
   return { token, user };

@@ -118,7 +118,10 @@ export const protectedProcedure = t.procedure.use(mapAppErrors).use(requireSessi
 /** Devices, profiles, models, rollouts: operators and admins. Viewers read only. */
 export const operatorProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!roleAtLeast(ctx.session.user.role, "OPERATOR")) {
-    throw new AppError(AppErrorCode.FORBIDDEN, `A ${ROLE_LABEL[ctx.session.user.role]} may not change anything; ask an operator.`);
+    throw new AppError(
+      AppErrorCode.FORBIDDEN,
+      `A ${ROLE_LABEL[ctx.session.user.role]} may not change anything; ask an operator.`,
+    );
   }
   return next();
 });

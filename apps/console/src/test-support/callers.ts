@@ -11,11 +11,13 @@ import { createCaller } from "../server/root.ts";
 import { createContextInner } from "../server/trpc.ts";
 
 export const testConfig: TConsoleConfig = (() => {
-  const { command: _c, dev: _d, force: _f, admin: _a, ...config } = loadConsoleConfig(
-    { MQTT_URL: "mqtt://broker.test:1883" },
-    [],
-    "/tmp/fleet-console-test",
-  );
+  const {
+    command: _c,
+    dev: _d,
+    force: _f,
+    admin: _a,
+    ...config
+  } = loadConsoleConfig({ MQTT_URL: "mqtt://broker.test:1883" }, [], "/tmp/fleet-console-test");
   return config;
 })();
 
@@ -26,7 +28,9 @@ export interface TCallerHarness {
   /** A caller with this session token (null: signed out); resHeaders collects Set-Cookie. */
   caller(sessionToken: string | null, resHeaders?: Headers): Promise<ReturnType<typeof createCaller>>;
   /** Creates a user of this role with a session and returns its caller. */
-  callerAs(role: UserRole): Promise<{ caller: ReturnType<typeof createCaller>; user: { id: string; email: string }; token: string }>;
+  callerAs(
+    role: UserRole,
+  ): Promise<{ caller: ReturnType<typeof createCaller>; user: { id: string; email: string }; token: string }>;
   close(): Promise<void>;
 }
 

@@ -7,14 +7,20 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeNpy } from "@fleet/quantize";
 
-export const MNIST_MODEL_DIR = fileURLToPath(new URL("../../../../packages/quantize/fixtures/mnist-cnn", import.meta.url));
+export const MNIST_MODEL_DIR = fileURLToPath(
+  new URL("../../../../packages/quantize/fixtures/mnist-cnn", import.meta.url),
+);
 export const MNIST_MODEL_FILES = ["model.json", "group1-shard1of1.bin"].map((name) => path.join(MNIST_MODEL_DIR, name));
 
 const PIXELS = 28 * 28;
 
 /** Writes x.npy ([N, 28, 28, 1] float32) and y.npy ([N] int32) with `perClass` digits of each class. */
 export async function writeMnistValidation(dir: string, perClass = 20): Promise<{ x: string; y: string }> {
-  const digitsDir = path.join(path.dirname(createRequire(import.meta.url).resolve("mnist/package.json")), "src", "digits");
+  const digitsDir = path.join(
+    path.dirname(createRequire(import.meta.url).resolve("mnist/package.json")),
+    "src",
+    "digits",
+  );
   const count = perClass * 10;
   const x = new Float32Array(count * PIXELS);
   const y = new Int32Array(count);

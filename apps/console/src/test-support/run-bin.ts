@@ -7,7 +7,11 @@ export const consoleBin = fileURLToPath(new URL("../../bin/fleet-console.mjs", i
 /** A clean environment: the tests pass settings as flags, never inherit the developer's. */
 export function binEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { PATH, HOME, TMPDIR } = process.env;
-  const env: Record<string, string> = { ...(PATH ? { PATH } : {}), ...(HOME ? { HOME } : {}), ...(TMPDIR ? { TMPDIR } : {}) };
+  const env: Record<string, string> = {
+    ...(PATH ? { PATH } : {}),
+    ...(HOME ? { HOME } : {}),
+    ...(TMPDIR ? { TMPDIR } : {}),
+  };
   // fleet-console sets NODE_ENV itself; Next's typings merely insist the key exists.
   return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
@@ -40,7 +44,10 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
   return new Promise((resolve, reject) => {
     let buffered = "";
     let output = "";
-    const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       buffered += chunk.toString();
@@ -52,7 +59,8 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
       }
     };
     const onErr = (chunk: Buffer) => (output += chunk.toString());
-    const onExit = (code: number | null) => finish(new Error(`fleet-console exited (${code}) before ready:\n${output}`));
+    const onExit = (code: number | null) =>
+      finish(new Error(`fleet-console exited (${code}) before ready:\n${output}`));
     function finish(error: Error | null, match?: RegExpExecArray) {
       clearTimeout(timer);
       child.stdout?.off("data", onData);

@@ -30,7 +30,11 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: () => ({ [CSRF_HEADER]: CSRF_HEADER_VALUE }) }),
+          false: httpBatchLink({
+            url: "/api/trpc",
+            transformer: superjson,
+            headers: () => ({ [CSRF_HEADER]: CSRF_HEADER_VALUE }),
+          }),
         }),
       ],
     }),

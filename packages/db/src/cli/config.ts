@@ -39,9 +39,12 @@ export function loadDbCliConfig(env: NodeJS.ProcessEnv, argv: string[]): TDbCliC
   });
   if (!result.success) {
     const issue = result.error.issues[0];
-    const setting = { command: "command", databaseUrl: "DATABASE_URL", dataDir: "FLEET_DATA_DIR", port: "FLEET_DB_PORT" }[
-      String(issue?.path[0]) as "command"
-    ];
+    const setting = {
+      command: "command",
+      databaseUrl: "DATABASE_URL",
+      dataDir: "FLEET_DATA_DIR",
+      port: "FLEET_DB_PORT",
+    }[String(issue?.path[0]) as "command"];
     throw new ConfigError(`${setting ?? "setting"}: ${issue?.message ?? "invalid"}`);
   }
   return result.data;

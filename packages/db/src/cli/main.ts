@@ -29,10 +29,13 @@ async function main(): Promise<void> {
       case "migrate": {
         const result = await migrate({
           url: db.url,
-          onApplied: (name, index, total) => process.stdout.write(`fleet-db: applied ${name} (${index + 1}/${total})\n`),
+          onApplied: (name, index, total) =>
+            process.stdout.write(`fleet-db: applied ${name} (${index + 1}/${total})\n`),
         });
         const total = result.applied.length + result.upToDate.length;
-        process.stdout.write(`fleet-db: ${where} is up to date (${total} migrations, ${result.applied.length} applied now)\n`);
+        process.stdout.write(
+          `fleet-db: ${where} is up to date (${total} migrations, ${result.applied.length} applied now)\n`,
+        );
         break;
       }
       case "status": {
@@ -50,7 +53,12 @@ async function main(): Promise<void> {
       }
       case "serve": {
         if (!db.ownsEmbedded) {
-          fail(db.embedded ? `another process already serves ${where} at ${db.url}` : "serve is for the embedded database; DATABASE_URL is set", 1);
+          fail(
+            db.embedded
+              ? `another process already serves ${where} at ${db.url}`
+              : "serve is for the embedded database; DATABASE_URL is set",
+            1,
+          );
         }
         process.stdout.write(`fleet-db: serving ${where} at ${db.url}\n`);
         await new Promise<void>((resolve) => {

@@ -80,9 +80,7 @@ describe("embedded PGlite socket: no cross-talk between clients", () => {
       // Ten batches of 1..3 parameters in one write, the last Sync in a later packet.
       const batches = Array.from({ length: 10 }, (_, i) => Array.from({ length: (i % 3) + 1 }, (_, p) => `${i}.${p};`));
       const bytes = Buffer.concat(batches.map(batch));
-      const theirs = Promise.all(
-        Array.from({ length: 20 }, (_, i) => other.query("SELECT $1::int * 2 AS n", [i])),
-      );
+      const theirs = Promise.all(Array.from({ length: 20 }, (_, i) => other.query("SELECT $1::int * 2 AS n", [i])));
       await raw.write(bytes.subarray(0, bytes.length - 5));
       await sleep(50);
       await raw.write(bytes.subarray(bytes.length - 5));
@@ -148,7 +146,9 @@ describe("embedded PGlite socket: no cross-talk between clients", () => {
       await failed.readUntil("E");
       failed.destroy();
 
-      const { rows } = await check.query("SELECT count(*)::int AS n FROM telemetry WHERE device IN ('unsynced', 'in-tx')");
+      const { rows } = await check.query(
+        "SELECT count(*)::int AS n FROM telemetry WHERE device IN ('unsynced', 'in-tx')",
+      );
       expect(rows).toEqual([{ n: 0 }]);
       expect((await check.query("SELECT $1::text AS v", ["still works"])).rows).toEqual([{ v: "still works" }]);
       expect(db.isInTransaction()).toBe(false);

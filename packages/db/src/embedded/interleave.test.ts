@@ -37,7 +37,9 @@ describe("embedded PGlite socket under concurrent clients", () => {
           const columns = params.map((_, p) => `$${p + 1}::text AS p${p}`).join(", ");
           const { rows } = await client.query(`SELECT ${columns}`, params);
           return Object.values(rows[0] as Record<string, string>);
-        }).map(async (result, i) => expect(await result).toEqual(Array.from({ length: c + 1 }, (_, p) => `${c}-${i}-${p}`))),
+        }).map(async (result, i) =>
+          expect(await result).toEqual(Array.from({ length: c + 1 }, (_, p) => `${c}-${i}-${p}`)),
+        ),
       ),
     );
     await Promise.all(runs);

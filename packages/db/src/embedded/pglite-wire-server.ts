@@ -102,7 +102,9 @@ class OutputTracker {
 
   /** The backend ended with ReadyForQuery 'I': no open transaction, no pending batch or COPY. */
   get idle(): boolean {
-    return this.remaining === 0 && this.header.length === 0 && this.lastType === READY_FOR_QUERY && this.lastStatus === IDLE;
+    return (
+      this.remaining === 0 && this.header.length === 0 && this.lastType === READY_FOR_QUERY && this.lastStatus === IDLE
+    );
   }
 }
 
@@ -334,7 +336,8 @@ export class PgliteWireServer {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed =
+      server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.sessions].map((session) => session.shutdown()));
     this.sessions.clear();
     await closed;

@@ -89,7 +89,13 @@ export class WireClient {
       socket.once("error", reject);
     });
     const client = new WireClient(socket);
-    const params = Buffer.concat([cstring("user"), cstring("postgres"), cstring("database"), cstring("postgres"), Buffer.from([0])]);
+    const params = Buffer.concat([
+      cstring("user"),
+      cstring("postgres"),
+      cstring("database"),
+      cstring("postgres"),
+      Buffer.from([0]),
+    ]);
     const startup = Buffer.concat([int32(params.length + 8), int32(196608), params]);
     client.write(startup);
     await client.readUntilReady();

@@ -54,7 +54,13 @@ for (const kind of kinds) {
       const result = await migrate({ url: db.url });
       const all = await readMigrations();
       expect(result.applied).toEqual(all.map((m) => m.name));
-      const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number; rolled_back_at: Date | null }>(
+      const rows = await query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        applied_steps_count: number;
+        rolled_back_at: Date | null;
+      }>(
         db.url,
         `SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`,
       );

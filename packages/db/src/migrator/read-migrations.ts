@@ -13,7 +13,10 @@ export interface TMigration {
 
 /** prisma/migrations at the repository root. */
 // path.resolve, not new URL(literal): bundlers (Turbopack) would try to bundle a URL literal as a file.
-export const defaultMigrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../prisma/migrations");
+export const defaultMigrationsDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../../prisma/migrations",
+);
 
 // Prisma names folders `<14-digit timestamp>_<name>`; we hold ours to the same rule.
 const MIGRATION_NAME = /^\d{14}_[a-z0-9_]+$/;

@@ -67,7 +67,14 @@ function expectedType(field: TDmmfField, enumDbNames: Map<string, string>): stri
 /** Checks a DB default expression against a DMMF default; null means it matches. */
 function defaultMismatch(field: TDmmfField, actual: string | null): string | null {
   const value = field.default;
-  if (!field.hasDefaultValue || (typeof value === "object" && value !== null && !Array.isArray(value) && "name" in value && ["cuid", "uuid", "nanoid", "ulid"].includes(String((value as { name: string }).name)))) {
+  if (
+    !field.hasDefaultValue ||
+    (typeof value === "object" &&
+      value !== null &&
+      !Array.isArray(value) &&
+      "name" in value &&
+      ["cuid", "uuid", "nanoid", "ulid"].includes(String((value as { name: string }).name)))
+  ) {
     return actual === null ? null : `has a database default ${actual} the schema does not declare`;
   }
   if (actual === null) return `lacks the default ${JSON.stringify(value)}`;
@@ -78,7 +85,8 @@ function defaultMismatch(field: TDmmfField, actual: string | null): string | nul
     return null; // dbgenerated(...): any expression the migration chose
   }
   const literals = Array.isArray(value) ? value : [value];
-  if (Array.isArray(value) && value.length === 0) return /^ARRAY\[\]/.test(actual) ? null : `default ${actual} is not an empty array`;
+  if (Array.isArray(value) && value.length === 0)
+    return /^ARRAY\[\]/.test(actual) ? null : `default ${actual} is not an empty array`;
   for (const literal of literals) {
     const needle = typeof literal === "string" ? `'${literal.replace(/'/g, "''")}'` : String(literal);
     if (!actual.includes(needle)) return `default ${actual} does not match ${JSON.stringify(value)}`;
@@ -96,10 +104,12 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
     const labels = db.enums.get(e.dbName ?? e.name);
     const expected = e.values.map((v) => v.dbName ?? v.name);
     if (!labels) problems.push(`enum ${e.name}: missing`);
-    else if (labels.join(",") !== expected.join(",")) problems.push(`enum ${e.name}: values ${labels.join(",")} != ${expected.join(",")}`);
+    else if (labels.join(",") !== expected.join(","))
+      problems.push(`enum ${e.name}: values ${labels.join(",")} != ${expected.join(",")}`);
   }
   for (const name of db.enums.keys()) {
-    if (![...enumDbNames.values()].includes(name)) problems.push(`enum ${name}: in the database but not in schema.prisma`);
+    if (![...enumDbNames.values()].includes(name))
+      problems.push(`enum ${name}: in the database but not in schema.prisma`);
   }
 
   const expectedIndexNames = new Set<string>();
@@ -124,7 +134,10 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
       if (column.type !== type) problems.push(`${where}: type ${column.type} != ${type}`);
       // Prisma leaves scalar-list columns nullable; other required fields are NOT NULL.
       const nullable = field.isList || !field.isRequired;
-      if (column.nullable !== nullable) problems.push(`${where}: ${column.nullable ? "nullable" : "NOT NULL"}, schema says ${nullable ? "optional" : "required"}`);
+      if (column.nullable !== nullable)
+        problems.push(
+          `${where}: ${column.nullable ? "nullable" : "NOT NULL"}, schema says ${nullable ? "optional" : "required"}`,
+        );
       const mismatch = defaultMismatch(field, column.default);
       if (mismatch) problems.push(`${where}: ${mismatch}`);
     }
@@ -138,7 +151,9 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
       const target = modelsByName.get(field.type);
       if (!target) continue;
       const from = field.relationFromFields.map((n) => columnName(fieldsByName.get(n) ?? ({ name: n } as TDmmfField)));
-      const to = (field.relationToFields ?? []).map((n) => columnName(target.fields.find((f) => f.name === n) ?? ({ name: n } as TDmmfField)));
+      const to = (field.relationToFields ?? []).map((n) =>
+        columnName(target.fields.find((f) => f.name === n) ?? ({ name: n } as TDmmfField)),
+      );
       const name = `${table}_${from.join("_")}_fkey`;
       expectedFkNames.add(name);
       const fk = db.foreignKeys.find((k) => k.name === name);
@@ -150,8 +165,15 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
       const required = from.every((c) => columns.get(c)?.nullable === false);
       const onDelete = field.relationOnDelete ?? (required ? "Restrict" : "SetNull");
       const onUpdate = field.relationOnUpdate ?? "Cascade";
-      if (fk.table !== table || fk.columns.join() !== from.join() || fk.refTable !== tableName(target) || fk.refColumns.join() !== to.join()) {
-        problems.push(`${where}: ${fk.table}(${fk.columns.join()}) -> ${fk.refTable}(${fk.refColumns.join()}) != ${table}(${from.join()}) -> ${tableName(target)}(${to.join()})`);
+      if (
+        fk.table !== table ||
+        fk.columns.join() !== from.join() ||
+        fk.refTable !== tableName(target) ||
+        fk.refColumns.join() !== to.join()
+      ) {
+        problems.push(
+          `${where}: ${fk.table}(${fk.columns.join()}) -> ${fk.refTable}(${fk.refColumns.join()}) != ${table}(${from.join()}) -> ${tableName(target)}(${to.join()})`,
+        );
       }
       if (fk.onDelete !== onDelete) problems.push(`${where}: ON DELETE ${fk.onDelete} != ${onDelete}`);
       if (fk.onUpdate !== onUpdate) problems.push(`${where}: ON UPDATE ${fk.onUpdate} != ${onUpdate}`);
@@ -162,7 +184,9 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
     const model = modelsByName.get(index.model);
     if (!model || index.type === "fulltext") continue;
     const table = tableName(model);
-    const cols = index.fields.map((f) => columnName(model.fields.find((m) => m.name === f.name) ?? ({ name: f.name } as TDmmfField)));
+    const cols = index.fields.map((f) =>
+      columnName(model.fields.find((m) => m.name === f.name) ?? ({ name: f.name } as TDmmfField)),
+    );
     const suffix = index.type === "id" ? "pkey" : index.type === "unique" ? "key" : "idx";
     const name = index.dbName ?? (index.type === "id" ? `${table}_pkey` : `${table}_${cols.join("_")}_${suffix}`);
     expectedIndexNames.add(name);
@@ -172,7 +196,8 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
       problems.push(`${where}: missing (${index.type} on ${table}(${cols.join(", ")}))`);
       continue;
     }
-    if (found.table !== table || found.columns.join() !== cols.join()) problems.push(`${where}: on ${found.table}(${found.columns.join(", ")}) != ${table}(${cols.join(", ")})`);
+    if (found.table !== table || found.columns.join() !== cols.join())
+      problems.push(`${where}: on ${found.table}(${found.columns.join(", ")}) != ${table}(${cols.join(", ")})`);
     if (found.primary !== (index.type === "id")) problems.push(`${where}: primary key mismatch`);
     if (found.unique !== (index.type !== "normal")) problems.push(`${where}: uniqueness mismatch`);
     const method = (index.algorithm ?? "BTree").toLowerCase();
@@ -181,13 +206,16 @@ export function compareSchema(datamodel: TDatamodel, db: TDbSchema): string[] {
 
   const ours = new Set(datamodel.models.map(tableName));
   for (const index of db.indexes) {
-    if (ours.has(index.table) && !expectedIndexNames.has(index.name)) problems.push(`index ${index.name}: in the database but not in schema.prisma`);
+    if (ours.has(index.table) && !expectedIndexNames.has(index.name))
+      problems.push(`index ${index.name}: in the database but not in schema.prisma`);
   }
   for (const fk of db.foreignKeys) {
-    if (ours.has(fk.table) && !expectedFkNames.has(fk.name)) problems.push(`foreign key ${fk.name}: in the database but not in schema.prisma`);
+    if (ours.has(fk.table) && !expectedFkNames.has(fk.name))
+      problems.push(`foreign key ${fk.name}: in the database but not in schema.prisma`);
   }
   for (const table of db.tables.keys()) {
-    if (table !== "_prisma_migrations" && !ours.has(table)) problems.push(`table ${table}: in the database but not in schema.prisma`);
+    if (table !== "_prisma_migrations" && !ours.has(table))
+      problems.push(`table ${table}: in the database but not in schema.prisma`);
   }
   return problems;
 }

@@ -42,7 +42,13 @@ export async function introspect(url: string): Promise<TDbSchema> {
   client.on("error", () => {});
   await client.connect();
   try {
-    const columns = await client.query<{ table: string; name: string; type: string; nullable: boolean; default: string | null }>(`
+    const columns = await client.query<{
+      table: string;
+      name: string;
+      type: string;
+      nullable: boolean;
+      default: string | null;
+    }>(`
       SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
              NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default
         FROM pg_attribute a
@@ -57,7 +63,14 @@ export async function introspect(url: string): Promise<TDbSchema> {
         JOIN pg_enum e ON e.enumtypid = t.oid
         JOIN pg_namespace n ON n.oid = t.typnamespace AND n.nspname = 'public'
        GROUP BY t.typname`);
-    const indexes = await client.query<{ name: string; table: string; columns: string[]; unique: boolean; primary: boolean; method: string }>(`
+    const indexes = await client.query<{
+      name: string;
+      table: string;
+      columns: string[];
+      unique: boolean;
+      primary: boolean;
+      method: string;
+    }>(`
       SELECT ic.relname AS name, tc.relname AS table, i.indisunique AS unique, i.indisprimary AS primary,
              am.amname AS method,
              array(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
@@ -68,7 +81,15 @@ export async function introspect(url: string): Promise<TDbSchema> {
         JOIN pg_class tc ON tc.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = tc.relnamespace AND n.nspname = 'public'
         JOIN pg_am am ON am.oid = ic.relam`);
-    const fks = await client.query<{ name: string; table: string; columns: string[]; ref_table: string; ref_columns: string[]; del: string; upd: string }>(`
+    const fks = await client.query<{
+      name: string;
+      table: string;
+      columns: string[];
+      ref_table: string;
+      ref_columns: string[];
+      del: string;
+      upd: string;
+    }>(`
       SELECT con.conname AS name, tc.relname AS table, rc.relname AS ref_table,
              con.confdeltype AS del, con.confupdtype AS upd,
              array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)

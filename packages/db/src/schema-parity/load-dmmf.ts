@@ -44,7 +44,10 @@ export interface TDatamodel {
   indexes: TDmmfIndex[];
 }
 
-export const defaultSchemaPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../prisma/schema.prisma");
+export const defaultSchemaPath = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../../prisma/schema.prisma",
+);
 
 export async function loadDatamodel(schemaPath: string = defaultSchemaPath): Promise<TDatamodel> {
   const schema = await readFile(schemaPath, "utf8");

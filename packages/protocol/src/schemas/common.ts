@@ -1,11 +1,6 @@
 // Building blocks shared by the payload schemas. Every string and array is bounded: payloads are hostile.
 import { z } from "zod";
-import {
-  MAX_ARTIFACT_BYTES,
-  MAX_ENTITY_ID_LENGTH,
-  MAX_TIMESTAMP_MS,
-  MIN_TIMESTAMP_MS,
-} from "../limits.ts";
+import { MAX_ARTIFACT_BYTES, MAX_ENTITY_ID_LENGTH, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from "../limits.ts";
 import { hasLoneSurrogate } from "../utf8.ts";
 
 /** Version of the payload schemas. Additive, optional fields keep it; anything else bumps it. */
@@ -13,7 +8,10 @@ export const SCHEMA_VERSION = 1;
 export const ZSchemaVersion = z.literal(SCHEMA_VERSION);
 
 /** `ts`: integer milliseconds since the Unix epoch (UTC, like Date.now()), within [2000, 2100). */
-export const ZTimestampMs = z.int().min(MIN_TIMESTAMP_MS).max(MAX_TIMESTAMP_MS - 1);
+export const ZTimestampMs = z
+  .int()
+  .min(MIN_TIMESTAMP_MS)
+  .max(MAX_TIMESTAMP_MS - 1);
 
 /**
  * Ids minted by the console (variant, model, rollout): 1..128 of `[A-Za-z0-9._:-]`, starting with a

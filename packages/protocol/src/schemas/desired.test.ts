@@ -18,7 +18,12 @@ describe("ZDesiredPayload", () => {
     });
     expect(issuePaths(ZDesiredPayload, minimal)).toEqual([]);
     for (const precision of ["fp32", "fp16", "uint8", "int8", "int4", "mixed"]) {
-      expect(issuePaths(ZDesiredPayload, mutate(desired(), (d) => Object.assign(variantOf(d), { precision })))).toEqual([]);
+      expect(
+        issuePaths(
+          ZDesiredPayload,
+          mutate(desired(), (d) => Object.assign(variantOf(d), { precision })),
+        ),
+      ).toEqual([]);
     }
   });
 
@@ -60,7 +65,12 @@ describe("ZDesiredPayload", () => {
 
   it("accepts http and https URLs, including loopback with a port", () => {
     for (const url of ["http://127.0.0.1:3000/artifacts/x?sig=1", "https://[::1]:8080/x", "http://localhost/a%20b"]) {
-      expect(issuePaths(ZDesiredPayload, mutate(desired(), (d) => Object.assign(variantOf(d), { url })))).toEqual([]);
+      expect(
+        issuePaths(
+          ZDesiredPayload,
+          mutate(desired(), (d) => Object.assign(variantOf(d), { url })),
+        ),
+      ).toEqual([]);
     }
   });
 

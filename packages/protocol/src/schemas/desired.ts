@@ -20,8 +20,7 @@ export const ZRelativePath = z
   .min(1)
   .max(MAX_FILE_PATH_LENGTH)
   .refine(
-    (path) =>
-      path.split("/").every((segment) => PATH_SEGMENT.test(segment) && segment !== "." && segment !== ".."),
+    (path) => path.split("/").every((segment) => PATH_SEGMENT.test(segment) && segment !== "." && segment !== ".."),
     "must be a relative path of [A-Za-z0-9._-] segments without . or ..",
   );
 

@@ -9,16 +9,27 @@ const logLine = { ts: TS, kind: "log", level: "debug", message: "" } as const;
 describe("ZEventsPayload", () => {
   it("accepts inference events, anomalies and log lines", () => {
     expect(issuePaths(ZEventsPayload, events())).toEqual([]);
-    const anomaly = { ts: TS, kind: "anomaly", level: "error", message: "latency spike", data: { p99: 900, ok: false, note: null } };
+    const anomaly = {
+      ts: TS,
+      kind: "anomaly",
+      level: "error",
+      message: "latency spike",
+      data: { p99: 900, ok: false, note: null },
+    };
     expect(issuePaths(ZEventsPayload, { ...events(), events: [anomaly, logLine] })).toEqual([]);
   });
 
   it("bounds the batch, the message and the data", () => {
     expect(issuePaths(ZEventsPayload, { ...events(), events: [] })).toEqual(["events"]);
-    expect(issuePaths(ZEventsPayload, { ...events(), events: Array(MAX_EVENTS_PER_BATCH + 1).fill(logLine) })).toEqual(["events"]);
+    expect(issuePaths(ZEventsPayload, { ...events(), events: Array(MAX_EVENTS_PER_BATCH + 1).fill(logLine) })).toEqual([
+      "events",
+    ]);
     const long = { ...logLine, message: "x".repeat(MAX_EVENT_MESSAGE_LENGTH + 1) };
     expect(issuePaths(ZEventsPayload, { ...events(), events: [long] })).toEqual(["events.0.message"]);
-    const wide = { ...logLine, data: Object.fromEntries(Array.from({ length: MAX_EVENT_DATA_KEYS + 1 }, (_, i) => [`k${i}`, i])) };
+    const wide = {
+      ...logLine,
+      data: Object.fromEntries(Array.from({ length: MAX_EVENT_DATA_KEYS + 1 }, (_, i) => [`k${i}`, i])),
+    };
     expect(issuePaths(ZEventsPayload, { ...events(), events: [wide] })).toEqual(["events.0.data"]);
   });
 

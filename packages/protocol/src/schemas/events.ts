@@ -24,12 +24,7 @@ export const ZEventDataKey = z
   .max(64)
   .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "expected a key of letters, digits and _.- starting with a letter");
 
-const ZEventDataScalar = z.union([
-  textBlock(MAX_EVENT_DATA_STRING_LENGTH),
-  z.number(),
-  z.boolean(),
-  z.null(),
-]);
+const ZEventDataScalar = z.union([textBlock(MAX_EVENT_DATA_STRING_LENGTH), z.number(), z.boolean(), z.null()]);
 
 /** A value of `data`: a scalar or a short flat array of scalars (e.g. top-k scores). No deeper nesting. */
 export const ZEventDataValue = z.union([ZEventDataScalar, z.array(ZEventDataScalar).max(MAX_EVENT_DATA_ARRAY_LENGTH)]);

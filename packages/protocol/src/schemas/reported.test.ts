@@ -9,7 +9,9 @@ describe("ZReportedPayload", () => {
       const report = { ...reported(), state, error: { code: "hash_mismatch", message: "sha256 differs" } };
       expect(issuePaths(ZReportedPayload, report)).toEqual([]);
     }
-    expect(issuePaths(ZReportedPayload, { v: 1, ts: 1_700_000_000_000, rev: 0, state: "active", activeVariantId: null })).toEqual([]);
+    expect(
+      issuePaths(ZReportedPayload, { v: 1, ts: 1_700_000_000_000, rev: 0, state: "active", activeVariantId: null }),
+    ).toEqual([]);
     expect(issuePaths(ZReportedPayload, { ...reported(), targetVariantId: null })).toEqual([]);
   });
 

@@ -1,7 +1,12 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { offlineStatus, onlineStatus } from "../testing/fixtures.ts";
 import { issuePaths, mutate } from "../testing/issues.ts";
-import { ZStatusPayload, type TStatusOfflinePayload, type TStatusOnlinePayload, type TStatusPayload } from "./status.ts";
+import {
+  ZStatusPayload,
+  type TStatusOfflinePayload,
+  type TStatusOnlinePayload,
+  type TStatusPayload,
+} from "./status.ts";
 
 describe("ZStatusPayload", () => {
   it("accepts a birth and the Last Will", () => {
@@ -49,8 +54,14 @@ describe("ZStatusPayload", () => {
     ["hardware.backends.0", (s) => Object.assign(s.hardware, { backends: ["web gl"] })],
     ["hardware.class", (s) => Object.assign(s.hardware, { class: "phone" })],
     ["hardware.cpuModel", (s) => Object.assign(s.hardware, { cpuModel: "x\u0000" })],
-    ["activeVariant.precision", (s) => Object.assign(s, { activeVariant: { id: "v", precision: "int3", engine: "onnx" } })],
-    ["activeVariant.engine", (s) => Object.assign(s, { activeVariant: { id: "v", precision: "int8", engine: "tflite" } })],
+    [
+      "activeVariant.precision",
+      (s) => Object.assign(s, { activeVariant: { id: "v", precision: "int3", engine: "onnx" } }),
+    ],
+    [
+      "activeVariant.engine",
+      (s) => Object.assign(s, { activeVariant: { id: "v", precision: "int8", engine: "tflite" } }),
+    ],
   ])("names the wrong field %s", (path, change) => {
     expect(issuePaths(ZStatusPayload, mutate(onlineStatus(), change))).toEqual([path]);
   });

@@ -24,25 +24,55 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 beforeAll(async () => {
   await initBackend();
-  ws = await syntheticWorkspace({ inputShape: [12, 12, 2], filters: [6, 12], denseUnits: 24, classes: 5, seed: 41, samples: 96 });
+  ws = await syntheticWorkspace({
+    inputShape: [12, 12, 2],
+    filters: [6, 12],
+    denseUnits: 24,
+    classes: 5,
+    seed: 41,
+    samples: 96,
+  });
 });
 afterAll(() => rmSync(ws.root, { recursive: true, force: true }));
 
 describe("fleet-quantize", () => {
   it("writes every variant and report.json for an unseen model, with progress on stderr", async () => {
     const out = join(ws.root, "out");
-    const result = await cli(ws.model, "--out", out, "--calib", ws.calib, "--val", ws.val, "--runs", "5", "--budget", "1");
+    const result = await cli(
+      ws.model,
+      "--out",
+      out,
+      "--calib",
+      ws.calib,
+      "--val",
+      ws.val,
+      "--runs",
+      "5",
+      "--budget",
+      "1",
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/\] 11\/11 .* done/);
     expect(result.stdout).toMatch(/int4-group/);
     expect(result.stdout).toMatch(/onnx-int8 +onnx /);
     expect(result.stdout).toMatch(/onnx-int8 calibration: (minmax|percentile|mse)/);
     const report = ZReport.parse(JSON.parse(readFileSync(join(out, "report.json"), "utf8")));
-    expect(report.variants.map((v) => v.variant)).toEqual(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed", "onnx-fp32", "onnx-fp16", "onnx-int8"]);
+    expect(report.variants.map((v) => v.variant)).toEqual([
+      "fp32",
+      "fp16",
+      "uint8-tensor",
+      "int8-channel",
+      "int4-group",
+      "mixed",
+      "onnx-fp32",
+      "onnx-fp16",
+      "onnx-int8",
+    ]);
     for (const v of report.variants) {
       const manifest = ZManifest.parse(JSON.parse(readFileSync(join(out, v.variant, "manifest.json"), "utf8")));
       expect(manifest.variant).toBe(v.variant);
-      if (!v.variant.startsWith("onnx-") || v.variant === "onnx-int8") expect(manifest.activations?.ranges.length).toBeGreaterThan(0);
+      if (!v.variant.startsWith("onnx-") || v.variant === "onnx-int8")
+        expect(manifest.activations?.ranges.length).toBeGreaterThan(0);
       expect(v.runtime?.selfTest.passed).toBe(true);
     }
     expect(report.variants.find((v) => v.variant === "mixed")!.accuracyDelta!).toBeGreaterThanOrEqual(-1);

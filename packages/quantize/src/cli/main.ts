@@ -47,21 +47,28 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const backend = values.backend ?? "auto";
-  if (!["auto", "tfjs-node", "wasm", "cpu"].includes(backend)) throw new QuantizeError("OPTIONS_INVALID", `--backend must be auto, tfjs-node, wasm or cpu, got "${backend}"`);
+  if (!["auto", "tfjs-node", "wasm", "cpu"].includes(backend))
+    throw new QuantizeError("OPTIONS_INVALID", `--backend must be auto, tfjs-node, wasm or cpu, got "${backend}"`);
   const runs = number(values.runs, "--runs");
 
   if (positionals[0] === "eval") {
     const dir = positionals[1];
-    if (!dir || !values.val) throw new QuantizeError("OPTIONS_INVALID", `eval needs a variant directory and --val DIR\n${USAGE}`);
-    const metrics = await evaluateVariant(dir, values.val, { backend: backend as "auto", ...(runs !== undefined ? { latencyRuns: runs } : {}) });
+    if (!dir || !values.val)
+      throw new QuantizeError("OPTIONS_INVALID", `eval needs a variant directory and --val DIR\n${USAGE}`);
+    const metrics = await evaluateVariant(dir, values.val, {
+      backend: backend as "auto",
+      ...(runs !== undefined ? { latencyRuns: runs } : {}),
+    });
     process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
     return 0;
   }
 
   const input = positionals[0];
-  if (!input || !values.out || positionals.length > 1) throw new QuantizeError("OPTIONS_INVALID", `expected one model and --out DIR\n${USAGE}`);
+  if (!input || !values.out || positionals.length > 1)
+    throw new QuantizeError("OPTIONS_INVALID", `expected one model and --out DIR\n${USAGE}`);
   const calibration = values.calibration ?? "mse";
-  if (calibration !== "minmax" && calibration !== "percentile" && calibration !== "mse") throw new QuantizeError("OPTIONS_INVALID", `--calibration must be minmax, percentile or mse, got "${calibration}"`);
+  if (calibration !== "minmax" && calibration !== "percentile" && calibration !== "mse")
+    throw new QuantizeError("OPTIONS_INVALID", `--calibration must be minmax, percentile or mse, got "${calibration}"`);
   const bar = progressBar();
   const budget = number(values.budget, "--budget");
   const groupSize = number(values["group-size"], "--group-size");
@@ -97,7 +104,9 @@ try {
     process.stderr.write(`fleet-quantize: ${error.message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`fleet-quantize: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `fleet-quantize: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

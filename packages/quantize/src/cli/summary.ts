@@ -4,7 +4,8 @@ const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "-" : n.to
 
 /** one line per variant, for people; report.json holds everything */
 export function formatSummary(report: TReport): string {
-  const header = "variant     engine  weight B  ×fp32   files B  ×fp32  accuracy  delta   agree   load ms  p50 ms  p95 ms";
+  const header =
+    "variant     engine  weight B  ×fp32   files B  ×fp32  accuracy  delta   agree   load ms  p50 ms  p95 ms";
   const rows = report.variants.map((v) =>
     [
       v.variant.padEnd(11),
@@ -21,9 +22,16 @@ export function formatSummary(report: TReport): string {
       fmt(v.runtime?.latency.p95Ms, 3).padStart(7),
     ].join(" "),
   );
-  const int8 = report.variants.find((v) => v.fullInt8)?.fullInt8?.map((f) => `${f.method} ${fmt(f.accuracy)}%`).join(", ");
+  const int8 = report.variants
+    .find((v) => v.fullInt8)
+    ?.fullInt8?.map((f) => `${f.method} ${fmt(f.accuracy)}%`)
+    .join(", ");
   const onnxInt8 = report.variants.find((v) => v.calibration)?.calibration;
-  const picked = onnxInt8 ? [`onnx-int8 calibration: ${onnxInt8.method} (of ${onnxInt8.candidates.map((c) => `${c.method} ${fmt(c.accuracy ?? c.agreement)}%`).join(", ")})`] : [];
+  const picked = onnxInt8
+    ? [
+        `onnx-int8 calibration: ${onnxInt8.method} (of ${onnxInt8.candidates.map((c) => `${c.method} ${fmt(c.accuracy ?? c.agreement)}%`).join(", ")})`,
+      ]
+    : [];
   return [
     `backend ${report.backend} (tfjs variants); onnx variants run on ONNX Runtime, 1 thread`,
     header,

@@ -1,7 +1,15 @@
 // The graph builder shared by the LayersModel and GraphModel exporters: fresh value names, constants,
 // the NHWC <-> NCHW transposes, activations, n-ary Add / Concat with layout agreement, folding of
 // per-channel affine ops into a preceding linear Conv / Gemm, and the `output` tail.
-import { DataType, floatTensor, int64Tensor, type AttributeValue, type OnnxGraph, type OnnxModel, type OnnxNode } from "./proto.ts";
+import {
+  DataType,
+  floatTensor,
+  int64Tensor,
+  type AttributeValue,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+} from "./proto.ts";
 
 export const ONNX_OPSET = 17;
 const IR_VERSION = 8;
@@ -41,7 +49,13 @@ function broadcast(a: number[], b: number[]): number[] | undefined {
   return out;
 }
 
-export function spatialOut(size: number, kernel: number, stride: number, dilation: number, same: boolean): { out: number; before: number; after: number } {
+export function spatialOut(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  same: boolean,
+): { out: number; before: number; after: number } {
   if (same) {
     const out = Math.ceil(size / stride);
     const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
@@ -51,7 +65,14 @@ export function spatialOut(size: number, kernel: number, stride: number, dilatio
 }
 
 /** TF [kh, kw, in, out] (depthwise: [kh, kw, in, mult]) → ONNX [out, in / group, kh, kw] */
-export function onnxConvKernel(kernel: Float32Array, kh: number, kw: number, inC: number, perIn: number, depthwise: boolean): Float32Array {
+export function onnxConvKernel(
+  kernel: Float32Array,
+  kh: number,
+  kw: number,
+  inC: number,
+  perIn: number,
+  depthwise: boolean,
+): Float32Array {
   const w = new Float32Array(kernel.length);
   const perOut = depthwise ? 1 : inC;
   for (let y = 0; y < kh; y++)
@@ -94,7 +115,14 @@ export class GraphBuilder {
 
   node(op: string, base: string, inputs: string[], attributes?: Record<string, AttributeValue>): string {
     const output = this.fresh(base);
-    this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}), ...(this.current ? { layer: this.current } : {}) });
+    this.nodes.push({
+      op,
+      name: output,
+      inputs,
+      outputs: [output],
+      ...(attributes ? { attributes } : {}),
+      ...(this.current ? { layer: this.current } : {}),
+    });
     return output;
   }
 
@@ -115,9 +143,15 @@ export class GraphBuilder {
     const c = lin.channels;
     if (scale) {
       const per = kernel.length / c;
-      this.replace(lin.kernel, kernel.map((w, i) => w * scale[lin.kind === "conv" ? Math.floor(i / per) : i % c]!));
+      this.replace(
+        lin.kernel,
+        kernel.map((w, i) => w * scale[lin.kind === "conv" ? Math.floor(i / per) : i % c]!),
+      );
     }
-    this.replace(lin.bias, bias.map((b, i) => b * (scale?.[i] ?? 1) + shift[i]!));
+    this.replace(
+      lin.bias,
+      bias.map((b, i) => b * (scale?.[i] ?? 1) + shift[i]!),
+    );
     return true;
   }
 
@@ -130,12 +164,20 @@ export class GraphBuilder {
 
   toNhwc(v: Value, base: string): Value {
     if (!v.nchw) return v;
-    return { name: this.node("Transpose", `${base}/to_nhwc`, [v.name], { perm: [0, 2, 3, 1] }), shape: v.shape, nchw: false };
+    return {
+      name: this.node("Transpose", `${base}/to_nhwc`, [v.name], { perm: [0, 2, 3, 1] }),
+      shape: v.shape,
+      nchw: false,
+    };
   }
 
   toNchw(v: Value, base: string): Value {
     if (v.nchw || v.shape.length !== 3) return v;
-    return { name: this.node("Transpose", `${base}/to_nchw`, [v.name], { perm: [0, 3, 1, 2] }), shape: v.shape, nchw: true };
+    return {
+      name: this.node("Transpose", `${base}/to_nchw`, [v.name], { perm: [0, 3, 1, 2] }),
+      shape: v.shape,
+      nchw: true,
+    };
   }
 
   /** brings every value to one layout: NCHW when all are rank 4, else TF.js order */
@@ -168,20 +210,39 @@ export class GraphBuilder {
       if (v.shape.some((d, i) => i !== a - 1 && d !== shape[i])) return undefined;
       shape[a - 1]! += v.shape[a - 1]!;
     }
-    return { name: this.node("Concat", base, same.map((v) => v.name), { axis: layoutAxis(same[0]!, a) }), shape, nchw: same[0]!.nchw };
+    return {
+      name: this.node(
+        "Concat",
+        base,
+        same.map((v) => v.name),
+        { axis: layoutAxis(same[0]!, a) },
+      ),
+      shape,
+      nchw: same[0]!.nchw,
+    };
   }
 
   /** a Keras activation name (or a TF op name in lower case); throws `fail` for one outside the set */
   activation(v: Value, activation: unknown, base: string, fail: (why: string) => Error, alpha = 0.2): Value {
     const kind = typeof activation === "string" ? activation : "linear";
-    const op = (name: string, attrs?: Record<string, AttributeValue>) => ({ ...v, name: this.node(name, `${base}/${kind}`, [v.name], attrs) });
+    const op = (name: string, attrs?: Record<string, AttributeValue>) => ({
+      ...v,
+      name: this.node(name, `${base}/${kind}`, [v.name], attrs),
+    });
     switch (kind) {
       case "linear":
         return v;
       case "relu":
         return op("Relu");
       case "relu6":
-        return { ...v, name: this.node("Clip", `${base}/relu6`, [v.name, this.constant("zero", [], Float32Array.of(0)), this.constant("six", [], Float32Array.of(6))]) };
+        return {
+          ...v,
+          name: this.node("Clip", `${base}/relu6`, [
+            v.name,
+            this.constant("zero", [], Float32Array.of(0)),
+            this.constant("six", [], Float32Array.of(6)),
+          ]),
+        };
       case "sigmoid":
         return op("Sigmoid");
       case "tanh":
@@ -212,6 +273,12 @@ export class GraphBuilder {
     const final = this.toNhwc(result, "output");
     this.nodes.push({ op: "Identity", name: "output", inputs: [final.name], outputs: ["output"] });
     this.graph.outputs.push({ name: "output", elemType: DataType.FLOAT, shape: ["batch", ...final.shape] });
-    return { graph: this.graph, opset: ONNX_OPSET, irVersion: IR_VERSION, producer: "fleet-quantize", producerVersion: "0.1.0" };
+    return {
+      graph: this.graph,
+      opset: ONNX_OPSET,
+      irVersion: IR_VERSION,
+      producer: "fleet-quantize",
+      producerVersion: "0.1.0",
+    };
   }
 }

@@ -26,7 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function runOnnx(bytes: Uint8Array, x: Float32Array, shape: number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
+async function runOnnx(
+  bytes: Uint8Array,
+  x: Float32Array,
+  shape: number[],
+): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
     const out = (await session.run({ input: new ort.Tensor("float32", x, shape) }))["output"]!;
@@ -69,7 +73,17 @@ const bias = () => tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, se
 function randomizeBatchNorm(model: tf.LayersModel, ...names: string[]): void {
   for (const bn of names) {
     const layer = model.getLayer(bn);
-    layer.setWeights(layer.getWeights().map((w, i) => tf.tidy(() => (i === 3 ? tf.randomUniform(w.shape, 0.5, 2, "float32", seed++) : tf.randomUniform(w.shape, -0.5, 1.5, "float32", seed++)))));
+    layer.setWeights(
+      layer
+        .getWeights()
+        .map((w, i) =>
+          tf.tidy(() =>
+            i === 3
+              ? tf.randomUniform(w.shape, 0.5, 2, "float32", seed++)
+              : tf.randomUniform(w.shape, -0.5, 1.5, "float32", seed++),
+          ),
+        ),
+    );
   }
 }
 
@@ -84,13 +98,34 @@ describe("exportOnnx (fp32)", () => {
 
   it("matches TF.js on a Dense-only model with every supported activation", async () => {
     const acts = ["relu", "relu6", "sigmoid", "tanh", "swish", "softmax"] as const;
-    const layers: tf.layers.Layer[] = [tf.layers.dense({ name: "d0", inputShape: [12], units: 16, activation: "linear", kernelInitializer: init(), biasInitializer: bias() })];
+    const layers: tf.layers.Layer[] = [
+      tf.layers.dense({
+        name: "d0",
+        inputShape: [12],
+        units: 16,
+        activation: "linear",
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+      }),
+    ];
     acts.forEach((activation, i) => {
-      layers.push(tf.layers.dense({ name: `d${i + 1}`, units: 16, activation, kernelInitializer: init(), biasInitializer: bias() }));
+      layers.push(
+        tf.layers.dense({
+          name: `d${i + 1}`,
+          units: 16,
+          activation,
+          kernelInitializer: init(),
+          biasInitializer: bias(),
+        }),
+      );
       if (i === 1) layers.push(tf.layers.dropout({ name: "drop", rate: 0.5 }));
     });
     const dir = await saved("dense", tf.sequential({ name: "dense_only", layers }));
-    const diff = await parity(dir, syntheticData(64, [12], 3).map((v) => v * 4 - 2), [12]);
+    const diff = await parity(
+      dir,
+      syntheticData(64, [12], 3).map((v) => v * 4 - 2),
+      [12],
+    );
     expect(diff).toBeLessThanOrEqual(1e-5);
   });
 
@@ -98,18 +133,47 @@ describe("exportOnnx (fp32)", () => {
     const model = tf.sequential({
       name: "conv_bn",
       layers: [
-        tf.layers.conv2d({ name: "c1", inputShape: [13, 11, 3], filters: 6, kernelSize: [3, 2], strides: 2, padding: "same", useBias: false, kernelInitializer: init() }),
+        tf.layers.conv2d({
+          name: "c1",
+          inputShape: [13, 11, 3],
+          filters: 6,
+          kernelSize: [3, 2],
+          strides: 2,
+          padding: "same",
+          useBias: false,
+          kernelInitializer: init(),
+        }),
         tf.layers.batchNormalization({ name: "bn1", epsilon: 1e-3 }),
         tf.layers.activation({ name: "a1", activation: "relu6" }),
-        tf.layers.depthwiseConv2d({ name: "dw", kernelSize: 3, depthMultiplier: 2, padding: "same", depthwiseInitializer: init(), biasInitializer: bias() }),
+        tf.layers.depthwiseConv2d({
+          name: "dw",
+          kernelSize: 3,
+          depthMultiplier: 2,
+          padding: "same",
+          depthwiseInitializer: init(),
+          biasInitializer: bias(),
+        }),
         tf.layers.batchNormalization({ name: "bn2" }),
         tf.layers.averagePooling2d({ name: "avg", poolSize: 2, strides: 1, padding: "same" }),
-        tf.layers.conv2d({ name: "c2", filters: 8, kernelSize: 1, activation: "swish", kernelInitializer: init(), biasInitializer: bias() }),
+        tf.layers.conv2d({
+          name: "c2",
+          filters: 8,
+          kernelSize: 1,
+          activation: "swish",
+          kernelInitializer: init(),
+          biasInitializer: bias(),
+        }),
         tf.layers.batchNormalization({ name: "bn3" }), // after an activation: exported as Mul + Add
         tf.layers.maxPooling2d({ name: "max", poolSize: 3, strides: 2, padding: "same" }),
         tf.layers.reshape({ name: "rs", targetShape: [2, -1, 8] }),
         tf.layers.globalAveragePooling2d({ name: "gap" }),
-        tf.layers.dense({ name: "out", units: 5, activation: "softmax", kernelInitializer: init(), biasInitializer: bias() }),
+        tf.layers.dense({
+          name: "out",
+          units: 5,
+          activation: "softmax",
+          kernelInitializer: init(),
+          biasInitializer: bias(),
+        }),
       ],
     });
     randomizeBatchNorm(model, "bn1", "bn2", "bn3");
@@ -120,11 +184,26 @@ describe("exportOnnx (fp32)", () => {
 
   it("matches TF.js on SeparableConv2D (depth multiplier, strides, dilation, same / valid, folded BatchNormalization)", async () => {
     const sep = (name: string, extra: Partial<Parameters<typeof tf.layers.separableConv2d>[0]>) =>
-      tf.layers.separableConv2d({ name, filters: 7, kernelSize: 3, depthwiseInitializer: init(), pointwiseInitializer: init(), biasInitializer: bias(), ...extra });
+      tf.layers.separableConv2d({
+        name,
+        filters: 7,
+        kernelSize: 3,
+        depthwiseInitializer: init(),
+        pointwiseInitializer: init(),
+        biasInitializer: bias(),
+        ...extra,
+      });
     const model = tf.sequential({
       name: "separable",
       layers: [
-        sep("s1", { inputShape: [15, 13, 3], kernelSize: [3, 2], depthMultiplier: 2, strides: 2, padding: "same", activation: "relu" }),
+        sep("s1", {
+          inputShape: [15, 13, 3],
+          kernelSize: [3, 2],
+          depthMultiplier: 2,
+          strides: 2,
+          padding: "same",
+          activation: "relu",
+        }),
         sep("s2", { depthMultiplier: 3, dilationRate: 2, padding: "same", useBias: false }),
         tf.layers.batchNormalization({ name: "bn_s2" }),
         sep("s3", { filters: 5, padding: "valid", activation: "relu6" }),
@@ -137,13 +216,28 @@ describe("exportOnnx (fp32)", () => {
     const dir = await saved("separable", model);
     // TF.js 4.22 drops depth_multiplier from a SeparableConv2D's config (so it could not reload its own
     // model); put it back as Keras writes it
-    const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } } };
-    for (const [i, mult] of [[0, 2], [1, 3]] as const) json.modelTopology.config.layers[i]!.config["depth_multiplier"] = mult;
+    const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as {
+      modelTopology: { config: { layers: { config: Record<string, unknown> }[] } };
+    };
+    for (const [i, mult] of [
+      [0, 2],
+      [1, 3],
+    ] as const)
+      json.modelTopology.config.layers[i]!.config["depth_multiplier"] = mult;
     writeFileSync(join(dir, "model.json"), JSON.stringify(json));
     const exported = await exportOnnxModel(dir);
     expect(exported.graph.nodes.filter((n) => n.op === "Mul" || n.op === "Add")).toEqual([]); // BN folded into s2's pointwise conv
-    expect(exported.graph.initializers.map((t) => t.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^s1\/depthwise_kernel:\d+$/), expect.stringMatching(/^s1\/pointwise_kernel:\d+$/)]));
-    const diff = await parity(dir, syntheticData(16, [15, 13, 3], 6).map((v) => v * 2 - 1), [15, 13, 3]);
+    expect(exported.graph.initializers.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^s1\/depthwise_kernel:\d+$/),
+        expect.stringMatching(/^s1\/pointwise_kernel:\d+$/),
+      ]),
+    );
+    const diff = await parity(
+      dir,
+      syntheticData(16, [15, 13, 3], 6).map((v) => v * 2 - 1),
+      [15, 13, 3],
+    );
     console.info(`separable fp32 ONNX vs TF.js: max abs diff ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-4);
   });
@@ -151,7 +245,15 @@ describe("exportOnnx (fp32)", () => {
   it("matches TF.js on a functional model with Add (2 and 3 inputs) and Concatenate (channels, width, rank 2)", async () => {
     const input = tf.input({ shape: [10, 9, 4], name: "image" });
     const conv = (name: string, filters: number, extra: Partial<Parameters<typeof tf.layers.conv2d>[0]> = {}) =>
-      tf.layers.conv2d({ name, filters, kernelSize: 3, padding: "same", kernelInitializer: init(), biasInitializer: bias(), ...extra });
+      tf.layers.conv2d({
+        name,
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+        ...extra,
+      });
     const a = conv("a", 4, { activation: "relu" }).apply(input) as tf.SymbolicTensor;
     const b = conv("b", 4).apply(a) as tf.SymbolicTensor;
     const bBn = tf.layers.batchNormalization({ name: "bn_b" }).apply(b) as tf.SymbolicTensor;
@@ -162,20 +264,40 @@ describe("exportOnnx (fp32)", () => {
     const pooled = tf.layers.maxPooling2d({ name: "pool", poolSize: 2 }).apply(wide) as tf.SymbolicTensor;
     const gap = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(pooled) as tf.SymbolicTensor;
     const flat = tf.layers.flatten({ name: "flat" }).apply(pooled) as tf.SymbolicTensor;
-    const d1 = tf.layers.dense({ name: "d1", units: 5, activation: "tanh", kernelInitializer: init(), biasInitializer: bias() }).apply(gap) as tf.SymbolicTensor;
-    const d2 = tf.layers.dense({ name: "d2", units: 3, kernelInitializer: init(), biasInitializer: bias() }).apply(flat) as tf.SymbolicTensor;
+    const d1 = tf.layers
+      .dense({ name: "d1", units: 5, activation: "tanh", kernelInitializer: init(), biasInitializer: bias() })
+      .apply(gap) as tf.SymbolicTensor;
+    const d2 = tf.layers
+      .dense({ name: "d2", units: 3, kernelInitializer: init(), biasInitializer: bias() })
+      .apply(flat) as tf.SymbolicTensor;
     const joined = tf.layers.concatenate({ name: "cat_vec" }).apply([d1, d2]) as tf.SymbolicTensor; // rank 2
-    const d3 = tf.layers.dense({ name: "d3", units: 8, kernelInitializer: init(), biasInitializer: bias() }).apply(joined) as tf.SymbolicTensor;
+    const d3 = tf.layers
+      .dense({ name: "d3", units: 8, kernelInitializer: init(), biasInitializer: bias() })
+      .apply(joined) as tf.SymbolicTensor;
     const sum = tf.layers.add({ name: "sum_vec" }).apply([joined, d3]) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ name: "out", units: 4, activation: "softmax", kernelInitializer: init(), biasInitializer: bias() }).apply(sum) as tf.SymbolicTensor;
+    const out = tf.layers
+      .dense({ name: "out", units: 4, activation: "softmax", kernelInitializer: init(), biasInitializer: bias() })
+      .apply(sum) as tf.SymbolicTensor;
     const model = tf.model({ name: "merge", inputs: input, outputs: out });
     randomizeBatchNorm(model, "bn_b");
     const dir = await saved("merge", model);
     const exported = await exportOnnxModel(dir);
     const concats = exported.graph.nodes.filter((n) => n.op === "Concat");
-    expect(concats.map((n) => [n.name.replace(/:\d+$/, ""), n.attributes?.["axis"]])).toEqual([["cat_c", 1], ["cat_w", 3], ["cat_vec", 1]]); // NCHW channel / width axes
-    expect(exported.graph.nodes.filter((n) => n.op === "Add").map((n) => n.name.replace(/:\d+$/, ""))).toEqual(["res/partial", "res", "sum_vec"]);
-    const diff = await parity(dir, syntheticData(12, [10, 9, 4], 8).map((v) => v * 2 - 1), [10, 9, 4]);
+    expect(concats.map((n) => [n.name.replace(/:\d+$/, ""), n.attributes?.["axis"]])).toEqual([
+      ["cat_c", 1],
+      ["cat_w", 3],
+      ["cat_vec", 1],
+    ]); // NCHW channel / width axes
+    expect(exported.graph.nodes.filter((n) => n.op === "Add").map((n) => n.name.replace(/:\d+$/, ""))).toEqual([
+      "res/partial",
+      "res",
+      "sum_vec",
+    ]);
+    const diff = await parity(
+      dir,
+      syntheticData(12, [10, 9, 4], 8).map((v) => v * 2 - 1),
+      [10, 9, 4],
+    );
     console.info(`merge fp32 ONNX vs TF.js: max abs diff ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-4);
   });
@@ -183,7 +305,11 @@ describe("exportOnnx (fp32)", () => {
   it("matches TF.js on the dense graph-model fixture (_FusedMatMul + MatMul + Softmax)", async () => {
     const dir = join(root, "graph-dense");
     writeGraphModel(dir);
-    const diff = await parity(dir, syntheticData(64, [GRAPH_INPUT], 3).map((v) => v * 4 - 2), [GRAPH_INPUT]);
+    const diff = await parity(
+      dir,
+      syntheticData(64, [GRAPH_INPUT], 3).map((v) => v * 4 - 2),
+      [GRAPH_INPUT],
+    );
     console.info(`graph-model (dense) fp32 ONNX vs TF.js: max abs diff ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-4);
   });
@@ -197,7 +323,11 @@ describe("exportOnnx (fp32)", () => {
     expect(exported.graph.nodes.find((n) => n.name.startsWith("dw/bn"))).toBeUndefined(); // folded into dw/depthwise
     expect(exported.graph.nodes.find((n) => n.name.startsWith("conv2/BiasAdd"))).toBeUndefined(); // folded into conv2
     expect(exported.graph.inputs).toEqual([{ name: "input", elemType: 1, shape: ["batch", ...CONV_GRAPH_INPUT] }]);
-    const diff = await parity(dir, syntheticData(16, [...CONV_GRAPH_INPUT], 9).map((v) => v * 2 - 1), [...CONV_GRAPH_INPUT]);
+    const diff = await parity(
+      dir,
+      syntheticData(16, [...CONV_GRAPH_INPUT], 9).map((v) => v * 2 - 1),
+      [...CONV_GRAPH_INPUT],
+    );
     console.info(`graph-model (conv) fp32 ONNX vs TF.js: max abs diff ${diff.toExponential(2)}`);
     expect(diff).toBeLessThanOrEqual(1e-4);
   });
@@ -229,8 +359,16 @@ describe("exportOnnx (fp32)", () => {
 
     // the model is refused for the onnx engine only: its TF.js variants are still made, with a warning
     const report = await quantizeModel({ input: dir, outDir: join(root, "unsupported-out"), measure: false });
-    expect(report.variants.map((v) => v.variant)).toEqual(["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group"]);
-    expect(report.warnings.find((w) => w.startsWith("onnx variants skipped:"))).toContain('layer "odd_norm" (LayerNormalization)');
+    expect(report.variants.map((v) => v.variant)).toEqual([
+      "fp32",
+      "fp16",
+      "uint8-tensor",
+      "int8-channel",
+      "int4-group",
+    ]);
+    expect(report.warnings.find((w) => w.startsWith("onnx variants skipped:"))).toContain(
+      'layer "odd_norm" (LayerNormalization)',
+    );
     expect(existsSync(join(root, "unsupported-out", "onnx-fp32"))).toBe(false);
   });
 });

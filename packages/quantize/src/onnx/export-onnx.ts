@@ -48,7 +48,11 @@ interface LayerJson {
 type Weights = Map<string, Float32Array>;
 
 const unsupported = (layer: LayerJson, why: string) =>
-  new QuantizeError("MODEL_UNSUPPORTED", `layer "${layer.config.name}" (${layer.class_name}): ${why}; the ONNX engine cannot run this model`, layer.config.name);
+  new QuantizeError(
+    "MODEL_UNSUPPORTED",
+    `layer "${layer.config.name}" (${layer.class_name}): ${why}; the ONNX engine cannot run this model`,
+    layer.config.name,
+  );
 
 function pair(value: unknown, fallback: number): [number, number] {
   if (Array.isArray(value)) return [Number(value[0]), Number(value[1] ?? value[0])];
@@ -60,7 +64,8 @@ function layersOf(topology: Record<string, unknown>): { layers: LayerJson[]; seq
   const root = (topology["model_config"] ?? topology) as { class_name?: string; config?: unknown };
   const config = root.config as { layers?: LayerJson[] } | LayerJson[] | undefined;
   const layers = Array.isArray(config) ? config : config?.layers;
-  if (!layers) throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: modelTopology holds no layers (not a LayersModel?)");
+  if (!layers)
+    throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: modelTopology holds no layers (not a LayersModel?)");
   return { layers, sequential: root.class_name === "Sequential" };
 }
 
@@ -76,20 +81,29 @@ function batchInputShape(layer: LayerJson): number[] | undefined {
   const shape = (layer.config["batch_input_shape"] ?? layer.config["batchInputShape"]) as (number | null)[] | undefined;
   if (!shape) return undefined;
   const rest = shape.slice(1);
-  if (rest.some((d) => d == null)) throw unsupported(layer, `input shape [${shape.join(", ")}] has an unknown dimension besides the batch`);
+  if (rest.some((d) => d == null))
+    throw unsupported(layer, `input shape [${shape.join(", ")}] has an unknown dimension besides the batch`);
   return rest as number[];
 }
 
 function weightMap(weights: DecodedWeight[]): Weights {
   const map: Weights = new Map();
-  for (const { entry, values } of weights) map.set(entry.name, values instanceof Float32Array ? values : Float32Array.from(values));
+  for (const { entry, values } of weights)
+    map.set(entry.name, values instanceof Float32Array ? values : Float32Array.from(values));
   return map;
 }
 
 function weight(weights: Weights, layer: LayerJson, name: string, optional = false): Float32Array | undefined {
   const base = layer.config.name;
-  const value = weights.get(`${base}/${name}`) ?? [...weights].find(([k]) => k.startsWith(`${base}/`) && k.endsWith(`/${name}`))?.[1];
-  if (!value && !optional) throw new QuantizeError("WEIGHT_INVALID", `layer "${base}": weight "${base}/${name}" is missing from the weights manifest`, `${base}/${name}`);
+  const value =
+    weights.get(`${base}/${name}`) ??
+    [...weights].find(([k]) => k.startsWith(`${base}/`) && k.endsWith(`/${name}`))?.[1];
+  if (!value && !optional)
+    throw new QuantizeError(
+      "WEIGHT_INVALID",
+      `layer "${base}": weight "${base}/${name}" is missing from the weights manifest`,
+      `${base}/${name}`,
+    );
   return value;
 }
 
@@ -113,14 +127,24 @@ function batchNormFold(weights: Weights, layer: LayerJson, channels: number): Ba
   return { scale, shift };
 }
 
-function windowAttrs(layer: LayerJson, input: Value, kernel: [number, number], strides: [number, number], dilation: [number, number]) {
+function windowAttrs(
+  layer: LayerJson,
+  input: Value,
+  kernel: [number, number],
+  strides: [number, number],
+  dilation: [number, number],
+) {
   const padding = String(layer.config["padding"] ?? "valid");
   if (padding !== "same" && padding !== "valid") throw unsupported(layer, `padding "${padding}" is not supported`);
-  if ((layer.config["data_format"] ?? "channels_last") !== "channels_last") throw unsupported(layer, "data_format channels_first is not supported");
+  if ((layer.config["data_format"] ?? "channels_last") !== "channels_last")
+    throw unsupported(layer, "data_format channels_first is not supported");
   const [h, w] = input.shape as [number, number, number];
   const y = spatialOut(h, kernel[0], strides[0], dilation[0], padding === "same");
   const x = spatialOut(w, kernel[1], strides[1], dilation[1], padding === "same");
-  return { out: [y.out, x.out] as const, attrs: { kernel_shape: kernel, strides, pads: [y.before, x.before, y.after, x.after] } };
+  return {
+    out: [y.out, x.out] as const,
+    attrs: { kernel_shape: kernel, strides, pads: [y.before, x.before, y.after, x.after] },
+  };
 }
 
 /**
@@ -145,13 +169,18 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
   const weights = weightMap(files.weights);
   for (const layer of layers) {
     if (!(ONNX_SUPPORTED_LAYERS as readonly string[]).includes(layer.class_name)) {
-      throw unsupported(layer, `layer class ${layer.class_name} is not supported (supported: ${ONNX_SUPPORTED_LAYERS.join(", ")})`);
+      throw unsupported(
+        layer,
+        `layer class ${layer.class_name} is not supported (supported: ${ONNX_SUPPORTED_LAYERS.join(", ")})`,
+      );
     }
   }
 
   // who feeds whom
   const inputsOf = new Map<string, string[]>();
-  layers.forEach((layer, i) => inputsOf.set(layer.config.name, sequential ? (i === 0 ? [] : [layers[i - 1]!.config.name]) : inboundNames(layer)));
+  layers.forEach((layer, i) =>
+    inputsOf.set(layer.config.name, sequential ? (i === 0 ? [] : [layers[i - 1]!.config.name]) : inboundNames(layer)),
+  );
   const consumers = new Map<string, number>();
   for (const names of inputsOf.values()) for (const n of names) consumers.set(n, (consumers.get(n) ?? 0) + 1);
   const byName = new Map(layers.map((l) => [l.config.name, l]));
@@ -164,7 +193,13 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
     const prev = from.length === 1 ? byName.get(from[0]!) : undefined;
     const axis = layer.config["axis"];
     const lastAxis = axis === -1 || axis === undefined || (Array.isArray(axis) && axis.length === 1 && axis[0] === -1);
-    if (prev && FOLDS_BATCH_NORM.includes(prev.class_name) && (prev.config["activation"] ?? "linear") === "linear" && consumers.get(prev.config.name) === 1 && lastAxis) {
+    if (
+      prev &&
+      FOLDS_BATCH_NORM.includes(prev.class_name) &&
+      (prev.config["activation"] ?? "linear") === "linear" &&
+      consumers.get(prev.config.name) === 1 &&
+      lastAxis
+    ) {
       folded.add(layer.config.name);
     }
   }
@@ -192,7 +227,8 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
     }
     const inputs = from.length === 0 ? [addInput(layer)] : from.map((n) => values.get(n) ?? failUnknown(layer, n));
     const multi = layer.class_name === "Add" || layer.class_name === "Concatenate";
-    if (!multi && inputs.length !== 1) throw unsupported(layer, `a ${layer.class_name} layer with ${inputs.length} inputs is not supported`);
+    if (!multi && inputs.length !== 1)
+      throw unsupported(layer, `a ${layer.class_name} layer with ${inputs.length} inputs is not supported`);
     const input = inputs[0]!;
     const fail = (why: string) => unsupported(layer, why);
     let out: Value;
@@ -207,18 +243,31 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
       case "ReLU": {
         const max = cfg["max_value"] ?? cfg["maxValue"];
         if (max == null) out = { ...input, name: g.node("Relu", name, [input.name]) };
-        else out = { ...input, name: g.node("Clip", name, [input.name, g.constant("zero", [], Float32Array.of(0)), g.constant("max", [], Float32Array.of(Number(max)))]) };
+        else
+          out = {
+            ...input,
+            name: g.node("Clip", name, [
+              input.name,
+              g.constant("zero", [], Float32Array.of(0)),
+              g.constant("max", [], Float32Array.of(Number(max))),
+            ]),
+          };
         break;
       }
       case "Softmax": {
         const axis = cfg["axis"] ?? -1;
-        if (axis !== -1 && axis !== input.shape.length) throw unsupported(layer, `softmax on axis ${String(axis)} is not supported`);
+        if (axis !== -1 && axis !== input.shape.length)
+          throw unsupported(layer, `softmax on axis ${String(axis)} is not supported`);
         out = { ...input, name: g.node("Softmax", name, [input.name], { axis: input.nchw ? 1 : -1 }) };
         break;
       }
       case "Flatten": {
         const v = g.toNhwc(input, name);
-        out = { name: g.node("Flatten", name, [v.name], { axis: 1 }), shape: [input.shape.reduce((a, b) => a * b, 1)], nchw: false };
+        out = {
+          name: g.node("Flatten", name, [v.name], { axis: 1 }),
+          shape: [input.shape.reduce((a, b) => a * b, 1)],
+          nchw: false,
+        };
         break;
       }
       case "Reshape": {
@@ -227,15 +276,23 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
         const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
         const shape = target.map((d) => (d === -1 ? total / known : d));
         const v = g.toNhwc(input, name);
-        out = g.toNchw({ name: g.node("Reshape", name, [v.name, g.int64("shape", [0, ...target])]), shape, nchw: false }, name);
+        out = g.toNchw(
+          { name: g.node("Reshape", name, [v.name, g.int64("shape", [0, ...target])]), shape, nchw: false },
+          name,
+        );
         break;
       }
       case "Dense": {
-        if (input.shape.length !== 1) throw unsupported(layer, `Dense on a rank-${input.shape.length + 1} input is not supported`);
+        if (input.shape.length !== 1)
+          throw unsupported(layer, `Dense on a rank-${input.shape.length + 1} input is not supported`);
         const units = Number(cfg["units"]);
         const inDim = input.shape[0]!;
         const kernel = g.constant(`${name}/kernel`, [inDim, units], weight(weights, layer, "kernel")!);
-        const bias = g.constant(`${name}/bias`, [units], cfg["use_bias"] === false ? new Float32Array(units) : weight(weights, layer, "bias")!);
+        const bias = g.constant(
+          `${name}/bias`,
+          [units],
+          cfg["use_bias"] === false ? new Float32Array(units) : weight(weights, layer, "bias")!,
+        );
         const y = g.node("Gemm", name, [input.name, kernel, bias]);
         g.markLinear(y, kernel, bias, "gemm", units);
         out = g.activation({ name: y, shape: [units], nchw: false }, cfg["activation"], name, fail);
@@ -243,7 +300,8 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
       }
       case "Conv2D":
       case "DepthwiseConv2D": {
-        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        if (input.shape.length !== 3)
+          throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
         const v = g.toNchw(input, name);
         const depthwise = layer.class_name === "DepthwiseConv2D";
         const [kh, kw] = pair(cfg["kernel_size"], 1);
@@ -253,17 +311,34 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
         const dilations = pair(cfg["dilation_rate"], 1);
         const { out: spatial, attrs } = windowAttrs(layer, v, [kh, kw], pair(cfg["strides"], 1), dilations);
         if ((cfg["groups"] ?? 1) !== 1) throw unsupported(layer, "grouped convolution is not supported");
-        const w = onnxConvKernel(weight(weights, layer, depthwise ? "depthwise_kernel" : "kernel")!, kh, kw, inC, depthwise ? mult : outC, depthwise);
+        const w = onnxConvKernel(
+          weight(weights, layer, depthwise ? "depthwise_kernel" : "kernel")!,
+          kh,
+          kw,
+          inC,
+          depthwise ? mult : outC,
+          depthwise,
+        );
         const kernel = g.constant(`${name}/kernel`, [outC, depthwise ? 1 : inC, kh, kw], w);
-        const bias = g.constant(`${name}/bias`, [outC], cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!);
+        const bias = g.constant(
+          `${name}/bias`,
+          [outC],
+          cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!,
+        );
         const y = g.node("Conv", name, [v.name, kernel, bias], { ...attrs, dilations, group: depthwise ? inC : 1 });
         g.markLinear(y, kernel, bias, "conv", outC);
-        out = g.activation({ name: y, shape: [spatial[0], spatial[1], outC], nchw: true }, cfg["activation"], name, fail);
+        out = g.activation(
+          { name: y, shape: [spatial[0], spatial[1], outC], nchw: true },
+          cfg["activation"],
+          name,
+          fail,
+        );
         break;
       }
       case "SeparableConv2D": {
         // depthwise (with depth_multiplier, strides, dilation) then a 1×1 pointwise conv carrying bias and activation
-        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        if (input.shape.length !== 3)
+          throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
         const v = g.toNchw(input, name);
         const [kh, kw] = pair(cfg["kernel_size"], 1);
         const inC = v.shape[2]!;
@@ -271,25 +346,50 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
         // from the weights: TF.js (4.22) leaves depth_multiplier out of a SeparableConv2D's saved config
         const mult = dwWeights.length / (kh * kw * inC);
         if (!Number.isInteger(mult) || (cfg["depth_multiplier"] != null && Number(cfg["depth_multiplier"]) !== mult)) {
-          throw unsupported(layer, `depthwise_kernel holds ${dwWeights.length} values, which does not fit a ${kh}×${kw} kernel over ${inC} channels`);
+          throw unsupported(
+            layer,
+            `depthwise_kernel holds ${dwWeights.length} values, which does not fit a ${kh}×${kw} kernel over ${inC} channels`,
+          );
         }
         const mid = inC * mult;
         const outC = Number(cfg["filters"]);
         const dilations = pair(cfg["dilation_rate"], 1);
         const { out: spatial, attrs } = windowAttrs(layer, v, [kh, kw], pair(cfg["strides"], 1), dilations);
-        const dwKernel = g.constant(`${name}/depthwise_kernel`, [mid, 1, kh, kw], onnxConvKernel(dwWeights, kh, kw, inC, mult, true));
+        const dwKernel = g.constant(
+          `${name}/depthwise_kernel`,
+          [mid, 1, kh, kw],
+          onnxConvKernel(dwWeights, kh, kw, inC, mult, true),
+        );
         const dwBias = g.constant(`${name}/depthwise_bias`, [mid], new Float32Array(mid));
         const dw = g.node("Conv", `${name}/depthwise`, [v.name, dwKernel, dwBias], { ...attrs, dilations, group: inC });
-        const pwKernel = g.constant(`${name}/pointwise_kernel`, [outC, mid, 1, 1], onnxConvKernel(weight(weights, layer, "pointwise_kernel")!, 1, 1, mid, outC, false));
-        const bias = g.constant(`${name}/bias`, [outC], cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!);
-        const y = g.node("Conv", name, [dw, pwKernel, bias], { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0] });
+        const pwKernel = g.constant(
+          `${name}/pointwise_kernel`,
+          [outC, mid, 1, 1],
+          onnxConvKernel(weight(weights, layer, "pointwise_kernel")!, 1, 1, mid, outC, false),
+        );
+        const bias = g.constant(
+          `${name}/bias`,
+          [outC],
+          cfg["use_bias"] === false ? new Float32Array(outC) : weight(weights, layer, "bias")!,
+        );
+        const y = g.node("Conv", name, [dw, pwKernel, bias], {
+          kernel_shape: [1, 1],
+          strides: [1, 1],
+          pads: [0, 0, 0, 0],
+        });
         g.markLinear(y, pwKernel, bias, "conv", outC);
-        out = g.activation({ name: y, shape: [spatial[0], spatial[1], outC], nchw: true }, cfg["activation"], name, fail);
+        out = g.activation(
+          { name: y, shape: [spatial[0], spatial[1], outC], nchw: true },
+          cfg["activation"],
+          name,
+          fail,
+        );
         break;
       }
       case "MaxPooling2D":
       case "AveragePooling2D": {
-        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        if (input.shape.length !== 3)
+          throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
         const v = g.toNchw(input, name);
         const pool = pair(cfg["pool_size"], 2);
         const strides = cfg["strides"] == null ? pool : pair(cfg["strides"], 1);
@@ -300,12 +400,17 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
       }
       case "GlobalAveragePooling2D":
       case "GlobalMaxPooling2D": {
-        if (input.shape.length !== 3) throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
+        if (input.shape.length !== 3)
+          throw unsupported(layer, `expects a rank-4 input, got rank ${input.shape.length + 1}`);
         const v = g.toNchw(input, name);
         const c = v.shape[2]!;
-        const pooled = g.node(layer.class_name === "GlobalMaxPooling2D" ? "GlobalMaxPool" : "GlobalAveragePool", name, [v.name]);
+        const pooled = g.node(layer.class_name === "GlobalMaxPooling2D" ? "GlobalMaxPool" : "GlobalAveragePool", name, [
+          v.name,
+        ]);
         const keep = cfg["keepdims"] === true || cfg["keepDims"] === true;
-        out = keep ? { name: pooled, shape: [1, 1, c], nchw: true } : { name: g.node("Flatten", `${name}/flatten`, [pooled], { axis: 1 }), shape: [c], nchw: false };
+        out = keep
+          ? { name: pooled, shape: [1, 1, c], nchw: true }
+          : { name: g.node("Flatten", `${name}/flatten`, [pooled], { axis: 1 }), shape: [c], nchw: false };
         break;
       }
       case "BatchNormalization": {
@@ -316,7 +421,14 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
           break;
         }
         const axis = cfg["axis"];
-        if (!(axis === -1 || axis === undefined || axis === input.shape.length || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === input.shape.length)))) {
+        if (
+          !(
+            axis === -1 ||
+            axis === undefined ||
+            axis === input.shape.length ||
+            (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === input.shape.length))
+          )
+        ) {
           throw unsupported(layer, `normalisation over axis ${JSON.stringify(axis)} is not supported`);
         }
         const v = input.shape.length === 3 ? g.toNchw(input, name) : input;
@@ -327,13 +439,21 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
       }
       case "Add": {
         const sum = g.elementwise("Add", inputs, name);
-        if (!sum) throw unsupported(layer, `input shapes ${inputs.map((v) => `[${v.shape.join(", ")}]`).join(", ")} do not broadcast`);
+        if (!sum)
+          throw unsupported(
+            layer,
+            `input shapes ${inputs.map((v) => `[${v.shape.join(", ")}]`).join(", ")} do not broadcast`,
+          );
         out = sum;
         break;
       }
       case "Concatenate": {
         const joined = g.concat(inputs, Number(cfg["axis"] ?? -1), name);
-        if (!joined) throw unsupported(layer, `cannot concatenate shapes ${inputs.map((v) => `[${v.shape.join(", ")}]`).join(", ")} on axis ${String(cfg["axis"] ?? -1)}`);
+        if (!joined)
+          throw unsupported(
+            layer,
+            `cannot concatenate shapes ${inputs.map((v) => `[${v.shape.join(", ")}]`).join(", ")} on axis ${String(cfg["axis"] ?? -1)}`,
+          );
         out = joined;
         break;
       }
@@ -346,7 +466,8 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
   const last = layers.at(-1);
   const outputName = sequential ? last?.config.name : outputLayerOf(files.modelJson.modelTopology);
   const result = outputName ? values.get(outputName) : undefined;
-  if (!result || !graphInput) throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: the model has no input or output the exporter can find");
+  if (!result || !graphInput)
+    throw new QuantizeError("MODEL_UNSUPPORTED", "model.json: the model has no input or output the exporter can find");
   return g.finish(result);
 }
 
@@ -355,8 +476,14 @@ function failUnknown(layer: LayerJson, input: string): never {
 }
 
 function outputLayerOf(topology: Record<string, unknown>): string | undefined {
-  const root = (topology["model_config"] ?? topology) as { config?: { output_layers?: unknown[][]; input_layers?: unknown[][] } };
+  const root = (topology["model_config"] ?? topology) as {
+    config?: { output_layers?: unknown[][]; input_layers?: unknown[][] };
+  };
   const outputs = root.config?.output_layers ?? [];
-  if (outputs.length !== 1) throw new QuantizeError("MODEL_UNSUPPORTED", `model.json: models with ${outputs.length} outputs are not supported (one output expected)`);
+  if (outputs.length !== 1)
+    throw new QuantizeError(
+      "MODEL_UNSUPPORTED",
+      `model.json: models with ${outputs.length} outputs are not supported (one output expected)`,
+    );
   return String(outputs[0]![0]);
 }

@@ -16,7 +16,13 @@ export function toFp16Weights(fp32: OnnxModel): OnnxModel {
     if (!weightNames.has(t.name) || t.dataType !== DataType.FLOAT) return t;
     // the half tensor gets a new name; the Cast re-creates the original one, so no consumer changes
     const half = `${t.name}/fp16`;
-    casts.push({ op: "Cast", name: `${t.name}/cast`, inputs: [half], outputs: [t.name], attributes: { to: DataType.FLOAT } });
+    casts.push({
+      op: "Cast",
+      name: `${t.name}/cast`,
+      inputs: [half],
+      outputs: [t.name],
+      attributes: { to: DataType.FLOAT },
+    });
     return float16Tensor(half, t.dims, tensorFloats(t));
   });
   return { ...fp32, graph: { ...fp32.graph, nodes: [...casts, ...fp32.graph.nodes], initializers } };

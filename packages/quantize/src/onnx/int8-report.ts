@@ -56,10 +56,18 @@ export function layerPrecisions(fp32: OnnxModel, rewrite: Int8Rewrite): TLayerPr
   }));
 }
 
-export async function layerReport(fp32: OnnxModel, rewrite: Int8Rewrite, samples: Samples, options: OrtOptions = {}): Promise<TLayerReport[]> {
+export async function layerReport(
+  fp32: OnnxModel,
+  rewrite: Int8Rewrite,
+  samples: Samples,
+  options: OrtOptions = {},
+): Promise<TLayerReport[]> {
   const groups = layerGroups(fp32);
   const reference = await runAll(
-    withOutputs(fp32, groups.map((g) => ({ name: g.output, elemType: DataType.FLOAT }))),
+    withOutputs(
+      fp32,
+      groups.map((g) => ({ name: g.output, elemType: DataType.FLOAT })),
+    ),
     samples,
     groups.map((g) => g.output),
     options,
@@ -71,13 +79,25 @@ export async function layerReport(fp32: OnnxModel, rewrite: Int8Rewrite, samples
     const f = rewrite.float.get(g.output);
     return f ? [{ name: f, elemType: DataType.FLOAT }] : [];
   });
-  const int8 = await runAll(withOutputs(rewrite.model, fetch), samples, fetch.map((f) => f.name), options);
+  const int8 = await runAll(
+    withOutputs(rewrite.model, fetch),
+    samples,
+    fetch.map((f) => f.name),
+    options,
+  );
   const precisions = layerPrecisions(fp32, rewrite);
 
   return groups.map((group, i): TLayerReport => {
     const weighted = group.nodes.map((n) => rewrite.weights.get(n.name)).filter((w) => w !== undefined);
-    const weights = weighted.length ? errorStats(concat(weighted.map((w) => w.reference)), concat(weighted.map((w) => w.approx))) : { sqnrDb: null, cosine: 1 };
-    const layer: TLayerReport = { name: group.name, op: precisions[i]!.op, precision: precisions[i]!.precision, weights };
+    const weights = weighted.length
+      ? errorStats(concat(weighted.map((w) => w.reference)), concat(weighted.map((w) => w.approx)))
+      : { sqnrDb: null, cosine: 1 };
+    const layer: TLayerReport = {
+      name: group.name,
+      op: precisions[i]!.op,
+      precision: precisions[i]!.precision,
+      weights,
+    };
     const a = reference.get(group.output);
     const q = rewrite.quantized.get(group.output);
     const raw = int8.get(q?.name ?? rewrite.float.get(group.output) ?? "");

@@ -8,7 +8,17 @@
 // Works on op types only, so any graph the exporter emits is handled.
 import { activationQuantParams } from "../quant-math.ts";
 import { quantizeBias, quantizeChannels } from "./int8-weights.ts";
-import { MS_DOMAIN, floatTensor, int32Tensor, int8Tensor, tensorFloats, uint8Tensor, type OnnxModel, type OnnxNode, type OnnxTensor } from "./proto.ts";
+import {
+  MS_DOMAIN,
+  floatTensor,
+  int32Tensor,
+  int8Tensor,
+  tensorFloats,
+  uint8Tensor,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+} from "./proto.ts";
 
 export interface Range {
   min: number;
@@ -79,9 +89,15 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   const isConst = (name: string) => initializers.has(name);
 
   /** scale and zero point initializers of a quantized tensor */
-  const qparams = (p: QuantPoint): [string, string] => [constant(floatTensor(unique(`${p.name}/scale`), [], Float32Array.of(p.scale))), constant(uint8Tensor(unique(`${p.name}/zp`), [], [p.zeroPoint]))];
+  const qparams = (p: QuantPoint): [string, string] => [
+    constant(floatTensor(unique(`${p.name}/scale`), [], Float32Array.of(p.scale))),
+    constant(uint8Tensor(unique(`${p.name}/zp`), [], [p.zeroPoint])),
+  ];
 
-  const point = (tensor: string, clamp: Range = { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY }): QuantPoint => {
+  const point = (
+    tensor: string,
+    clamp: Range = { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY },
+  ): QuantPoint => {
     const r = rangeOf(tensor);
     // an absorbed Relu / Clip: the output range itself does the clamping (uint8 saturates at its ends)
     const params = activationQuantParams(Math.max(r.min, clamp.min), Math.min(r.max, clamp.max));
@@ -118,7 +134,8 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
     memo.set(node, false);
     let result = false;
     if (INTEGER_OPS.has(node.op) && !node.domain) result = integerForm(node);
-    else if (PASS_THROUGH.has(node.op) && !node.domain && !graphOutputs.has(node.outputs[0]!)) result = (consumers.get(node.outputs[0]!) ?? []).some(takesQuant);
+    else if (PASS_THROUGH.has(node.op) && !node.domain && !graphOutputs.has(node.outputs[0]!))
+      result = (consumers.get(node.outputs[0]!) ?? []).some(takesQuant);
     memo.set(node, result);
     return result;
   };
@@ -130,7 +147,13 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
       case "Conv":
         return isConst(node.inputs[1]!) && (node.inputs[2] === undefined || isConst(node.inputs[2]));
       case "Gemm":
-        return isConst(node.inputs[1]!) && (node.inputs[2] === undefined || isConst(node.inputs[2])) && !a["transA"] && num(a["alpha"], 1) === 1 && num(a["beta"], 1) === 1;
+        return (
+          isConst(node.inputs[1]!) &&
+          (node.inputs[2] === undefined || isConst(node.inputs[2])) &&
+          !a["transA"] &&
+          num(a["alpha"], 1) === 1 &&
+          num(a["beta"], 1) === 1
+        );
       case "Add":
         return node.inputs.length === 2 && !node.inputs.some(isConst);
       case "Concat":
@@ -150,7 +173,8 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
     const node = next[0]!;
     if (node.op === "Relu") return { node, clamp: { min: 0, max: Number.POSITIVE_INFINITY } };
     if (node.op === "Clip") {
-      const bound = (name: string | undefined, fallback: number) => (name && initializers.has(name) ? tensorFloats(initializers.get(name)!)[0]! : name ? undefined : fallback);
+      const bound = (name: string | undefined, fallback: number) =>
+        name && initializers.has(name) ? tensorFloats(initializers.get(name)!)[0]! : name ? undefined : fallback;
       const min = bound(node.inputs[1], Number.NEGATIVE_INFINITY);
       const max = bound(node.inputs[2], Number.POSITIVE_INFINITY);
       // uint8 can only clamp at a range that holds 0: Clip(0, 6) yes, Clip(1, 2) no
@@ -194,7 +218,11 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
       const wq = quantizeChannels(values, channels, (i) => Math.floor(i / per));
       const bias = node.inputs[2] ? tensorFloats(initializers.get(node.inputs[2])!) : new Float32Array(channels);
       const bq = quantizeBias(bias, x.scale, wq.scales);
-      weights.set(node.name, { reference: join(values, bias), approx: join(wq.dequantized, bq.dequantized), names: node.inputs.slice(1) });
+      weights.set(node.name, {
+        reference: join(values, bias),
+        approx: join(wq.dequantized, bq.dequantized),
+        names: node.inputs.slice(1),
+      });
       const { q } = outputPoint(node);
       const base = node.inputs[1]!;
       nodes.push({
@@ -223,7 +251,11 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
       const wq = quantizeChannels(values, units, transB ? (i) => Math.floor(i / cols) : (i) => i % cols);
       const bias = node.inputs[2] ? tensorFloats(initializers.get(node.inputs[2])!) : new Float32Array(units);
       const bq = quantizeBias(bias, x.scale, wq.scales);
-      weights.set(node.name, { reference: join(values, bias), approx: join(wq.dequantized, bq.dequantized), names: node.inputs.slice(1) });
+      weights.set(node.name, {
+        reference: join(values, bias),
+        approx: join(wq.dequantized, bq.dequantized),
+        names: node.inputs.slice(1),
+      });
       const base = node.inputs[1]!;
       const inputs = [
         x.name,
@@ -237,32 +269,72 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
       // QGemm emits float when nothing downstream takes uint8 (e.g. the logits before Softmax): no extra rounding
       const fused = fusedActivation(out);
       if (!fused && !(consumers.get(out) ?? []).some(takesQuant)) {
-        nodes.push({ op: "QGemm", domain: MS_DOMAIN, name: out, inputs, outputs: [out], ...(attributes ? { attributes } : {}) });
+        nodes.push({
+          op: "QGemm",
+          domain: MS_DOMAIN,
+          name: out,
+          inputs,
+          outputs: [out],
+          ...(attributes ? { attributes } : {}),
+        });
         float.set(out, out);
       } else {
         const { q } = outputPoint(node);
-        nodes.push({ op: "QGemm", domain: MS_DOMAIN, name: q.name, inputs: [...inputs, ...qparams(q)], outputs: [q.name], ...(attributes ? { attributes } : {}) });
+        nodes.push({
+          op: "QGemm",
+          domain: MS_DOMAIN,
+          name: q.name,
+          inputs: [...inputs, ...qparams(q)],
+          outputs: [q.name],
+          ...(attributes ? { attributes } : {}),
+        });
       }
       integerNodes.add(node.name);
     } else if (integer && node.op === "Add") {
       const [a, b] = [asQuant(node.inputs[0]!), asQuant(node.inputs[1]!)];
       const { q } = outputPoint(node);
-      nodes.push({ op: "QLinearAdd", domain: MS_DOMAIN, name: q.name, inputs: [a.name, ...qparams(a), b.name, ...qparams(b), ...qparams(q)], outputs: [q.name] });
+      nodes.push({
+        op: "QLinearAdd",
+        domain: MS_DOMAIN,
+        name: q.name,
+        inputs: [a.name, ...qparams(a), b.name, ...qparams(b), ...qparams(q)],
+        outputs: [q.name],
+      });
       integerNodes.add(node.name);
     } else if (integer && node.op === "Concat") {
       const parts = node.inputs.map(asQuant);
       const q = point(out);
       quantized.set(out, q);
-      nodes.push({ op: "QLinearConcat", domain: MS_DOMAIN, name: q.name, inputs: [...qparams(q), ...parts.flatMap((p) => [p.name, ...qparams(p)])], outputs: [q.name], ...(node.attributes ? { attributes: node.attributes } : {}) });
+      nodes.push({
+        op: "QLinearConcat",
+        domain: MS_DOMAIN,
+        name: q.name,
+        inputs: [...qparams(q), ...parts.flatMap((p) => [p.name, ...qparams(p)])],
+        outputs: [q.name],
+        ...(node.attributes ? { attributes: node.attributes } : {}),
+      });
       integerNodes.add(node.name);
     } else if (integer && (node.op === "GlobalAveragePool" || node.op === "AveragePool")) {
       const x = asQuant(node.inputs[0]!);
       const q = point(out);
       quantized.set(out, q);
-      const attributes = node.op === "GlobalAveragePool" ? { channels_last: 0 } : { ...node.attributes, channels_last: 0 };
-      nodes.push({ op: `QLinear${node.op}`, domain: MS_DOMAIN, name: q.name, inputs: [x.name, ...qparams(x), ...qparams(q)], outputs: [q.name], attributes });
+      const attributes =
+        node.op === "GlobalAveragePool" ? { channels_last: 0 } : { ...node.attributes, channels_last: 0 };
+      nodes.push({
+        op: `QLinear${node.op}`,
+        domain: MS_DOMAIN,
+        name: q.name,
+        inputs: [x.name, ...qparams(x), ...qparams(q)],
+        outputs: [q.name],
+        attributes,
+      });
       integerNodes.add(node.name);
-    } else if (PASS_THROUGH.has(node.op) && !node.domain && !graphOutputs.has(out) && (quantized.has(node.inputs[0]!) || takesQuant(node))) {
+    } else if (
+      PASS_THROUGH.has(node.op) &&
+      !node.domain &&
+      !graphOutputs.has(out) &&
+      (quantized.has(node.inputs[0]!) || takesQuant(node))
+    ) {
       // same scale and zero point: these ops only move or pick values
       const x = asQuant(node.inputs[0]!);
       const name = unique(`${out}/u8`);

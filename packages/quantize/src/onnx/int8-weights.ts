@@ -20,7 +20,12 @@ export const WEIGHT_LEVELS = 63;
  * Symmetric int8 per channel. `channelOf(i)` maps a flat element index to its output channel, so
  * both layouts work: Conv [out, in/group, kh, kw] and Gemm B [in, out] (or [out, in] with transB).
  */
-export function quantizeChannels(values: Float32Array, channels: number, channelOf: (i: number) => number, levels = WEIGHT_LEVELS): ChannelQuantized {
+export function quantizeChannels(
+  values: Float32Array,
+  channels: number,
+  channelOf: (i: number) => number,
+  levels = WEIGHT_LEVELS,
+): ChannelQuantized {
   const maxAbs = new Float32Array(channels);
   for (let i = 0; i < values.length; i++) {
     const c = channelOf(i);
@@ -42,7 +47,11 @@ export function quantizeChannels(values: Float32Array, channels: number, channel
 const INT32_MAX = 2 ** 31 - 1;
 
 /** bias in int32 on the scale of the accumulator: round(b / (s_x * s_w[c])), zero point 0 */
-export function quantizeBias(bias: Float32Array, inputScale: number, weightScales: Float32Array): { levels: Int32Array; dequantized: Float32Array } {
+export function quantizeBias(
+  bias: Float32Array,
+  inputScale: number,
+  weightScales: Float32Array,
+): { levels: Int32Array; dequantized: Float32Array } {
   const levels = new Int32Array(bias.length);
   const dequantized = new Float32Array(bias.length);
   for (let c = 0; c < bias.length; c++) {

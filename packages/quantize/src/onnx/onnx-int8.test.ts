@@ -18,7 +18,16 @@ import { WEIGHT_LEVELS } from "./int8-weights.ts";
 import { DataType, MS_DOMAIN, type OnnxModel } from "./proto.ts";
 
 const MNIST_FIXTURE = join(import.meta.dirname, "..", "..", "fixtures", "mnist-cnn");
-const FLOAT_COMPUTE = ["Conv", "FusedConv", "Gemm", "FusedGemm", "MatMul", "FusedMatMul", "MatMulIntegerToFloat", "DynamicQuantizeMatMul"];
+const FLOAT_COMPUTE = [
+  "Conv",
+  "FusedConv",
+  "Gemm",
+  "FusedGemm",
+  "MatMul",
+  "FusedMatMul",
+  "MatMulIntegerToFloat",
+  "DynamicQuantizeMatMul",
+];
 let root: string;
 
 beforeAll(() => {
@@ -36,13 +45,28 @@ describe("buildOnnxInt8 on the MNIST reference model", () => {
     fp32 = await exportOnnxModel(MNIST_FIXTURE);
     const heldout = loadMnist("heldout");
     const calib = loadMnist("train", 20); // 200 training digits, 20 per class, as the TF.js variants are calibrated
-    const val: Dataset = { x: heldout.x, y: heldout.y, sampleShape: [28, 28, 1], count: heldout.count, source: "heldout" };
-    build = await buildOnnxInt8(fp32, { calib: { x: calib.x, sampleShape: [28, 28, 1], count: calib.count, source: "train" }, val });
+    const val: Dataset = {
+      x: heldout.x,
+      y: heldout.y,
+      sampleShape: [28, 28, 1],
+      count: heldout.count,
+      source: "heldout",
+    };
+    build = await buildOnnxInt8(fp32, {
+      calib: { x: calib.x, sampleShape: [28, 28, 1], count: calib.count, source: "train" },
+      val,
+    });
   }, 120_000);
 
   it("stays within 1.0 point of fp32 top-1 on the 2,000 held-out digits, for the chosen calibration", () => {
     const fp32Accuracy = build.fp32.accuracy!;
-    console.info(`mnist-cnn fp32 ONNX ${fp32Accuracy.toFixed(2)}% | int8 ` + build.candidates.map((c) => `${c.method} ${c.accuracy!.toFixed(2)}% (agreement ${c.agreement.toFixed(2)}%)`).join(", ") + ` → ${build.method}`);
+    console.info(
+      `mnist-cnn fp32 ONNX ${fp32Accuracy.toFixed(2)}% | int8 ` +
+        build.candidates
+          .map((c) => `${c.method} ${c.accuracy!.toFixed(2)}% (agreement ${c.agreement.toFixed(2)}%)`)
+          .join(", ") +
+        ` → ${build.method}`,
+    );
     expect(build.samples.scoring).toBe(2000);
     expect(fp32Accuracy).toBeGreaterThan(93);
     expect(build.candidates.map((c) => c.method)).toEqual(["minmax", "percentile", "mse"]);
@@ -96,14 +120,34 @@ describe("buildOnnxInt8 on the MNIST reference model", () => {
   });
 
   it("reports every layer, with finite weight and activation SQNR for each quantized one", () => {
-    console.table(build.report.map((l) => ({ layer: l.name, op: l.op, precision: l.precision, weightSqnrDb: l.weights.sqnrDb, activationSqnrDb: l.activations?.sqnrDb, cosine: l.activations?.cosine })));
-    expect(build.report.map((l) => l.name)).toEqual(["conv1", "dwconv2", "pwconv2", "pool2", "flatten", "dense1", "logits"]);
-    expect(build.layers.map((l) => [l.name, l.op, l.precision])).toEqual(build.report.map((l) => [l.name, l.op, l.precision]));
+    console.table(
+      build.report.map((l) => ({
+        layer: l.name,
+        op: l.op,
+        precision: l.precision,
+        weightSqnrDb: l.weights.sqnrDb,
+        activationSqnrDb: l.activations?.sqnrDb,
+        cosine: l.activations?.cosine,
+      })),
+    );
+    expect(build.report.map((l) => l.name)).toEqual([
+      "conv1",
+      "dwconv2",
+      "pwconv2",
+      "pool2",
+      "flatten",
+      "dense1",
+      "logits",
+    ]);
+    expect(build.layers.map((l) => [l.name, l.op, l.precision])).toEqual(
+      build.report.map((l) => [l.name, l.op, l.precision]),
+    );
     for (const layer of build.report) {
       expect(layer.precision).toBe("int8");
       expect(Number.isFinite(layer.activations?.sqnrDb)).toBe(true);
       expect(layer.activations!.cosine).toBeGreaterThan(0.99);
-      if (["Conv2D", "DepthwiseConv2D", "Dense"].includes(layer.op)) expect(Number.isFinite(layer.weights.sqnrDb)).toBe(true);
+      if (["Conv2D", "DepthwiseConv2D", "Dense"].includes(layer.op))
+        expect(Number.isFinite(layer.weights.sqnrDb)).toBe(true);
     }
     expect(build.layers.find((l) => l.name === "conv1")!.weights.length).toBe(2); // kernel and bias
   });
@@ -116,28 +160,62 @@ describe("buildOnnxInt8 on merge layers and float-only ops", () => {
     const bias = () => tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: seed++ });
     const input = tf.input({ shape: [12, 12, 3], name: "image" });
     const conv = (name: string, filters: number, activation: "relu" | "relu6" | "linear" | "swish" = "relu") =>
-      tf.layers.conv2d({ name, filters, kernelSize: 3, padding: "same", activation, kernelInitializer: init(), biasInitializer: bias() });
+      tf.layers.conv2d({
+        name,
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        activation,
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+      });
     const a = conv("a", 8).apply(input) as tf.SymbolicTensor;
     const b = conv("b", 8, "relu6").apply(a) as tf.SymbolicTensor;
     const res = tf.layers.add({ name: "res" }).apply([a, b]) as tf.SymbolicTensor;
-    const sep = tf.layers.separableConv2d({ name: "sep", filters: 8, kernelSize: 3, padding: "same", activation: "relu", depthwiseInitializer: init(), pointwiseInitializer: init(), biasInitializer: bias() }).apply(res) as tf.SymbolicTensor;
+    const sep = tf.layers
+      .separableConv2d({
+        name: "sep",
+        filters: 8,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        depthwiseInitializer: init(),
+        pointwiseInitializer: init(),
+        biasInitializer: bias(),
+      })
+      .apply(res) as tf.SymbolicTensor;
     const gate = conv("gate", 8, "swish").apply(res) as tf.SymbolicTensor;
     const cat = tf.layers.concatenate({ name: "cat" }).apply([sep, gate]) as tf.SymbolicTensor;
     const bn = tf.layers.batchNormalization({ name: "bn" }).apply(cat) as tf.SymbolicTensor; // after a concat: not folded
     const avg = tf.layers.averagePooling2d({ name: "avg", poolSize: 2 }).apply(bn) as tf.SymbolicTensor;
     const gap = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(avg) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ name: "out", units: 5, activation: "softmax", kernelInitializer: init(), biasInitializer: bias() }).apply(gap) as tf.SymbolicTensor;
+    const out = tf.layers
+      .dense({ name: "out", units: 5, activation: "softmax", kernelInitializer: init(), biasInitializer: bias() })
+      .apply(gap) as tf.SymbolicTensor;
     const model = tf.model({ name: "merge_int8", inputs: input, outputs: out });
     const dir = join(root, "merge");
     await saveLayersModel(model, dir);
     model.dispose();
 
     const fp32 = await exportOnnxModel(dir);
-    const sample = (count: number, s: number): Dataset => ({ x: syntheticData(count, [12, 12, 3], s), sampleShape: [12, 12, 3], count, source: "synthetic" });
+    const sample = (count: number, s: number): Dataset => ({
+      x: syntheticData(count, [12, 12, 3], s),
+      sampleShape: [12, 12, 3],
+      count,
+      source: "synthetic",
+    });
     const build = await buildOnnxInt8(fp32, { calib: sample(64, 3) }, { methods: ["minmax", "mse"] });
     const ops = build.model.graph.nodes.map((n) => n.op);
     console.info(`merge int8 graph (${build.method}): ${ops.join(" → ")}`);
-    for (const op of ["QLinearConv", "QLinearAdd", "QLinearConcat", "QLinearAveragePool", "QLinearGlobalAveragePool", "QGemm"]) expect(ops).toContain(op);
+    for (const op of [
+      "QLinearConv",
+      "QLinearAdd",
+      "QLinearConcat",
+      "QLinearAveragePool",
+      "QLinearGlobalAveragePool",
+      "QGemm",
+    ])
+      expect(ops).toContain(op);
     expect(ops.filter((o) => ["Conv", "Gemm", "MatMul"].includes(o))).toEqual([]);
     expect(ops.filter((o) => o === "QLinearConv").length).toBe(5); // a, b, gate + the separable's depthwise and pointwise
     expect(ops).toContain("Sigmoid"); // swish gate in float, between DequantizeLinear and QuantizeLinear
@@ -152,7 +230,9 @@ describe("buildOnnxInt8 on merge layers and float-only ops", () => {
     const p32 = top1(a32, 5);
     const p8 = top1(a8, 5);
     const agreement = (100 * p32.filter((p, i) => p === p8[i]).length) / p32.length;
-    console.info(`merge int8 vs fp32 on 200 random inputs: top-1 agreement ${agreement.toFixed(1)}%, max abs diff of the softmax ${diff.toFixed(4)}`);
+    console.info(
+      `merge int8 vs fp32 on 200 random inputs: top-1 agreement ${agreement.toFixed(1)}%, max abs diff of the softmax ${diff.toFixed(4)}`,
+    );
     expect(agreement).toBeGreaterThanOrEqual(90);
     const layer = (name: string) => build.report.find((l) => l.name === name)!;
     expect(layer("sep").op).toBe("SeparableConv2D");

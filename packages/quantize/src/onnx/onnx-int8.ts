@@ -58,11 +58,23 @@ function slice(data: Dataset, count: number): Dataset {
   return { ...data, x: data.x.subarray(0, n * per), count: n, ...(data.y ? { y: data.y.subarray(0, n) } : {}) };
 }
 
-export async function buildOnnxInt8(fp32: OnnxModel, data: { calib: Dataset; val?: Dataset }, options: OnnxInt8Options = {}): Promise<OnnxInt8Build> {
+export async function buildOnnxInt8(
+  fp32: OnnxModel,
+  data: { calib: Dataset; val?: Dataset },
+  options: OnnxInt8Options = {},
+): Promise<OnnxInt8Build> {
   const methods = options.methods?.length ? options.methods : CALIBRATION_METHODS;
   const ort = { threads: options.threads ?? 1 };
   const points = quantizationPoints(fp32);
-  const values = await runAll(withOutputs(fp32, points.map((name) => ({ name, elemType: DataType.FLOAT }))), data.calib, points, ort);
+  const values = await runAll(
+    withOutputs(
+      fp32,
+      points.map((name) => ({ name, elemType: DataType.FLOAT })),
+    ),
+    data.calib,
+    points,
+    ort,
+  );
 
   const scoring = data.val ?? data.calib;
   const fp32Out = (await runAll(fp32, scoring, ["output"], ort)).get("output")!;

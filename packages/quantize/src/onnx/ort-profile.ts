@@ -35,7 +35,12 @@ export async function profileKernels(model: OnnxModel | Uint8Array, shape: numbe
     await session.release();
     const file = readdirSync(dir).find((f) => f.endsWith(".json"));
     if (!file) throw new Error("ONNX Runtime wrote no profile");
-    const events = JSON.parse(readFileSync(join(dir, file), "utf8")) as { cat: string; name: string; dur: number; args?: { op_name?: string; provider?: string } }[];
+    const events = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+      cat: string;
+      name: string;
+      dur: number;
+      args?: { op_name?: string; provider?: string };
+    }[];
     // per node the median over runs (the first run includes one-off work such as weight packing)
     const byNode = new Map<string, { op: string; provider: string; durations: number[] }>();
     for (const e of events) {

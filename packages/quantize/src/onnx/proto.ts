@@ -143,8 +143,12 @@ export function int32Tensor(name: string, dims: number[], values: ArrayLike<numb
 /** the values of a FLOAT or FLOAT16 initializer as float32 (for the rewrites that re-encode weights) */
 export function tensorFloats(tensor: OnnxTensor): Float32Array {
   const view = new DataView(tensor.raw.buffer, tensor.raw.byteOffset, tensor.raw.byteLength);
-  if (tensor.dataType === DataType.FLOAT) return Float32Array.from({ length: tensor.raw.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
-  if (tensor.dataType === DataType.FLOAT16) return Float32Array.from({ length: tensor.raw.byteLength / 2 }, (_, i) => float16BitsToFloat32(view.getUint16(i * 2, true)));
+  if (tensor.dataType === DataType.FLOAT)
+    return Float32Array.from({ length: tensor.raw.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+  if (tensor.dataType === DataType.FLOAT16)
+    return Float32Array.from({ length: tensor.raw.byteLength / 2 }, (_, i) =>
+      float16BitsToFloat32(view.getUint16(i * 2, true)),
+    );
   throw new Error(`tensor "${tensor.name}" has data type ${tensor.dataType}, not a float type`);
 }
 
@@ -207,7 +211,8 @@ export function encodeModel(model: OnnxModel): Uint8Array {
         for (const o of node.outputs) n.string(2, o);
         n.string(3, node.name);
         n.string(4, node.op);
-        for (const [name, value] of Object.entries(node.attributes ?? {})) n.message(5, (a) => writeAttribute(a, name, value));
+        for (const [name, value] of Object.entries(node.attributes ?? {}))
+          n.message(5, (a) => writeAttribute(a, name, value));
         if (node.domain) n.string(7, node.domain);
       });
     }

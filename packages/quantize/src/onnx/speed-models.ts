@@ -19,7 +19,16 @@ function initializers(seed: number) {
 export function speedConvnet(seed = 3): tf.LayersModel {
   const { kernel, bias } = initializers(seed);
   const conv = (name: string, filters: number, extra: Partial<Parameters<typeof tf.layers.conv2d>[0]> = {}) =>
-    tf.layers.conv2d({ name, filters, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: kernel(), biasInitializer: bias(), ...extra });
+    tf.layers.conv2d({
+      name,
+      filters,
+      kernelSize: 3,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: kernel(),
+      biasInitializer: bias(),
+      ...extra,
+    });
   return tf.sequential({
     name: "speed_convnet",
     layers: [
@@ -27,13 +36,32 @@ export function speedConvnet(seed = 3): tf.LayersModel {
       conv("conv2", 64),
       tf.layers.maxPooling2d({ name: "pool1", poolSize: 2 }),
       conv("conv3", 128),
-      tf.layers.depthwiseConv2d({ name: "dw3", kernelSize: 3, padding: "same", activation: "relu", depthwiseInitializer: kernel(), biasInitializer: bias() }),
+      tf.layers.depthwiseConv2d({
+        name: "dw3",
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        depthwiseInitializer: kernel(),
+        biasInitializer: bias(),
+      }),
       tf.layers.maxPooling2d({ name: "pool2", poolSize: 2 }),
       conv("conv4", 256),
       tf.layers.maxPooling2d({ name: "pool3", poolSize: 2 }),
       tf.layers.flatten({ name: "flatten" }),
-      tf.layers.dense({ name: "fc1", units: 256, activation: "relu", kernelInitializer: kernel(), biasInitializer: bias() }),
-      tf.layers.dense({ name: "logits", units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 100 }), biasInitializer: bias() }),
+      tf.layers.dense({
+        name: "fc1",
+        units: 256,
+        activation: "relu",
+        kernelInitializer: kernel(),
+        biasInitializer: bias(),
+      }),
+      tf.layers.dense({
+        name: "logits",
+        units: 10,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 100 }),
+        biasInitializer: bias(),
+      }),
     ],
   });
 }
@@ -44,7 +72,14 @@ export function speedMlp(seed = 5): tf.LayersModel {
   return tf.sequential({
     name: "speed_mlp",
     layers: [0, 1, 2, 3].map((i) =>
-      tf.layers.dense({ name: `dense${i + 1}`, units: 1024, activation: "relu", kernelInitializer: kernel(), biasInitializer: bias(), ...(i === 0 ? { inputShape: SPEED_MLP_INPUT } : {}) }),
+      tf.layers.dense({
+        name: `dense${i + 1}`,
+        units: 1024,
+        activation: "relu",
+        kernelInitializer: kernel(),
+        biasInitializer: bias(),
+        ...(i === 0 ? { inputShape: SPEED_MLP_INPUT } : {}),
+      }),
     ),
   });
 }

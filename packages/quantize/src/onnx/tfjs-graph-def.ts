@@ -42,7 +42,8 @@ export const ZSignature = z.looseObject({
   outputs: z.record(z.string(), ZTensorInfo).optional(),
 });
 
-const text = (bytes: z.infer<typeof ZBytes>) => (typeof bytes === "string" ? Buffer.from(bytes, "base64").toString("utf8") : String.fromCharCode(...bytes));
+const text = (bytes: z.infer<typeof ZBytes>) =>
+  typeof bytes === "string" ? Buffer.from(bytes, "base64").toString("utf8") : String.fromCharCode(...bytes);
 
 export const attrString = (node: TfNode, name: string): string | undefined => {
   const s = node.attr?.[name]?.s;
@@ -62,8 +63,13 @@ export const attrType = (node: TfNode, name: string): string | undefined => {
 };
 
 /** a Placeholder's shape without the batch dimension (-1 = unknown), from its attr or the signature */
-export function placeholderShape(node: TfNode, signature: z.infer<typeof ZSignature> | undefined): number[] | undefined {
-  const fromSignature = Object.values(signature?.inputs ?? {}).find((i) => i.name === node.name || i.name === `${node.name}:0`)?.tensorShape;
+export function placeholderShape(
+  node: TfNode,
+  signature: z.infer<typeof ZSignature> | undefined,
+): number[] | undefined {
+  const fromSignature = Object.values(signature?.inputs ?? {}).find(
+    (i) => i.name === node.name || i.name === `${node.name}:0`,
+  )?.tensorShape;
   const shape = node.attr?.["shape"]?.shape?.dim ? node.attr["shape"].shape : fromSignature;
   if (!shape?.dim || shape.unknownRank) return undefined;
   return shape.dim.slice(1).map((d) => Number(d.size ?? -1));

@@ -15,20 +15,32 @@ export function parseRef(input: string): Ref | undefined {
   return { node: m[1]!, index: Number(m[2] ?? 0) };
 }
 
-export const dataInputs = (node: TfNode): Ref[] => (node.input ?? []).map(parseRef).filter((r): r is Ref => r !== undefined);
+export const dataInputs = (node: TfNode): Ref[] =>
+  (node.input ?? []).map(parseRef).filter((r): r is Ref => r !== undefined);
 
 export const failNode = (node: TfNode, why: string) =>
-  new QuantizeError("MODEL_UNSUPPORTED", `node "${node.name}" (${node.op}): ${why}; the ONNX engine cannot run this model`, node.name);
+  new QuantizeError(
+    "MODEL_UNSUPPORTED",
+    `node "${node.name}" (${node.op}): ${why}; the ONNX engine cannot run this model`,
+    node.name,
+  );
 
 /** the single output the model computes: from the signature, else the one node nothing consumes */
 export function outputRef(nodes: TfNode[], signature: z.infer<typeof ZSignature> | undefined): Ref {
   const named = Object.values(signature?.outputs ?? {});
-  if (named.length > 1) throw new QuantizeError("MODEL_UNSUPPORTED", `model.json: graph models with ${named.length} outputs are not supported (one output expected)`);
+  if (named.length > 1)
+    throw new QuantizeError(
+      "MODEL_UNSUPPORTED",
+      `model.json: graph models with ${named.length} outputs are not supported (one output expected)`,
+    );
   if (named.length === 1) return parseRef(named[0]!.name)!;
   const consumed = new Set(nodes.flatMap((n) => dataInputs(n).map((r) => r.node)));
   const sinks = nodes.filter((n) => !consumed.has(n.name) && !["Const", "NoOp", "Placeholder"].includes(n.op));
   if (sinks.length !== 1) {
-    throw new QuantizeError("MODEL_UNSUPPORTED", `model.json: graph models with ${sinks.length} outputs are not supported (one output expected: ${sinks.map((n) => n.name).join(", ")})`);
+    throw new QuantizeError(
+      "MODEL_UNSUPPORTED",
+      `model.json: graph models with ${sinks.length} outputs are not supported (one output expected: ${sinks.map((n) => n.name).join(", ")})`,
+    );
   }
   return { node: sinks[0]!.name, index: 0 };
 }

@@ -26,7 +26,12 @@ function stockHandler(dir: string): tf.io.IOHandler {
       const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
       const group = json.weightsManifest[0];
       const data = Buffer.concat(group.paths.map((p: string) => readFileSync(join(dir, p))));
-      return { modelTopology: json.modelTopology, weightSpecs: group.weights, weightData: new Uint8Array(data).buffer, format: json.format };
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: group.weights,
+        weightData: new Uint8Array(data).buffer,
+        format: json.format,
+      };
     },
   };
 }
@@ -38,7 +43,14 @@ beforeAll(async () => {
   await writeDataset(join(root, "val"), { x: heldout.x, sampleShape: [28, 28, 1], count: heldout.count, y: heldout.y });
   const calib = loadMnist("train", 20); // 200 training digits, 20 per class
   await writeDataset(join(root, "calib"), { x: calib.x, sampleShape: [28, 28, 1], count: calib.count });
-  report = await quantizeModel({ input: MNIST_FIXTURE, outDir: join(root, "out"), calibDir: join(root, "calib"), valDir: join(root, "val"), budget: BUDGET, latencyRuns: 10 });
+  report = await quantizeModel({
+    input: MNIST_FIXTURE,
+    outDir: join(root, "out"),
+    calibDir: join(root, "calib"),
+    valDir: join(root, "val"),
+    budget: BUDGET,
+    latencyRuns: 10,
+  });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -58,7 +70,9 @@ describe("reference MNIST CNN on 2,000 held-out digits", () => {
     expect(int8.accuracyDelta!).toBeGreaterThanOrEqual(-0.5);
     expect(int8.ratio.weights).toBeLessThanOrEqual(0.27);
     const manifest = parseManifest(readFileSync(join(root, "out", "int8-channel", "manifest.json"), "utf8"));
-    expect(manifest.layers.filter((l) => l.op !== "Flatten").every((l) => l.precision === "int8" && l.biasCorrected)).toBe(true);
+    expect(
+      manifest.layers.filter((l) => l.op !== "Flatten").every((l) => l.precision === "int8" && l.biasCorrected),
+    ).toBe(true);
   });
 
   it("uint8-tensor is reported honestly at ≤ 0.27× the bytes", () => {
@@ -107,12 +121,16 @@ describe("reference MNIST CNN on 2,000 held-out digits", () => {
     expect(Math.abs(variant("onnx-fp32").accuracyDelta!)).toBeLessThanOrEqual(0.05);
     expect(variant("onnx-fp32").agreement!).toBeGreaterThanOrEqual(99.9);
     expect(Math.abs(variant("onnx-fp16").accuracyDelta!)).toBeLessThanOrEqual(0.1);
-    expect(variant("onnx-fp16").ratio.total).toBeLessThanOrEqual(0.52 * (variant("onnx-fp32").bytes.total / variant("fp32").bytes.total) + 0.01);
+    expect(variant("onnx-fp16").ratio.total).toBeLessThanOrEqual(
+      0.52 * (variant("onnx-fp32").bytes.total / variant("fp32").bytes.total) + 0.01,
+    );
   });
 
   it("onnx-int8 (full integer) stays within 1.0 point of fp32 with per-layer activation SQNR", () => {
     const int8 = variant("onnx-int8");
-    console.log(`fp32 ${variant("fp32").accuracy}% → onnx-int8 ${int8.accuracy}% (${int8.calibration?.method}; ${JSON.stringify(int8.calibration?.candidates)})`);
+    console.log(
+      `fp32 ${variant("fp32").accuracy}% → onnx-int8 ${int8.accuracy}% (${int8.calibration?.method}; ${JSON.stringify(int8.calibration?.candidates)})`,
+    );
     expect(int8.engine).toBe("onnx");
     expect(int8.accuracyDelta!).toBeGreaterThanOrEqual(-1.0);
     expect(int8.ratio.weights).toBeLessThanOrEqual(0.3);
@@ -127,7 +145,12 @@ describe("reference MNIST CNN on 2,000 held-out digits", () => {
       if (["Conv2D", "DepthwiseConv2D", "Dense"].includes(layer.op)) expect(layer.weights.sqnrDb!).toBeGreaterThan(30);
     }
     const manifest = parseManifest(readFileSync(join(root, "out", "onnx-int8", "manifest.json"), "utf8"));
-    expect(manifest).toMatchObject({ engine: "onnx", modelFormat: "onnx", entry: "model.onnx", activations: { method: int8.calibration!.method } });
+    expect(manifest).toMatchObject({
+      engine: "onnx",
+      modelFormat: "onnx",
+      entry: "model.onnx",
+      activations: { method: int8.calibration!.method },
+    });
   });
 
   it("every variant loads in the runtime on its engine, verifies, passes its self-test and was timed", async () => {

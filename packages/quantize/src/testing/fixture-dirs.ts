@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeDataset } from "../dataset.ts";
-import { centerOutputs, saveLayersModel, syntheticConvnet, syntheticData, type SyntheticOptions } from "./synthetic-model.ts";
+import {
+  centerOutputs,
+  saveLayersModel,
+  syntheticConvnet,
+  syntheticData,
+  type SyntheticOptions,
+} from "./synthetic-model.ts";
 
 export interface SyntheticWorkspace {
   root: string;
@@ -14,7 +20,9 @@ export interface SyntheticWorkspace {
 }
 
 /** labels are the model's own predictions, so fp32 scores 100% and every variant's loss is visible */
-export async function syntheticWorkspace(options: SyntheticOptions & { samples?: number } = {}): Promise<SyntheticWorkspace> {
+export async function syntheticWorkspace(
+  options: SyntheticOptions & { samples?: number } = {},
+): Promise<SyntheticWorkspace> {
   const root = mkdtempSync(join(tmpdir(), "fleet-quantize-ws-"));
   const inputShape = options.inputShape ?? [16, 16, 3];
   const samples = options.samples ?? 128;
@@ -23,7 +31,9 @@ export async function syntheticWorkspace(options: SyntheticOptions & { samples?:
   const x = syntheticData(samples, inputShape, 11);
   tf.tidy(() => centerOutputs(model, tf.tensor(x, [samples, ...inputShape])));
   await saveLayersModel(model, paths.model);
-  const y = tf.tidy(() => Int32Array.from((model.predict(tf.tensor(x, [samples, ...inputShape])) as tf.Tensor).argMax(-1).dataSync()));
+  const y = tf.tidy(() =>
+    Int32Array.from((model.predict(tf.tensor(x, [samples, ...inputShape])) as tf.Tensor).argMax(-1).dataSync()),
+  );
   await writeDataset(paths.val, { x, sampleShape: inputShape, count: samples, y });
   await writeDataset(paths.calib, { x: syntheticData(32, inputShape, 5), sampleShape: inputShape, count: 32 });
   model.dispose();

@@ -36,7 +36,12 @@ export function writeGraphModel(dir: string, options: { op?: string } = {}): voi
         fused_ops: { list: { s: [b64("BiasAdd"), b64("Relu")] } },
       },
     },
-    { name: "logits/MatMul", op: options.op ?? "MatMul", input: ["dense/Relu", "logits/kernel"], attr: { transpose_a: { b: false }, transpose_b: { b: false }, T: { type: "DT_FLOAT" } } },
+    {
+      name: "logits/MatMul",
+      op: options.op ?? "MatMul",
+      input: ["dense/Relu", "logits/kernel"],
+      attr: { transpose_a: { b: false }, transpose_b: { b: false }, T: { type: "DT_FLOAT" } },
+    },
     { name: "Identity", op: "Softmax", input: ["logits/MatMul"], attr: { T: { type: "DT_FLOAT" } } },
   ];
   const weights = [
@@ -50,7 +55,12 @@ export function writeGraphModel(dir: string, options: { op?: string } = {}): voi
 }
 
 /** model.json (as tensorflowjs_converter writes it) and one weight shard into `dir`. */
-export function writeGraphModelFiles(dir: string, nodes: unknown[], weights: { name: string; shape: number[]; dtype: string }[], shard: Uint8Array): void {
+export function writeGraphModelFiles(
+  dir: string,
+  nodes: unknown[],
+  weights: { name: string; shape: number[]; dtype: string }[],
+  shard: Uint8Array,
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "group1-shard1of1.bin"), shard);
   writeFileSync(

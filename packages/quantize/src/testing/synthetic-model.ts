@@ -20,13 +20,48 @@ export function syntheticConvnet(options: SyntheticOptions = {}): tf.LayersModel
   return tf.sequential({
     name: "synthetic_convnet",
     layers: [
-      tf.layers.conv2d({ name: "stem", inputShape, filters: filters[0], kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init(), biasInitializer: bias() }),
-      tf.layers.depthwiseConv2d({ name: "dw", kernelSize: 3, padding: "same", activation: "relu", depthwiseInitializer: init(), biasInitializer: bias() }),
-      tf.layers.conv2d({ name: "pw", filters: filters[1], kernelSize: 1, activation: "relu", kernelInitializer: init(), biasInitializer: bias() }),
+      tf.layers.conv2d({
+        name: "stem",
+        inputShape,
+        filters: filters[0],
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+      }),
+      tf.layers.depthwiseConv2d({
+        name: "dw",
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        depthwiseInitializer: init(),
+        biasInitializer: bias(),
+      }),
+      tf.layers.conv2d({
+        name: "pw",
+        filters: filters[1],
+        kernelSize: 1,
+        activation: "relu",
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+      }),
       tf.layers.maxPooling2d({ name: "pool", poolSize: 2 }),
       tf.layers.flatten({ name: "flatten" }),
-      tf.layers.dense({ name: "hidden", units: denseUnits, activation: "relu", kernelInitializer: init(), biasInitializer: bias() }),
-      tf.layers.dense({ name: "out", units: classes, activation: "softmax", kernelInitializer: init(), biasInitializer: bias() }),
+      tf.layers.dense({
+        name: "hidden",
+        units: denseUnits,
+        activation: "relu",
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+      }),
+      tf.layers.dense({
+        name: "out",
+        units: classes,
+        activation: "softmax",
+        kernelInitializer: init(),
+        biasInitializer: bias(),
+      }),
     ],
   });
 }
@@ -39,7 +74,9 @@ export function syntheticConvnet(options: SyntheticOptions = {}): tf.LayersModel
 export function centerOutputs(model: tf.LayersModel, x: tf.Tensor): void {
   const out = model.getLayer("out");
   tf.tidy(() => {
-    const features = tf.model({ inputs: model.inputs, outputs: model.getLayer("hidden").output as tf.SymbolicTensor }).predict(x) as tf.Tensor;
+    const features = tf
+      .model({ inputs: model.inputs, outputs: model.getLayer("hidden").output as tf.SymbolicTensor })
+      .predict(x) as tf.Tensor;
     const [kernel] = out.getWeights();
     out.setWeights([kernel!, (features.matMul(kernel!).mean(0) as tf.Tensor).neg()]);
   });

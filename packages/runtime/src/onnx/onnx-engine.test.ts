@@ -30,10 +30,12 @@ function inputs(count: number): Float32Array {
       let [r, c] = [4 + random() * 20, 4 + random() * 20];
       const [dr, dc] = [random() * 2 - 1, random() * 2 - 1];
       for (let step = 0; step < 14; step++, r += dr, c += dc) {
-        for (let i = -1; i <= 1; i++) for (let j = -1; j <= 1; j++) {
-          const [rr, cc] = [Math.round(r) + i, Math.round(c) + j];
-          if (rr >= 0 && rr < 28 && cc >= 0 && cc < 28) image[rr * 28 + cc] = Math.max(image[rr * 28 + cc]!, i === 0 && j === 0 ? 1 : 0.6);
-        }
+        for (let i = -1; i <= 1; i++)
+          for (let j = -1; j <= 1; j++) {
+            const [rr, cc] = [Math.round(r) + i, Math.round(c) + j];
+            if (rr >= 0 && rr < 28 && cc >= 0 && cc < 28)
+              image[rr * 28 + cc] = Math.max(image[rr * 28 + cc]!, i === 0 && j === 0 ? 1 : 0.6);
+          }
       }
     }
   }
@@ -105,7 +107,11 @@ describe("onnx engine", () => {
     await expectCode(loadOnnxModel(truncated), "MODEL_INVALID", "not a valid ONNX model");
     const garbage = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
     await expectCode(loadOnnxModel(garbage), "MODEL_INVALID", "not a valid ONNX model");
-    await expectCode(loadOnnxModel(join(import.meta.dirname, "no-such-model.onnx")), "FILE_MISSING", "no-such-model.onnx");
+    await expectCode(
+      loadOnnxModel(join(import.meta.dirname, "no-such-model.onnx")),
+      "FILE_MISSING",
+      "no-such-model.onnx",
+    );
   });
 
   it("refuses an input of the wrong size with a RuntimeError", async () => {

@@ -37,22 +37,37 @@ export class OnnxModel {
   /** Runs a batch: `x` is row-major [batch, ...inputShape]; returns the output rows. */
   async predict(x: Float32Array, batch: number): Promise<{ data: Float32Array; shape: number[] }> {
     if (this.released) throw new RuntimeError("INPUT_INVALID", `${this.source}: the model was disposed`, "input");
-    if (!Number.isInteger(batch) || batch < 1) throw new RuntimeError("INPUT_INVALID", `batch must be a positive integer, got ${batch}`, "input");
-    if (!(x instanceof Float32Array)) throw new RuntimeError("INPUT_INVALID", `input must be a Float32Array (the model takes float32)`, "input");
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new RuntimeError("INPUT_INVALID", `batch must be a positive integer, got ${batch}`, "input");
+    if (!(x instanceof Float32Array))
+      throw new RuntimeError("INPUT_INVALID", `input must be a Float32Array (the model takes float32)`, "input");
     const rest = this.inputShape.slice(1).map((d) => d ?? 1);
     const shape = [batch, ...rest];
     const expected = shape.reduce((a, b) => a * b, 1);
     if (x.length !== expected) {
-      throw new RuntimeError("INPUT_INVALID", `input holds ${x.length} values; a batch of ${batch} of shape [${rest.join(", ")}] needs ${expected}`, "input");
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input holds ${x.length} values; a batch of ${batch} of shape [${rest.join(", ")}] needs ${expected}`,
+        "input",
+      );
     }
     let outputs: ort.InferenceSession.ReturnType;
     try {
       outputs = await this.session.run({ [this.inputName]: new ort.Tensor("float32", x, shape) });
     } catch (error) {
-      throw new RuntimeError("INPUT_INVALID", `${this.source}: ONNX Runtime refused the input [${shape.join(", ")}]: ${firstLine(error)}`, this.inputName);
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `${this.source}: ONNX Runtime refused the input [${shape.join(", ")}]: ${firstLine(error)}`,
+        this.inputName,
+      );
     }
     const out = outputs[this.outputName]!;
-    if (out.type !== "float32") throw new RuntimeError("UNSUPPORTED", `${this.source}: output "${this.outputName}" is ${out.type}; the onnx engine returns float32`, this.outputName);
+    if (out.type !== "float32")
+      throw new RuntimeError(
+        "UNSUPPORTED",
+        `${this.source}: output "${this.outputName}" is ${out.type}; the onnx engine returns float32`,
+        this.outputName,
+      );
     const data = out.data as Float32Array;
     const result = { data: new Float32Array(data), shape: [...out.dims] };
     out.dispose();
@@ -61,7 +76,8 @@ export class OnnxModel {
 
   /** batch-1 latency over `runs` runs after `warmup` unmeasured ones */
   async measureLatency(runs = 50, warmup = 5, input?: Float32Array): Promise<LatencyStats> {
-    const sample = input ?? new Float32Array(this.inputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1)).fill(0.5);
+    const sample =
+      input ?? new Float32Array(this.inputShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1)).fill(0.5);
     const samples: number[] = [];
     for (let i = 0; i < warmup + runs; i++) {
       const started = performance.now();
@@ -101,7 +117,8 @@ export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoa
     try {
       bytes = await readFile(model);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new RuntimeError("FILE_MISSING", `${model}: no such file`, model);
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        throw new RuntimeError("FILE_MISSING", `${model}: no such file`, model);
       throw error;
     }
   } else {
@@ -115,21 +132,45 @@ export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoa
       ...(threads !== undefined ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
     });
   } catch (error) {
-    throw new RuntimeError("MODEL_INVALID", `${source}: not a valid ONNX model (ONNX Runtime refused it: ${firstLine(error)})`, source);
+    throw new RuntimeError(
+      "MODEL_INVALID",
+      `${source}: not a valid ONNX model (ONNX Runtime refused it: ${firstLine(error)})`,
+      source,
+    );
   }
   try {
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
-      throw new RuntimeError("UNSUPPORTED", `${source}: the onnx engine runs models with one input, this one has ${session.inputNames.length}`, source);
+      throw new RuntimeError(
+        "UNSUPPORTED",
+        `${source}: the onnx engine runs models with one input, this one has ${session.inputNames.length}`,
+        source,
+      );
     }
     const meta = session.inputMetadata[0];
     if (!meta || !meta.isTensor || meta.type !== "float32") {
-      throw new RuntimeError("UNSUPPORTED", `${source}: input "${session.inputNames[0]}" must be a float32 tensor`, session.inputNames[0]);
+      throw new RuntimeError(
+        "UNSUPPORTED",
+        `${source}: input "${session.inputNames[0]}" must be a float32 tensor`,
+        session.inputNames[0],
+      );
     }
     const inputShape = meta.shape.map((d) => (typeof d === "number" && d > 0 ? d : null));
-    if (inputShape.length === 0) throw new RuntimeError("UNSUPPORTED", `${source}: input "${meta.name}" has no declared shape`, meta.name);
+    if (inputShape.length === 0)
+      throw new RuntimeError("UNSUPPORTED", `${source}: input "${meta.name}" has no declared shape`, meta.name);
     const out = session.outputMetadata[0];
-    const outputShape = out?.isTensor && out.shape.length > 0 ? out.shape.map((d) => (typeof d === "number" && d > 0 ? d : null)) : undefined;
-    return new OnnxModel(session, source, session.inputNames[0]!, session.outputNames[0]!, inputShape, outputShape, performance.now() - started);
+    const outputShape =
+      out?.isTensor && out.shape.length > 0
+        ? out.shape.map((d) => (typeof d === "number" && d > 0 ? d : null))
+        : undefined;
+    return new OnnxModel(
+      session,
+      source,
+      session.inputNames[0]!,
+      session.outputNames[0]!,
+      inputShape,
+      outputShape,
+      performance.now() - started,
+    );
   } catch (error) {
     await session.release();
     throw error;

@@ -61,9 +61,19 @@ export class OnnxVariant implements VariantRunner {
   }
 }
 
-export async function loadOnnxVariant(dir: string, manifest: TManifest | undefined, options: OnnxVariantOptions, started = performance.now()): Promise<OnnxVariant> {
+export async function loadOnnxVariant(
+  dir: string,
+  manifest: TManifest | undefined,
+  options: OnnxVariantOptions,
+  started = performance.now(),
+): Promise<OnnxVariant> {
   if (manifest) {
-    if (manifest.engine !== "onnx") throw new RuntimeError("UNSUPPORTED", `${dir}: a variant of the ${manifest.engine} engine, not onnx`, MANIFEST_FILE);
+    if (manifest.engine !== "onnx")
+      throw new RuntimeError(
+        "UNSUPPORTED",
+        `${dir}: a variant of the ${manifest.engine} engine, not onnx`,
+        MANIFEST_FILE,
+      );
     // the graph is handed to ONNX Runtime as bytes, so external-data files could never be read:
     // the hashed entry is all that runs
     await verifyManifestFiles(dir, manifest);

@@ -17,7 +17,10 @@ export function goldenDigits(): Float32Array {
   return x;
 }
 
-export async function writeOnnxVariant(dir: string, edit: (manifest: TManifest) => void = () => {}): Promise<TManifest> {
+export async function writeOnnxVariant(
+  dir: string,
+  edit: (manifest: TManifest) => void = () => {},
+): Promise<TManifest> {
   mkdirSync(dir, { recursive: true });
   copyFileSync(ONNX_FIXTURE, join(dir, "model.onnx"));
   const bytes = readFileSync(join(dir, "model.onnx"));
@@ -37,7 +40,11 @@ export async function writeOnnxVariant(dir: string, edit: (manifest: TManifest) 
     input: { name: "input", shape: [null, 28, 28, 1] },
     output: { name: "output", shape: [null, 10] },
     layers: [],
-    selfTest: { input: encodeInlineTensor(x, [2, 28, 28, 1]), output: encodeInlineTensor(data, [2, 10]), tolerance: { absolute: 1e-4, relative: 1e-4 } },
+    selfTest: {
+      input: encodeInlineTensor(x, [2, 28, 28, 1]),
+      output: encodeInlineTensor(data, [2, 10]),
+      tolerance: { absolute: 1e-4, relative: 1e-4 },
+    },
   };
   edit(manifest);
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));

@@ -9,21 +9,37 @@ import { sha256Hex } from "../verify-files.ts";
 
 export const TINY_INPUT = Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]);
 
-export async function writeTinyVariant(dir: string, options: { manifest?: boolean } = {}): Promise<{ manifest?: TManifest; expected: Float32Array }> {
+export async function writeTinyVariant(
+  dir: string,
+  options: { manifest?: boolean } = {},
+): Promise<{ manifest?: TManifest; expected: Float32Array }> {
   mkdirSync(dir, { recursive: true });
   const model = sequential({
     layers: [
-      layers.dense({ name: "hidden", inputShape: [4], units: 6, activation: "relu", kernelInitializer: initializers.glorotUniform({ seed: 1 }), biasInitializer: "ones" }),
+      layers.dense({
+        name: "hidden",
+        inputShape: [4],
+        units: 6,
+        activation: "relu",
+        kernelInitializer: initializers.glorotUniform({ seed: 1 }),
+        biasInitializer: "ones",
+      }),
       layers.dense({ name: "out", units: 3, kernelInitializer: initializers.glorotUniform({ seed: 2 }) }),
     ],
   });
-  const expected = tf.tidy(() => (model.predict(tf.tensor(TINY_INPUT, [2, 4])) as tf.Tensor).dataSync() as Float32Array);
+  const expected = tf.tidy(
+    () => (model.predict(tf.tensor(TINY_INPUT, [2, 4])) as tf.Tensor).dataSync() as Float32Array,
+  );
   const files: { path: string; bytes: Uint8Array }[] = [];
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const shard = new Uint8Array(artifacts.weightData as ArrayBuffer);
       const modelJson = new TextEncoder().encode(
-        JSON.stringify({ format: "layers-model", modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: artifacts.weightSpecs }] }),
+        JSON.stringify({
+          format: "layers-model",
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: artifacts.weightSpecs }],
+        }),
       );
       files.push({ path: "model.json", bytes: modelJson }, { path: "group1-shard1of1.bin", bytes: shard });
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
@@ -48,7 +64,11 @@ export async function writeTinyVariant(dir: string, options: { manifest?: boolea
       { name: "hidden", op: "Dense", precision: "fp32", weights: ["hidden/kernel", "hidden/bias"] },
       { name: "out", op: "Dense", precision: "fp32", weights: ["out/kernel", "out/bias"] },
     ],
-    selfTest: { input: encodeInlineTensor(TINY_INPUT, [2, 4]), output: encodeInlineTensor(expected, [2, 3]), tolerance: { absolute: 1e-4, relative: 1e-4 } },
+    selfTest: {
+      input: encodeInlineTensor(TINY_INPUT, [2, 4]),
+      output: encodeInlineTensor(expected, [2, 3]),
+      tolerance: { absolute: 1e-4, relative: 1e-4 },
+    },
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   return { manifest, expected };

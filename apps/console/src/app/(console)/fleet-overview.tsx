@@ -18,7 +18,11 @@ export function FleetOverview() {
     <div className="stack">
       <div className="stat-grid">
         <Stat label="Devices" value={data.total} href="/devices" />
-        <Stat label="Online" value={data.byStatus.find((row) => row.key === "ONLINE")?.count ?? 0} href="/devices?status=ONLINE" />
+        <Stat
+          label="Online"
+          value={data.byStatus.find((row) => row.key === "ONLINE")?.count ?? 0}
+          href="/devices?status=ONLINE"
+        />
         <Stat label="Heard from in the last 5 min" value={data.seenRecently} />
         <Stat label="Disabled" value={data.total - data.enabled} />
       </div>
@@ -42,7 +46,17 @@ function Stat({ label, value, href }: { label: string; value: number; href?: str
       <div className="muted">{label}</div>
     </>
   );
-  return <section className="card">{href ? <Link href={href} style={{ textDecoration: "none" }}>{body}</Link> : body}</section>;
+  return (
+    <section className="card">
+      {href ? (
+        <Link href={href} style={{ textDecoration: "none" }}>
+          {body}
+        </Link>
+      ) : (
+        body
+      )}
+    </section>
+  );
 }
 
 function Breakdown({ title, rows, total, filter }: { title: string; rows: TCount[]; total: number; filter: string }) {

@@ -26,9 +26,7 @@ export function fieldError(error: TMutationError | null | undefined, field: stri
 export function FormError({ error }: { error: TMutationError | null | undefined }) {
   if (!error) return null;
   const zod = zodErrorOf(error);
-  const text = zod
-    ? zod.formErrors[0] ?? "Please correct the highlighted fields."
-    : error.message;
+  const text = zod ? (zod.formErrors[0] ?? "Please correct the highlighted fields.") : error.message;
   return (
     <p className="problem" role="alert">
       {text}

@@ -16,7 +16,15 @@ export function useCursorPages(resetOn: unknown[]) {
   };
 }
 
-export function Pager({ pages, nextCursor, total }: { pages: ReturnType<typeof useCursorPages>; nextCursor: string | null; total?: number }) {
+export function Pager({
+  pages,
+  nextCursor,
+  total,
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | null;
+  total?: number;
+}) {
   return (
     <div className="pager">
       <button type="button" className="button subtle" onClick={pages.first} disabled={pages.page === 1}>
@@ -29,7 +37,12 @@ export function Pager({ pages, nextCursor, total }: { pages: ReturnType<typeof u
         Page {pages.page}
         {total === undefined ? "" : ` · ${total.toLocaleString("en-US")} matching`}
       </span>
-      <button type="button" className="button subtle" onClick={() => nextCursor && pages.next(nextCursor)} disabled={!nextCursor}>
+      <button
+        type="button"
+        className="button subtle"
+        onClick={() => nextCursor && pages.next(nextCursor)}
+        disabled={!nextCursor}
+      >
         Next
       </button>
     </div>

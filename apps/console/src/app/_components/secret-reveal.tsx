@@ -10,7 +10,8 @@ export function SecretReveal({ device }: { device: { id: string; secret: string;
   };
   return (
     <div className="secret-box" data-testid="secret-reveal" data-device-id={device.id}>
-      <strong>Secret of {device.id}: shown only now.</strong> Copy it to the device; it cannot be shown again (rotate it if lost).
+      <strong>Secret of {device.id}: shown only now.</strong> Copy it to the device; it cannot be shown again (rotate it
+      if lost).
       <pre data-testid="device-secret">{device.secret}</pre>
       <p style={{ margin: "10px 0 0" }}>Run on the device:</p>
       <pre data-testid="agent-command">{device.command}</pre>

@@ -26,7 +26,14 @@ export function LoginForm() {
   return (
     <form className="card form" onSubmit={submit}>
       <Field label="Email" error={fieldError(login.error, "email")}>
-        <input name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
       </Field>
       <Field label="Password" error={fieldError(login.error, "password")}>
         <input

@@ -22,7 +22,8 @@ export function SetupForm() {
     event.preventDefault();
     create.mutate(form);
   };
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
   return (
     <form className="card form" onSubmit={submit}>
       <Field label="Name" error={fieldError(create.error, "name")}>
@@ -32,7 +33,13 @@ export function SetupForm() {
         <input name="email" type="email" value={form.email} onChange={set("email")} autoComplete="username" />
       </Field>
       <Field label="Password" error={fieldError(create.error, "password")} hint="At least 10 characters.">
-        <input name="password" type="password" value={form.password} onChange={set("password")} autoComplete="new-password" />
+        <input
+          name="password"
+          type="password"
+          value={form.password}
+          onChange={set("password")}
+          autoComplete="new-password"
+        />
       </Field>
       <FormError error={create.error} />
       <button className="button primary" type="submit" disabled={create.isPending}>

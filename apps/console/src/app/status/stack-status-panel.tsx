@@ -88,7 +88,12 @@ function BrokerCard({ broker }: { broker: TStackStatus["broker"] }) {
   }
   const state = broker.reachable ? "reachable" : "unreachable";
   return (
-    <Card title="MQTT broker" component="broker" state={state} badge={<Badge ok={broker.reachable === true}>{state}</Badge>}>
+    <Card
+      title="MQTT broker"
+      component="broker"
+      state={state}
+      badge={<Badge ok={broker.reachable === true}>{state}</Badge>}
+    >
       <Row label="URL">{broker.url}</Row>
       {broker.problem && <p className="problem">{broker.problem}</p>}
     </Card>

@@ -74,7 +74,10 @@ export class FsArtifactStore implements TArtifactStore {
         done(null, chunk);
       },
     });
-    const input = source instanceof Uint8Array ? Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)]) : source;
+    const input =
+      source instanceof Uint8Array
+        ? Readable.from([Buffer.from(source.buffer, source.byteOffset, source.byteLength)])
+        : source;
     try {
       await pipeline(input, count, createWriteStream(temp, { mode: 0o644 }));
       const sha256 = hash.digest("hex");
@@ -105,7 +108,9 @@ export class FsArtifactStore implements TArtifactStore {
     await new Promise<void>((resolve, reject) => {
       stream.once("open", () => resolve());
       stream.once("error", (error: NodeJS.ErrnoException) =>
-        reject(error.code === "ENOENT" ? new ArtifactNotFoundError(`blob ${sha256} is not in the artifact store`) : error),
+        reject(
+          error.code === "ENOENT" ? new ArtifactNotFoundError(`blob ${sha256} is not in the artifact store`) : error,
+        ),
       );
     });
     return stream;
@@ -115,7 +120,8 @@ export class FsArtifactStore implements TArtifactStore {
     try {
       return await readFile(this.pathOf(sha256));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ArtifactNotFoundError(`blob ${sha256} is not in the artifact store`);
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        throw new ArtifactNotFoundError(`blob ${sha256} is not in the artifact store`);
       throw error;
     }
   }

@@ -3,7 +3,15 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { getSigningKey, getUrlSigningKey, KEYS_DIR, PUBLIC_KEY_FILE, SIGNING_KEY_FILE, signManifest, URL_KEY_FILE } from "./keys.ts";
+import {
+  getSigningKey,
+  getUrlSigningKey,
+  KEYS_DIR,
+  PUBLIC_KEY_FILE,
+  SIGNING_KEY_FILE,
+  signManifest,
+  URL_KEY_FILE,
+} from "./keys.ts";
 
 const dirs: string[] = [];
 async function tempDir() {
@@ -59,7 +67,9 @@ describe("console keys", () => {
     const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), raw]);
     const publicKey = createPublicKey({ key: spki, format: "der", type: "spki" });
     expect(verify(null, bytes, publicKey, Buffer.from(signature, "base64"))).toBe(true);
-    expect(verify(null, new TextEncoder().encode('{"formatVersion":2}\n'), publicKey, Buffer.from(signature, "base64"))).toBe(false);
+    expect(
+      verify(null, new TextEncoder().encode('{"formatVersion":2}\n'), publicKey, Buffer.from(signature, "base64")),
+    ).toBe(false);
   });
 
   it("creates the URL HMAC key once, 0600", async () => {

@@ -3,7 +3,15 @@
 // - url-hmac.key (0600): HMAC key of the short-lived artifact download URLs.
 // Creation is race-free across processes (write a temp file, then link(2) it into place: exactly one
 // wins, the others read the winner's key).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from "node:crypto";
 import { chmod, link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -72,9 +80,12 @@ async function loadOrCreateSigningKey(dataDir: string): Promise<TSigningKey> {
   try {
     privateKey = createPrivateKey(stored);
   } catch (error) {
-    throw new Error(`${path.join(dir, SIGNING_KEY_FILE)} is not a readable private key (${(error as Error).message})`, { cause: error });
+    throw new Error(`${path.join(dir, SIGNING_KEY_FILE)} is not a readable private key (${(error as Error).message})`, {
+      cause: error,
+    });
   }
-  if (privateKey.asymmetricKeyType !== "ed25519") throw new Error(`${path.join(dir, SIGNING_KEY_FILE)} holds a ${privateKey.asymmetricKeyType} key, not ed25519`);
+  if (privateKey.asymmetricKeyType !== "ed25519")
+    throw new Error(`${path.join(dir, SIGNING_KEY_FILE)} holds a ${privateKey.asymmetricKeyType} key, not ed25519`);
   const key = describeKey(privateKey, path.join(dir, PUBLIC_KEY_FILE));
   // The public half beside it, for operators to copy to devices (rewritten if missing or stale).
   const current = await readFile(/* turbopackIgnore: true */ key.publicKeyPath, "utf8").catch(() => null);
@@ -83,9 +94,14 @@ async function loadOrCreateSigningKey(dataDir: string): Promise<TSigningKey> {
 }
 
 async function loadOrCreateUrlKey(dataDir: string): Promise<Buffer> {
-  const stored = await createOnce(path.join(dataDir, KEYS_DIR, URL_KEY_FILE), Buffer.from(randomBytes(32).toString("hex")), 0o600);
+  const stored = await createOnce(
+    path.join(dataDir, KEYS_DIR, URL_KEY_FILE),
+    Buffer.from(randomBytes(32).toString("hex")),
+    0o600,
+  );
   const hex = stored.toString("utf8").trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${path.join(dataDir, KEYS_DIR, URL_KEY_FILE)} is not a 32-byte hex key`);
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new Error(`${path.join(dataDir, KEYS_DIR, URL_KEY_FILE)} is not a 32-byte hex key`);
   return Buffer.from(hex, "hex");
 }
 

@@ -20,7 +20,13 @@ export function artifactToken(key: Buffer, variantId: string, exp: number): stri
 export type TTokenVerdict = "ok" | "expired" | "invalid";
 
 /** Constant-time check of `sig` for this variant and expiry; an expired token is refused even when genuine. */
-export function verifyArtifactToken(options: { key: Buffer; variantId: string; exp: string | null; sig: string | null; nowSeconds: number }): TTokenVerdict {
+export function verifyArtifactToken(options: {
+  key: Buffer;
+  variantId: string;
+  exp: string | null;
+  sig: string | null;
+  nowSeconds: number;
+}): TTokenVerdict {
   const { exp, sig } = options;
   if (!exp || !sig || !/^\d{1,12}$/.test(exp) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return "invalid";
   const expected = mac(options.key, options.variantId, Number(exp));
@@ -32,7 +38,12 @@ export function verifyArtifactToken(options: { key: Buffer; variantId: string; e
 /** Where devices reach this console: CONSOLE_PUBLIC_URL, else this host and port. */
 export function consoleBaseUrl(config: Pick<TConsoleConfig, "publicUrl" | "host" | "port">): string {
   if (config.publicUrl) return config.publicUrl.replace(/\/+$/, "");
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const host =
+    config.host === "0.0.0.0" || config.host === "::"
+      ? "localhost"
+      : config.host.includes(":")
+        ? `[${config.host}]`
+        : config.host;
   return `http://${host}:${config.port}`;
 }
 
@@ -43,10 +54,15 @@ export function consoleBaseUrl(config: Pick<TConsoleConfig, "publicUrl" | "host"
 export async function signedVariantUrl(
   variantId: string,
   ttlSeconds: number,
-  options: { config?: Pick<TConsoleConfig, "publicUrl" | "host" | "port" | "dataDir">; now?: number; file?: string } = {},
+  options: {
+    config?: Pick<TConsoleConfig, "publicUrl" | "host" | "port" | "dataDir">;
+    now?: number;
+    file?: string;
+  } = {},
 ): Promise<string> {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(variantId)) throw new Error(`invalid variant id ${JSON.stringify(variantId)}`);
-  if (!(ttlSeconds > 0 && ttlSeconds <= MAX_URL_TTL_SECONDS)) throw new Error(`ttl must be 1 s to ${MAX_URL_TTL_SECONDS} s, got ${ttlSeconds}`);
+  if (!(ttlSeconds > 0 && ttlSeconds <= MAX_URL_TTL_SECONDS))
+    throw new Error(`ttl must be 1 s to ${MAX_URL_TTL_SECONDS} s, got ${ttlSeconds}`);
   const config = options.config ?? getConsoleConfig();
   const exp = Math.floor((options.now ?? Date.now()) / 1000) + Math.ceil(ttlSeconds);
   const sig = artifactToken(await getUrlSigningKey(config.dataDir), variantId, exp);

@@ -28,14 +28,20 @@ export class VariantArtifactError extends Error {
  * Copies a variant directory (as fleet-quantize writes it) into the store and signs its manifest.
  * Every file is checked against the sha256 and size the manifest lists while it is stored.
  */
-export async function storeVariantDir(options: { store: TArtifactStore; dir: string; key: Pick<TSigningKey, "privateKey"> }): Promise<TStoredVariant> {
+export async function storeVariantDir(options: {
+  store: TArtifactStore;
+  dir: string;
+  key: Pick<TSigningKey, "privateKey">;
+}): Promise<TStoredVariant> {
   const { parseManifest } = await loadRuntime();
   const manifestBytes = await readFile(path.join(options.dir, MANIFEST_FILE));
   const manifest = parseManifest(manifestBytes.toString("utf8"), path.join(options.dir, MANIFEST_FILE));
   for (const file of manifest.files) {
     const stored: TBlobInfo = await options.store.put(createReadStream(path.join(options.dir, file.path)));
     if (stored.sha256 !== file.sha256 || stored.bytes !== file.bytes) {
-      throw new VariantArtifactError(`${file.path}: its bytes do not match manifest.json (sha256 ${stored.sha256}, ${stored.bytes} bytes)`);
+      throw new VariantArtifactError(
+        `${file.path}: its bytes do not match manifest.json (sha256 ${stored.sha256}, ${stored.bytes} bytes)`,
+      );
     }
   }
   const manifestBlob = await options.store.put(manifestBytes);
@@ -49,7 +55,11 @@ export async function storeVariantDir(options: { store: TArtifactStore; dir: str
 }
 
 /** Which blob serves `file` of the variant stored under `artifactKey`: manifest.json or a listed file. */
-export async function resolveVariantFile(store: TArtifactStore, artifactKey: string, file: string): Promise<(TBlobInfo & { contentType: string }) | null> {
+export async function resolveVariantFile(
+  store: TArtifactStore,
+  artifactKey: string,
+  file: string,
+): Promise<(TBlobInfo & { contentType: string }) | null> {
   if (file === MANIFEST_FILE) {
     const info = await store.stat(artifactKey);
     return info && { ...info, contentType: "application/json" };

@@ -21,9 +21,22 @@ let urlKey: Buffer;
 beforeAll(async () => {
   h = await createCallerHarness();
   scratch = await mkdtemp(path.join(os.tmpdir(), "fleet-console-artifacts-"));
-  const report = await quantizeModel({ input: MNIST_MODEL_DIR, outDir: scratch, variants: ["int8-channel"], measure: false });
+  const report = await quantizeModel({
+    input: MNIST_MODEL_DIR,
+    outDir: scratch,
+    variants: ["int8-channel"],
+    measure: false,
+  });
   const model = await h.db.prisma.model.create({
-    data: { id: "martifacts1", name: "mnist", format: "tfjs-layers", inputShape: [null, 28, 28, 1], sourceSha256: "0".repeat(64), sourceBytes: 1, status: "READY" },
+    data: {
+      id: "martifacts1",
+      name: "mnist",
+      format: "tfjs-layers",
+      inputShape: [null, 28, 28, 1],
+      sourceSha256: "0".repeat(64),
+      sourceBytes: 1,
+      status: "READY",
+    },
   });
   const [row] = await storeQuantizedVariants({
     prisma: h.db.prisma,
@@ -43,11 +56,23 @@ afterAll(async () => {
 });
 
 const now = 1_900_000_000;
-async function get(file: string[], query: { exp?: number; sig?: string; variant?: string } = {}, headers: Record<string, string> = {}, method = "GET") {
+async function get(
+  file: string[],
+  query: { exp?: number; sig?: string; variant?: string } = {},
+  headers: Record<string, string> = {},
+  method = "GET",
+) {
   const exp = query.exp ?? now + 300;
   const sig = query.sig ?? artifactToken(urlKey, query.variant ?? variantId, exp);
-  const request = new Request(`http://console.test/api/artifacts/${variantId}/${file.join("/")}?exp=${exp}&sig=${sig}`, { method, headers });
-  const response = await artifactResponse(request, { variantId, path: file }, { prisma: h.db.prisma, store: getArtifactStore(h.config.dataDir), urlKey, nowSeconds: now });
+  const request = new Request(
+    `http://console.test/api/artifacts/${variantId}/${file.join("/")}?exp=${exp}&sig=${sig}`,
+    { method, headers },
+  );
+  const response = await artifactResponse(
+    request,
+    { variantId, path: file },
+    { prisma: h.db.prisma, store: getArtifactStore(h.config.dataDir), urlKey, nowSeconds: now },
+  );
   return { response, body: method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await response.arrayBuffer()) };
 }
 
@@ -58,7 +83,9 @@ describe("artifact downloads", () => {
     expect(manifest.response.status).toBe(200);
     expect(createHash("sha256").update(manifest.body).digest("hex")).toBe(row.sha256);
     const key = await getSigningKey(h.config.dataDir);
-    expect(verify(null, manifest.body, createPublicKey(key.publicKeyPem), Buffer.from(row.signature, "base64"))).toBe(true);
+    expect(verify(null, manifest.body, createPublicKey(key.publicKeyPem), Buffer.from(row.signature, "base64"))).toBe(
+      true,
+    );
     const file = await get(["group1-shard1of1.bin"]);
     expect(file.response.status).toBe(200);
     expect(file.response.headers.get("accept-ranges")).toBe("bytes");
@@ -102,22 +129,40 @@ describe("artifact downloads", () => {
   });
 
   it("refuses traversal and unlisted files with 404, even with a valid token", async () => {
-    for (const file of [["..", "..", "keys", "url-hmac.key"], ["a/../../b"], ["."], ["model.json", ".."], ["owner.json"], []]) {
+    for (const file of [
+      ["..", "..", "keys", "url-hmac.key"],
+      ["a/../../b"],
+      ["."],
+      ["model.json", ".."],
+      ["owner.json"],
+      [],
+    ]) {
       expect((await get(file)).response.status).toBe(404);
     }
   });
 
   it("signedVariantUrl builds the URL the agent uses; its query string opens every file of the variant", async () => {
-    const url = new URL(await signedVariantUrl(variantId, 60, { config: { ...h.config, host: "0.0.0.0", port: 3123, publicUrl: null }, now: now * 1000 }));
+    const url = new URL(
+      await signedVariantUrl(variantId, 60, {
+        config: { ...h.config, host: "0.0.0.0", port: 3123, publicUrl: null },
+        now: now * 1000,
+      }),
+    );
     expect(url.origin + url.pathname).toBe(`http://localhost:3123/api/artifacts/${variantId}/manifest.json`);
     expect(url.searchParams.get("exp")).toBe(String(now + 60));
     const fileUrl = new URL("group1-shard1of1.bin", url);
     fileUrl.search = url.search; // what the agent does
     const request = new Request(fileUrl);
-    const response = await artifactResponse(request, { variantId, path: ["group1-shard1of1.bin"] }, { prisma: h.db.prisma, store: getArtifactStore(h.config.dataDir), urlKey, nowSeconds: now });
+    const response = await artifactResponse(
+      request,
+      { variantId, path: ["group1-shard1of1.bin"] },
+      { prisma: h.db.prisma, store: getArtifactStore(h.config.dataDir), urlKey, nowSeconds: now },
+    );
     expect(response.status).toBe(200);
     await response.body?.cancel();
-    expect(await signedVariantUrl(variantId, 60, { config: { ...h.config, publicUrl: "https://fleet.example.com/" } })).toMatch(/^https:\/\/fleet\.example\.com\/api\/artifacts\//);
+    expect(
+      await signedVariantUrl(variantId, 60, { config: { ...h.config, publicUrl: "https://fleet.example.com/" } }),
+    ).toMatch(/^https:\/\/fleet\.example\.com\/api\/artifacts\//);
   });
 });
 

@@ -50,12 +50,19 @@ export async function artifactResponse(
     sig: url.searchParams.get("sig"),
     nowSeconds: deps.nowSeconds ?? Math.floor(Date.now() / 1000),
   });
-  if (verdict === "expired") return refuse(403, "This download link has expired; the console sends a new one with the next desired state.");
+  if (verdict === "expired")
+    return refuse(403, "This download link has expired; the console sends a new one with the next desired state.");
   if (verdict !== "ok") return refuse(403, "This download link is not valid.");
-  if (params.path.length === 0 || params.path.some((segment) => !SEGMENT.test(segment) || segment === "." || segment === "..")) {
+  if (
+    params.path.length === 0 ||
+    params.path.some((segment) => !SEGMENT.test(segment) || segment === "." || segment === "..")
+  ) {
     return refuse(404, "No such file in this variant.");
   }
-  const variant = await deps.prisma.modelVariant.findUnique({ where: { id: params.variantId }, select: { artifactKey: true } });
+  const variant = await deps.prisma.modelVariant.findUnique({
+    where: { id: params.variantId },
+    select: { artifactKey: true },
+  });
   if (!variant) return refuse(404, "No such variant.");
   const file = await resolveVariantFile(deps.store, variant.artifactKey, params.path.join("/"));
   if (!file) return refuse(404, "No such file in this variant.");
@@ -67,7 +74,8 @@ export async function artifactResponse(
     "cache-control": "private, no-transform",
   };
   const wanted = parseRange(request.headers.get("range"), file.bytes);
-  if (wanted.kind === "unsatisfiable") return refuse(416, "Requested range not satisfiable.", { "content-range": `bytes */${file.bytes}` });
+  if (wanted.kind === "unsatisfiable")
+    return refuse(416, "Requested range not satisfiable.", { "content-range": `bytes */${file.bytes}` });
   const range = wanted.kind === "range" ? wanted.range : null;
   const length = range ? range.end - range.start + 1 : file.bytes;
   headers["content-length"] = String(length);

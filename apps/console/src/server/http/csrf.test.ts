@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { csrfProblem, isSecureRequest } from "./csrf.ts";
 
-const post = (headers: Record<string, string>) => new Request("http://console.test/api/trpc/x", { method: "POST", headers });
+const post = (headers: Record<string, string>) =>
+  new Request("http://console.test/api/trpc/x", { method: "POST", headers });
 
 describe("csrfProblem", () => {
   it("lets safe methods through and requires the custom header on POST", () => {
@@ -15,7 +16,9 @@ describe("csrfProblem", () => {
     expect(csrfProblem(post({ ...base, origin: "https://evil.example" }))).toBe("Cross-origin request refused.");
     expect(csrfProblem(post({ ...base, origin: "null" }))).toBe("Cross-origin request refused.");
     expect(csrfProblem(post({ ...base, origin: "http://console.test" }))).toBeNull();
-    expect(csrfProblem(post({ ...base, origin: "https://fleet.example.com" }), { publicUrl: "https://fleet.example.com" })).toBeNull();
+    expect(
+      csrfProblem(post({ ...base, origin: "https://fleet.example.com" }), { publicUrl: "https://fleet.example.com" }),
+    ).toBeNull();
   });
 
   it("marks cookies Secure behind an https proxy or public URL", () => {

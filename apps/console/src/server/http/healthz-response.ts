@@ -10,7 +10,11 @@ export async function healthzResponse(config: TConsoleConfig): Promise<Response>
     const db = await getConsoleDb(config);
     database = await checkDatabase({ prisma: db.prisma, embedded: db.embedded });
   } catch (error) {
-    database = await checkDatabase({ prisma: null, embedded: config.databaseUrl === null, openError: describeError(error) });
+    database = await checkDatabase({
+      prisma: null,
+      embedded: config.databaseUrl === null,
+      openError: describeError(error),
+    });
   }
   const headers = { "cache-control": "no-store" };
   if (!database.reachable) {

@@ -17,7 +17,13 @@ afterAll(async () => {
 });
 
 function publish(databaseUrl: string) {
-  const { command: _c, dev: _d, force: _f, admin: _a, ...config } = loadConsoleConfig({ DATABASE_URL: databaseUrl }, [], "/tmp/fleet-console-test");
+  const {
+    command: _c,
+    dev: _d,
+    force: _f,
+    admin: _a,
+    ...config
+  } = loadConsoleConfig({ DATABASE_URL: databaseUrl }, [], "/tmp/fleet-console-test");
   publishConsoleConfig(config);
 }
 

@@ -11,16 +11,21 @@ import { describeError } from "../log.ts";
 import { receiveUploadFile, UploadError } from "../models/upload-staging.ts";
 import { csrfProblem } from "./csrf.ts";
 
-const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
+const json = (status: number, body: unknown) =>
+  Response.json(body, { status, headers: { "cache-control": "no-store" } });
 
 /** The signed-in user of a plain HTTP request (route handlers outside tRPC), or an error response. */
-export async function requestUser(request: Request, minimumRole: UserRole): Promise<{ id: string; email: string } | Response> {
+export async function requestUser(
+  request: Request,
+  minimumRole: UserRole,
+): Promise<{ id: string; email: string } | Response> {
   const token = readSessionToken(request.headers.get("cookie"));
   if (!token) return json(401, { error: "Sign in to continue." });
   const db = await getConsoleDb();
   const session = await findActiveSession({ prisma: db.prisma, token });
   if (!session) return json(401, { error: "Your session has ended; sign in again." });
-  if (!roleAtLeast(session.user.role, minimumRole)) return json(403, { error: "A viewer may not change anything; ask an operator." });
+  if (!roleAtLeast(session.user.role, minimumRole))
+    return json(403, { error: "A viewer may not change anything; ask an operator." });
   return session.user;
 }
 

@@ -42,7 +42,11 @@ const SYSTEM = { id: null, label: "system" } as const;
 const WORKER_URL = new URL("./quantize-worker.mjs", import.meta.url);
 
 /** Runs the worker; resolves with its report, rejects with an Error whose message is for operators. */
-function runWorker(input: TQuantizeJobInput, onProgress: (done: number, total: number) => void, track: (worker: Worker) => void): Promise<TReport> {
+function runWorker(
+  input: TQuantizeJobInput,
+  onProgress: (done: number, total: number) => void,
+  track: (worker: Worker) => void,
+): Promise<TReport> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: input });
     track(worker);
@@ -81,10 +85,13 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
       lastWrite = now;
       // Never 1 before the variants are stored; READY says "done".
       const progress = Math.min(0.95, total > 0 ? (done / total) * 0.95 : 0);
-      void prisma.model.updateMany({ where: { id: model.id, status: "QUANTIZING" }, data: { progress } }).catch(() => {});
+      void prisma.model
+        .updateMany({ where: { id: model.id, status: "QUANTIZING" }, data: { progress } })
+        .catch(() => {});
     };
     try {
-      if (!existsSync(paths.model)) throw new Error("the uploaded model files are missing from the data directory; upload the model again");
+      if (!existsSync(paths.model))
+        throw new Error("the uploaded model files are missing from the data directory; upload the model again");
       await rm(paths.work, { recursive: true, force: true });
       await mkdir(paths.work, { recursive: true });
       const report = await runWorker(
@@ -113,7 +120,11 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
       const shown = { ...report, model: { ...report.model, source: model.name } };
       await writeFile(paths.report, `${JSON.stringify(shown, null, 2)}\n`);
       await prisma.$transaction(async (tx) => {
-        await tx.model.update({ where: { id: model.id }, data: { status: "READY", progress: 1, error: null }, select: { id: true } });
+        await tx.model.update({
+          where: { id: model.id },
+          data: { status: "READY", progress: 1, error: null },
+          select: { id: true },
+        });
         await recordAudit({
           tx,
           actor: SYSTEM,
@@ -129,8 +140,19 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
       if (stopped) return; // interrupted by shutdown: QUANTIZING stays, the next start re-runs it
       const message = error instanceof Error ? error.message : String(error);
       await prisma.$transaction(async (tx) => {
-        await tx.model.update({ where: { id: model.id }, data: { status: "FAILED", error: message.slice(0, 2000) }, select: { id: true } });
-        await recordAudit({ tx, actor: SYSTEM, action: "model.quantize-failed", entityType: "model", entityId: model.id, after: { status: "FAILED", error: message } });
+        await tx.model.update({
+          where: { id: model.id },
+          data: { status: "FAILED", error: message.slice(0, 2000) },
+          select: { id: true },
+        });
+        await recordAudit({
+          tx,
+          actor: SYSTEM,
+          action: "model.quantize-failed",
+          entityType: "model",
+          entityId: model.id,
+          after: { status: "FAILED", error: message },
+        });
       });
       log(`model ${model.id} (${model.name}): quantization failed: ${message}`);
     } finally {
@@ -141,9 +163,16 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
   /** Claims the oldest waiting model (a conditional update, so two claims cannot both win). */
   const claimNext = async (): Promise<{ id: string; name: string } | null> => {
     for (;;) {
-      const next = await prisma.model.findFirst({ where: { status: "UPLOADED" }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
+      const next = await prisma.model.findFirst({
+        where: { status: "UPLOADED" },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, name: true },
+      });
       if (!next) return null;
-      const claimed = await prisma.model.updateMany({ where: { id: next.id, status: "UPLOADED" }, data: { status: "QUANTIZING", progress: 0, error: null } });
+      const claimed = await prisma.model.updateMany({
+        where: { id: next.id, status: "UPLOADED" },
+        data: { status: "QUANTIZING", progress: 0, error: null },
+      });
       if (claimed.count === 1) return next;
     }
   };
@@ -151,7 +180,8 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
   const drain = async () => {
     do {
       again = false;
-      for (let model = await claimNext(); model && !stopped; model = stopped ? null : await claimNext()) await runJob(model);
+      for (let model = await claimNext(); model && !stopped; model = stopped ? null : await claimNext())
+        await runJob(model);
     } while (again && !stopped);
   };
 

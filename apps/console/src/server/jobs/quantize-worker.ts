@@ -19,6 +19,9 @@ try {
   post({ type: "done", report });
 } catch (error) {
   // QuantizeError messages name the file, layer or tensor; anything else is summarised.
-  const message = error instanceof QuantizeError ? error.message : `quantization failed: ${error instanceof Error ? error.message : String(error)}`;
+  const message =
+    error instanceof QuantizeError
+      ? error.message
+      : `quantization failed: ${error instanceof Error ? error.message : String(error)}`;
   post({ type: "failed", message });
 }

@@ -67,14 +67,20 @@ export async function openUpload(options: { dataDir: string; uploadId: string; u
 async function stagedBytes(dir: string): Promise<number> {
   let total = 0;
   for (const slot of UPLOAD_SLOTS) {
-    const entries = await readdir(path.join(/* turbopackIgnore: true */ dir, slot), { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) if (entry.isFile()) total += (await stat(path.join(/* turbopackIgnore: true */ dir, slot, entry.name))).size;
+    const entries = await readdir(path.join(/* turbopackIgnore: true */ dir, slot), { withFileTypes: true }).catch(
+      () => [],
+    );
+    for (const entry of entries)
+      if (entry.isFile()) total += (await stat(path.join(/* turbopackIgnore: true */ dir, slot, entry.name))).size;
   }
   return total;
 }
 
 function tooLarge(maxBytes: number): UploadError {
-  return new UploadError(413, `The upload is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB (CONSOLE_UPLOAD_MAX_MB); nothing was stored.`);
+  return new UploadError(
+    413,
+    `The upload is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB (CONSOLE_UPLOAD_MAX_MB); nothing was stored.`,
+  );
 }
 
 /**
@@ -95,7 +101,8 @@ export async function receiveUploadFile(options: {
   const slot = z.enum(UPLOAD_SLOTS).safeParse(options.slot);
   if (!slot.success) throw new UploadError(400, `Unknown upload part "${options.slot}"; expected model, calib or val.`);
   const name = ZUploadFileName.safeParse(options.name);
-  if (!name.success) throw new UploadError(400, `"${options.name}": ${name.error.issues[0]?.message ?? "invalid file name"}`);
+  if (!name.success)
+    throw new UploadError(400, `"${options.name}": ${name.error.issues[0]?.message ?? "invalid file name"}`);
   const dir = await openUpload(options);
   const already = await stagedBytes(dir);
   const room = options.maxBytes - already;
@@ -112,11 +119,17 @@ export async function receiveUploadFile(options: {
       done(null, chunk);
     },
   });
-  const source = options.body instanceof Readable ? options.body : Readable.fromWeb(options.body as import("node:stream/web").ReadableStream);
+  const source =
+    options.body instanceof Readable
+      ? options.body
+      : Readable.fromWeb(options.body as import("node:stream/web").ReadableStream);
   try {
     await pipeline(source, limit, createWriteStream(partial, { mode: 0o600 }));
     if (options.contentLength !== null && received !== options.contentLength) {
-      throw new UploadError(400, `"${name.data}" was cut off after ${received} of ${options.contentLength} bytes; upload it again.`);
+      throw new UploadError(
+        400,
+        `"${name.data}" was cut off after ${received} of ${options.contentLength} bytes; upload it again.`,
+      );
     }
     await rename(partial, target);
     return { bytes: received };

@@ -58,7 +58,8 @@ async function extractZip(file: string, label: string, into: string, maxBytes: n
         if (problem) refuse(`${label}: entry "${info.name}" ${problem}.`);
         if (++count > MAX_ARCHIVE_ENTRIES) refuse(`${label}: more than ${MAX_ARCHIVE_ENTRIES} entries.`);
         total += info.originalSize;
-        if (total > maxBytes) refuse(`${label}: unpacks to more than the upload limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+        if (total > maxBytes)
+          refuse(`${label}: unpacks to more than the upload limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
         return !info.name.endsWith("/");
       },
     });
@@ -87,9 +88,11 @@ async function extractTar(file: string, label: string, into: string, maxBytes: n
         const name = entry.path;
         const pathProblem = entryProblem(name);
         if (pathProblem) problem = `entry "${name}" ${pathProblem}`;
-        else if (entry.type !== "File" && entry.type !== "OldFile" && entry.type !== "Directory") problem = `entry "${name}" is a ${entry.type}, not a file`;
+        else if (entry.type !== "File" && entry.type !== "OldFile" && entry.type !== "Directory")
+          problem = `entry "${name}" is a ${entry.type}, not a file`;
         else if (++count > MAX_ARCHIVE_ENTRIES) problem = `more than ${MAX_ARCHIVE_ENTRIES} entries`;
-        else if ((total += entry.size ?? 0) > maxBytes) problem = `unpacks to more than the upload limit of ${Math.round(maxBytes / 1024 / 1024)} MB`;
+        else if ((total += entry.size ?? 0) > maxBytes)
+          problem = `unpacks to more than the upload limit of ${Math.round(maxBytes / 1024 / 1024)} MB`;
       },
     });
   } catch (error) {
@@ -115,7 +118,8 @@ async function findModelDir(root: string, origin: string): Promise<string> {
 /** The model's input shape from model.json, without loading the model. [] when not declared. */
 export function inputShapeOf(modelJson: TModelJson): (number | null)[] {
   const topology = modelJson.modelTopology as Record<string, unknown>;
-  const dims = (shape: unknown) => (Array.isArray(shape) ? shape.map((d) => (typeof d === "number" && d >= 0 ? d : null)) : null);
+  const dims = (shape: unknown) =>
+    Array.isArray(shape) ? shape.map((d) => (typeof d === "number" && d >= 0 ? d : null)) : null;
   // layers model: model_config.config.layers[*] InputLayer batch_input_shape (Keras 2) or batch_shape (Keras 3)
   const modelConfig = (topology["model_config"] ?? topology) as { config?: { layers?: unknown[] } };
   for (const layer of modelConfig.config?.layers ?? []) {
@@ -124,7 +128,9 @@ export function inputShapeOf(modelJson: TModelJson): (number | null)[] {
     if (shape) return shape;
   }
   // graph model: the first Placeholder's shape attribute
-  for (const node of (topology["node"] as Array<{ op?: string; attr?: { shape?: { shape?: { dim?: Array<{ size?: string }> } } } }> | undefined) ?? []) {
+  for (const node of (topology["node"] as
+    | Array<{ op?: string; attr?: { shape?: { shape?: { dim?: Array<{ size?: string }> } } } }>
+    | undefined) ?? []) {
     if (node.op !== "Placeholder") continue;
     const dim = node.attr?.shape?.shape?.dim;
     if (dim) return dim.map((d) => (d.size === undefined || Number(d.size) < 0 ? null : Number(d.size)));
@@ -149,14 +155,21 @@ function operatorMessage(message: string, replacements: Array<[string, string]>)
  * Validates the upload staged in `staged` and writes the model source into `dest` (which must not
  * exist). On any refusal `dest` is removed and an UploadInvalidError says why.
  */
-export async function validateUpload(options: { staged: string; dest: string; maxBytes: number }): Promise<TValidatedSource> {
+export async function validateUpload(options: {
+  staged: string;
+  dest: string;
+  maxBytes: number;
+}): Promise<TValidatedSource> {
   const { staged, dest } = options;
   const { checkDatasetShape, loadDataset, QuantizeError } = await loadQuantize();
   const { modelFormatOf, parseModelJson, readModelFiles, RuntimeError } = await loadRuntime();
   await mkdir(dest, { recursive: true });
   try {
-    const modelFiles = (await readdir(path.join(staged, "model")).catch(() => [] as string[])).filter((name) => !name.endsWith(".part"));
-    if (modelFiles.length === 0) refuse("Choose the model: model.json with its weight files, or a .zip/.tar/.tar.gz archive of them.");
+    const modelFiles = (await readdir(path.join(staged, "model")).catch(() => [] as string[])).filter(
+      (name) => !name.endsWith(".part"),
+    );
+    if (modelFiles.length === 0)
+      refuse("Choose the model: model.json with its weight files, or a .zip/.tar/.tar.gz archive of them.");
     const modelDest = path.join(dest, "model");
     const archives = modelFiles.filter((name) => ARCHIVE.test(name));
     let modelDir: string;
@@ -170,7 +183,9 @@ export async function validateUpload(options: { staged: string; dest: string; ma
       modelDir = await findModelDir(unpacked, name);
     } else {
       if (!modelFiles.includes(MODEL_JSON)) {
-        refuse(`${modelFiles.join(", ")}: not a TF.js model. Upload model.json with its weight files, or a .zip/.tar/.tar.gz archive of them.`);
+        refuse(
+          `${modelFiles.join(", ")}: not a TF.js model. Upload model.json with its weight files, or a .zip/.tar/.tar.gz archive of them.`,
+        );
       }
       modelDir = path.join(staged, "model");
     }
@@ -179,18 +194,29 @@ export async function validateUpload(options: { staged: string; dest: string; ma
     try {
       modelJson = parseModelJson(await readFile(path.join(modelDir, MODEL_JSON), "utf8"));
     } catch (error) {
-      refuse(`model.json is not a TF.js model (${error instanceof RuntimeError ? error.message : (error as Error).message}).`);
+      refuse(
+        `model.json is not a TF.js model (${error instanceof RuntimeError ? error.message : (error as Error).message}).`,
+      );
     }
     for (const group of modelJson.weightsManifest) {
       for (const weight of group.weights) {
-        if (weight.quantization) refuse(`model.json: weight "${weight.name}" is already quantized (${weight.quantization.dtype}); upload the float32 model.`);
+        if (weight.quantization)
+          refuse(
+            `model.json: weight "${weight.name}" is already quantized (${weight.quantization.dtype}); upload the float32 model.`,
+          );
       }
     }
     try {
       // Reads every shard and checks its size against the tensors it must hold.
       await readModelFiles(modelDir);
     } catch (error) {
-      if (error instanceof RuntimeError) refuse(operatorMessage(error.message, [[`${modelDir}/`, ""], [modelDir, "the upload"]]));
+      if (error instanceof RuntimeError)
+        refuse(
+          operatorMessage(error.message, [
+            [`${modelDir}/`, ""],
+            [modelDir, "the upload"],
+          ]),
+        );
       throw error;
     }
 
@@ -211,11 +237,14 @@ export async function validateUpload(options: { staged: string; dest: string; ma
 
     // Optional data sets, checked against the model's input now rather than minutes into a job.
     const dataset = async (slot: "calib" | "val", labels: boolean, purpose: string) => {
-      const files = (await readdir(path.join(staged, slot)).catch(() => [] as string[])).filter((name) => !name.endsWith(".part"));
+      const files = (await readdir(path.join(staged, slot)).catch(() => [] as string[])).filter(
+        (name) => !name.endsWith(".part"),
+      );
       if (files.length === 0) return null;
       const expected = labels ? ["x.npy", "y.npy"] : ["x.npy"];
       const unexpected = files.filter((name) => !expected.includes(name));
-      if (unexpected.length > 0) refuse(`${purpose} data: expected ${expected.join(" and ")}, got ${unexpected.join(", ")}.`);
+      if (unexpected.length > 0)
+        refuse(`${purpose} data: expected ${expected.join(" and ")}, got ${unexpected.join(", ")}.`);
       const dir = path.join(dest, slot);
       await mkdir(dir, { recursive: true });
       for (const name of files) await copyFile(path.join(staged, slot, name), path.join(dir, name));
@@ -224,7 +253,13 @@ export async function validateUpload(options: { staged: string; dest: string; ma
         if (inputShape.length > 0) checkDatasetShape(loaded, inputShape);
         return { samples: loaded.count };
       } catch (error) {
-        if (error instanceof QuantizeError) refuse(operatorMessage(error.message, [[`${dir}/`, `${purpose} `], [dir, `${purpose} data`]]));
+        if (error instanceof QuantizeError)
+          refuse(
+            operatorMessage(error.message, [
+              [`${dir}/`, `${purpose} `],
+              [dir, `${purpose} data`],
+            ]),
+          );
         throw error;
       }
     };

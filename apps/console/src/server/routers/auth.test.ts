@@ -46,14 +46,18 @@ describe("first admin, login, logout", () => {
     expect(audit).toMatchObject({ actorId: stored.id, entityType: "user", entityId: stored.id });
 
     expect(await (await h.caller(null)).auth.setupStatus()).toEqual({ needsFirstAdmin: false });
-    expect(await trpcCode((await h.caller(null)).auth.createFirstAdmin({ ...admin, email: "eve@example.com" }))).toBe("CONFLICT");
+    expect(await trpcCode((await h.caller(null)).auth.createFirstAdmin({ ...admin, email: "eve@example.com" }))).toBe(
+      "CONFLICT",
+    );
   });
 
   it("two concurrent first-admin attempts on a fresh database: exactly one wins", async () => {
     const fresh = await createCallerHarness();
     try {
       const attempts = await Promise.allSettled(
-        ["a@example.com", "b@example.com"].map(async (email) => (await fresh.caller(null)).auth.createFirstAdmin({ ...admin, email })),
+        ["a@example.com", "b@example.com"].map(async (email) =>
+          (await fresh.caller(null)).auth.createFirstAdmin({ ...admin, email }),
+        ),
       );
       expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
       expect(await fresh.db.prisma.user.count()).toBe(1);
@@ -87,9 +91,16 @@ describe("first admin, login, logout", () => {
 
   it("a disabled user cannot log in", async () => {
     const viewer = await h.callerAs("ADMIN");
-    const created = await viewer.caller.users.create({ email: "vic@example.com", name: "Vic", password: "viewer password", role: "VIEWER" });
+    const created = await viewer.caller.users.create({
+      email: "vic@example.com",
+      name: "Vic",
+      password: "viewer password",
+      role: "VIEWER",
+    });
     await viewer.caller.users.update({ id: created.id, disabled: true });
-    expect(await trpcCode((await h.caller(null)).auth.login({ email: "vic@example.com", password: "viewer password" }))).toBe("FORBIDDEN");
+    expect(
+      await trpcCode((await h.caller(null)).auth.login({ email: "vic@example.com", password: "viewer password" })),
+    ).toBe("FORBIDDEN");
   });
 });
 
@@ -99,9 +110,11 @@ describe("roles at the API level", () => {
     for (const role of ["VIEWER", "OPERATOR"] as const) {
       const { caller } = await h.callerAs(role);
       expect(await trpcCode(caller.users.list())).toBe("FORBIDDEN");
-      expect(await trpcCode(caller.users.create({ email: "x@example.com", name: "X", password: "long enough pw", role: "ADMIN" }))).toBe(
-        "FORBIDDEN",
-      );
+      expect(
+        await trpcCode(
+          caller.users.create({ email: "x@example.com", name: "X", password: "long enough pw", role: "ADMIN" }),
+        ),
+      ).toBe("FORBIDDEN");
     }
     expect(await h.db.prisma.user.count()).toBe(before + 2);
     expect(await trpcCode((await h.caller(null)).users.list())).toBe("UNAUTHORIZED");
@@ -109,10 +122,17 @@ describe("roles at the API level", () => {
 
   it("an admin creates users, changes roles with before/after in the audit log, cannot demote themselves", async () => {
     const { caller, user } = await h.callerAs("ADMIN");
-    const op = await caller.users.create({ email: "olga@example.com", name: "Olga", password: "operator pw 1", role: "OPERATOR" });
-    expect(await trpcCode(caller.users.create({ email: "olga@example.com", name: "Olga 2", password: "operator pw 1", role: "VIEWER" }))).toBe(
-      "CONFLICT",
-    );
+    const op = await caller.users.create({
+      email: "olga@example.com",
+      name: "Olga",
+      password: "operator pw 1",
+      role: "OPERATOR",
+    });
+    expect(
+      await trpcCode(
+        caller.users.create({ email: "olga@example.com", name: "Olga 2", password: "operator pw 1", role: "VIEWER" }),
+      ),
+    ).toBe("CONFLICT");
     await caller.users.update({ id: op.id, role: "VIEWER" });
     const event = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "user.update", entityId: op.id } });
     expect(event).toMatchObject({ actorId: user.id, before: { role: "OPERATOR" }, after: { role: "VIEWER" } });

@@ -21,7 +21,9 @@ describe("provisioning", () => {
     // The console's public key rides along, so the agent can verify the models it will be sent.
     const key = (await viewer.caller.keys.publicKey()).base64;
     const publicKeyWord = /^[A-Za-z0-9_./:=@-]+$/.test(key) ? key : `'${key}'`;
-    expect(created.command).toBe(`fleet-agent run --broker mqtt://broker.test:1883 --device-id gw-001 --secret ${created.secret} --public-key ${publicKeyWord}`);
+    expect(created.command).toBe(
+      `fleet-agent run --broker mqtt://broker.test:1883 --device-id gw-001 --secret ${created.secret} --public-key ${publicKeyWord}`,
+    );
     expect(created.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const row = await h.db.prisma.device.findUniqueOrThrow({ where: { id: "gw-001" } });
     expect(row.tags).toEqual(["hall", "eu"]);
@@ -30,7 +32,9 @@ describe("provisioning", () => {
 
     const listed = await viewer.caller.devices.get({ id: "gw-001" });
     expect(listed).not.toHaveProperty("credentialHash");
-    const audit = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "device.create", entityId: "gw-001" } });
+    const audit = await h.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "device.create", entityId: "gw-001" },
+    });
     expect(audit.actorId).toBe(operator.user.id);
     expect(JSON.stringify(audit.after)).not.toContain("scrypt");
   });
@@ -63,11 +67,15 @@ describe("provisioning", () => {
   it("disables, enables and deletes with before/after in the audit log", async () => {
     await operator.caller.devices.create({ id: "gw-del" });
     await operator.caller.devices.setEnabled({ id: "gw-del", enabled: false });
-    const disabled = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "device.disable", entityId: "gw-del" } });
+    const disabled = await h.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "device.disable", entityId: "gw-del" },
+    });
     expect(disabled).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
     await operator.caller.devices.delete({ id: "gw-del" });
     expect(await h.db.prisma.device.count({ where: { id: "gw-del" } })).toBe(0);
-    const deleted = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "device.delete", entityId: "gw-del" } });
+    const deleted = await h.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "device.delete", entityId: "gw-del" },
+    });
     expect(deleted.before).toMatchObject({ id: "gw-del", enabled: false });
     expect(await trpcCode(operator.caller.devices.delete({ id: "gw-del" }))).toBe("NOT_FOUND");
   });
@@ -132,7 +140,8 @@ describe("devices table at 10,000 devices", () => {
       lastSeenAt: i % 5 === 0 ? null : new Date(base + (i % 1000) * 60_000),
       credentialHash: "scrypt$seeded",
     }));
-    for (let i = 0; i < rows.length; i += 2_500) await h.db.prisma.device.createMany({ data: rows.slice(i, i + 2_500) });
+    for (let i = 0; i < rows.length; i += 2_500)
+      await h.db.prisma.device.createMany({ data: rows.slice(i, i + 2_500) });
   }, 120_000);
 
   /** Walks every page with the cursor and returns the ids in order. */

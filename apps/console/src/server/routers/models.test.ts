@@ -30,7 +30,14 @@ beforeAll(async () => {
   viewer = await h.callerAs("VIEWER");
   scratch = await mkdtemp(path.join(os.tmpdir(), "fleet-console-models-"));
   valFiles = await writeMnistValidation(path.join(scratch, "val"), 10);
-  runner = startQuantizeRunner({ prisma: h.db.prisma, dataDir: h.config.dataDir, latencyRuns: 3, pollMs: 200, progressEveryMs: 0, log: () => {} });
+  runner = startQuantizeRunner({
+    prisma: h.db.prisma,
+    dataDir: h.config.dataDir,
+    latencyRuns: 3,
+    pollMs: 200,
+    progressEveryMs: 0,
+    log: () => {},
+  });
 });
 afterAll(async () => {
   await runner?.stop();
@@ -68,7 +75,9 @@ async function nothingStored(uploadId: string) {
 describe("model upload and quantization", () => {
   it("a viewer may neither start an upload nor create a model", async () => {
     expect((await trpcError(viewer.caller.models.startUpload())).code).toBe("FORBIDDEN");
-    expect((await trpcError(viewer.caller.models.create({ uploadId: "0".repeat(32), name: "x" }))).code).toBe("FORBIDDEN");
+    expect((await trpcError(viewer.caller.models.create({ uploadId: "0".repeat(32), name: "x" }))).code).toBe(
+      "FORBIDDEN",
+    );
   });
 
   let modelId = "";
@@ -81,13 +90,28 @@ describe("model upload and quantization", () => {
     ]);
     const created = await create;
     modelId = created.id;
-    expect(created).toMatchObject({ status: "UPLOADED", format: "tfjs-layers", validation: { samples: 100 }, calibration: null });
+    expect(created).toMatchObject({
+      status: "UPLOADED",
+      format: "tfjs-layers",
+      validation: { samples: 100 },
+      calibration: null,
+    });
     await runner.idle();
     const model = await viewer.caller.models.get({ id: modelId });
     expect(model.status).toBe("READY");
     expect(model.progress).toBe(1);
     expect(model.inputShape).toEqual([null, 28, 28, 1]);
-    expect(model.variants.map((v) => v.name).sort()).toEqual(["fp16", "fp32", "int4-group", "int8-channel", "mixed", "onnx-fp16", "onnx-fp32", "onnx-int8", "uint8-tensor"]);
+    expect(model.variants.map((v) => v.name).sort()).toEqual([
+      "fp16",
+      "fp32",
+      "int4-group",
+      "int8-channel",
+      "mixed",
+      "onnx-fp16",
+      "onnx-fp32",
+      "onnx-int8",
+      "uint8-tensor",
+    ]);
     // Each variant is stored with the engine its signed manifest names and its kind's precision.
     expect(Object.fromEntries(model.variants.map((v) => [v.name, `${v.engine} ${v.precision}`]))).toEqual({
       fp32: "TFJS FP32",
@@ -103,7 +127,11 @@ describe("model upload and quantization", () => {
     expect(model.report?.data.validation?.samples).toBe(100);
 
     const { base64 } = await viewer.caller.keys.publicKey();
-    const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(base64, "base64")]), format: "der", type: "spki" });
+    const publicKey = createPublicKey({
+      key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(base64, "base64")]),
+      format: "der",
+      type: "spki",
+    });
     const store = getArtifactStore(h.config.dataDir);
     for (const variant of model.variants) {
       const row = await h.db.prisma.modelVariant.findUniqueOrThrow({ where: { id: variant.id } });
@@ -112,13 +140,16 @@ describe("model upload and quantization", () => {
       expect(verify(null, manifestBytes, publicKey, Buffer.from(row.signature, "base64"))).toBe(true);
       const manifest = parseManifest(manifestBytes.toString("utf8"));
       expect(row.bytes).toBe(manifest.bytes);
-      for (const file of manifest.files) expect(await store.stat(file.sha256)).toEqual({ sha256: file.sha256, bytes: file.bytes });
+      for (const file of manifest.files)
+        expect(await store.stat(file.sha256)).toEqual({ sha256: file.sha256, bytes: file.bytes });
       expect(variant.accuracy).toEqual(expect.any(Number));
       expect(variant.agreement).toEqual(expect.any(Number));
       expect(variant.latency?.p95Ms).toEqual(expect.any(Number));
       expect(variant.ratio?.weights).toBeGreaterThan(0);
       expect(variant.layers.length).toBeGreaterThan(3);
-      expect(row.layerPrecision).toEqual(expect.arrayContaining([expect.objectContaining({ name: expect.any(String), precision: expect.any(String) })]));
+      expect(row.layerPrecision).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: expect.any(String), precision: expect.any(String) })]),
+      );
     }
     const fp32 = model.variants.find((v) => v.name === "fp32")!;
     expect(fp32.layers.every((layer) => layer.weightSqnrDb === null)).toBe(true); // exact
@@ -127,29 +158,56 @@ describe("model upload and quantization", () => {
     // The work directory is gone; the source stays for a re-run.
     expect(existsSync(modelPaths(h.config.dataDir, modelId).work)).toBe(false);
     expect(existsSync(modelPaths(h.config.dataDir, modelId).model)).toBe(true);
-    const audit = await h.db.prisma.auditEvent.findMany({ where: { entityType: "model", entityId: modelId }, orderBy: { ts: "asc" } });
+    const audit = await h.db.prisma.auditEvent.findMany({
+      where: { entityType: "model", entityId: modelId },
+      orderBy: { ts: "asc" },
+    });
     expect(audit.map((a) => a.action)).toEqual(["model.upload", "model.quantized"]);
   });
 
   it("the model page says which variant each hardware profile gets, and why", async () => {
-    await operator.caller.profiles.create({ name: "Tiny wearables", maxModelBytes: 25_000, rules: { classes: ["wearable"] } });
+    await operator.caller.profiles.create({
+      name: "Tiny wearables",
+      maxModelBytes: 25_000,
+      rules: { classes: ["wearable"] },
+    });
     await operator.caller.profiles.create({ name: "Gateways", rules: { classes: ["gateway"] } });
     const model = await viewer.caller.models.get({ id: modelId });
     const tiny = model.choices.find((c) => c.profileName === "Tiny wearables")!;
     expect(["int4-group", "mixed"]).toContain(tiny.variant?.name);
     expect(tiny.reason).toMatch(/^Chose (int4-group|mixed) \(/);
-    expect(tiny.excluded.map((e) => e.name).sort()).toEqual(["fp16", "fp32", "int8-channel", "onnx-fp16", "onnx-fp32", "onnx-int8", "uint8-tensor"]);
+    expect(tiny.excluded.map((e) => e.name).sort()).toEqual([
+      "fp16",
+      "fp32",
+      "int8-channel",
+      "onnx-fp16",
+      "onnx-fp32",
+      "onnx-int8",
+      "uint8-tensor",
+    ]);
     expect(model.choices.find((c) => c.profileName === "Gateways")?.variant).not.toBeNull();
     expect(model.variants.find((v) => v.id === tiny.variant?.id)?.chosenFor).toContain("Tiny wearables");
 
     // A profile preferring ONNX gets its int8 variant; the explanation names the engine.
-    await operator.caller.profiles.create({ name: "ONNX int8", priority: 300, allowedPrecisions: ["INT8"], preferredEngine: "ONNX" });
-    await operator.caller.profiles.create({ name: "TF.js int8", priority: 301, allowedPrecisions: ["INT8"], allowedEngines: ["TFJS"] });
+    await operator.caller.profiles.create({
+      name: "ONNX int8",
+      priority: 300,
+      allowedPrecisions: ["INT8"],
+      preferredEngine: "ONNX",
+    });
+    await operator.caller.profiles.create({
+      name: "TF.js int8",
+      priority: 301,
+      allowedPrecisions: ["INT8"],
+      allowedEngines: ["TFJS"],
+    });
     const again = await viewer.caller.models.get({ id: modelId });
     const onnx = again.choices.find((c) => c.profileName === "ONNX int8")!;
     expect(onnx.variant?.name).toBe("onnx-int8");
     expect(onnx.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
-    expect(onnx.reason).toContain("Devices that do not report onnx among their engines get the best variant of an engine they run.");
+    expect(onnx.reason).toContain(
+      "Devices that do not report onnx among their engines get the best variant of an engine they run.",
+    );
     const tfjs = again.choices.find((c) => c.profileName === "TF.js int8")!;
     expect(tfjs.variant?.name).toBe("int8-channel");
     expect(tfjs.excluded).toContainEqual({ id: expect.any(String), name: "onnx-int8", why: "engine ONNX not allowed" });
@@ -164,7 +222,15 @@ describe("model upload and quantization", () => {
     const created = await (await upload([["model", archive]], "MNIST from tar")).create;
     expect(created.format).toBe("tfjs-layers");
     const zip = path.join(scratch, "mnist.zip");
-    await writeFile(zip, zipSync({ "model.json": new Uint8Array(await import("node:fs/promises").then((fs) => fs.readFile(MNIST_MODEL_FILES[0]!))), "group1-shard1of1.bin": new Uint8Array(await import("node:fs/promises").then((fs) => fs.readFile(MNIST_MODEL_FILES[1]!))) }));
+    await writeFile(
+      zip,
+      zipSync({
+        "model.json": new Uint8Array(await import("node:fs/promises").then((fs) => fs.readFile(MNIST_MODEL_FILES[0]!))),
+        "group1-shard1of1.bin": new Uint8Array(
+          await import("node:fs/promises").then((fs) => fs.readFile(MNIST_MODEL_FILES[1]!)),
+        ),
+      }),
+    );
     expect((await (await upload([["model", zip]], "MNIST from zip")).create).sourceSha256).toBe(created.sourceSha256);
     await runner.idle();
   });
@@ -189,7 +255,9 @@ describe("bad uploads are refused with a clear message and store nothing", () =>
     const json = path.join(scratch, "json", "model.json");
     await mkdir(path.dirname(json), { recursive: true });
     await writeFile(json, JSON.stringify({ hello: "world" }));
-    expect(await refusal([["model", json]])).toMatch(/^model\.json is not a TF\.js model \(.+\)\. Nothing was stored\.$/);
+    expect(await refusal([["model", json]])).toMatch(
+      /^model\.json is not a TF\.js model \(.+\)\. Nothing was stored\.$/,
+    );
   });
 
   it("a model whose weight file is missing or short", async () => {
@@ -199,22 +267,30 @@ describe("bad uploads are refused with a clear message and store nothing", () =>
   it("a corrupt archive", async () => {
     const zip = path.join(scratch, "broken.zip");
     await writeFile(zip, Buffer.concat([Buffer.from("PK\x03\x04"), Buffer.alloc(64, 7)]));
-    expect(await refusal([["model", zip]])).toMatch(/^broken\.zip is not a readable zip archive \(.+\)\. Nothing was stored\.$/);
+    expect(await refusal([["model", zip]])).toMatch(
+      /^broken\.zip is not a readable zip archive \(.+\)\. Nothing was stored\.$/,
+    );
     const tgz = path.join(scratch, "broken.tar.gz");
     await writeFile(tgz, Buffer.alloc(300, 1));
-    expect(await refusal([["model", tgz]])).toMatch(/^broken\.tar\.gz (is not a readable tar archive|is empty or not a tar archive)/);
+    expect(await refusal([["model", tgz]])).toMatch(
+      /^broken\.tar\.gz (is not a readable tar archive|is empty or not a tar archive)/,
+    );
   });
 
   it("an archive entry that climbs out with ../ (zip and tar)", async () => {
     const zip = path.join(scratch, "evil.zip");
     await writeFile(zip, zipSync({ "model.json": strToU8("{}"), "../../evil.sh": strToU8("echo owned") }));
-    expect(await refusal([["model", zip]])).toBe('evil.zip: entry "../../evil.sh" leaves the archive (path traversal). Nothing was stored.');
+    expect(await refusal([["model", zip]])).toBe(
+      'evil.zip: entry "../../evil.sh" leaves the archive (path traversal). Nothing was stored.',
+    );
     const inner = path.join(scratch, "tar-src", "inner");
     await mkdir(inner, { recursive: true });
     await writeFile(path.join(scratch, "tar-src", "evil.sh"), "echo owned");
     const evilTar = path.join(scratch, "evil.tar");
     await tar.c({ file: evilTar, cwd: inner, preservePaths: true }, ["../evil.sh"]);
-    expect(await refusal([["model", evilTar]])).toBe('evil.tar: entry "../evil.sh" leaves the archive (path traversal). Nothing was stored.');
+    expect(await refusal([["model", evilTar]])).toBe(
+      'evil.tar: entry "../evil.sh" leaves the archive (path traversal). Nothing was stored.',
+    );
     expect(existsSync(path.join(h.config.dataDir, "evil.sh"))).toBe(false);
   });
 
@@ -235,25 +311,65 @@ describe("bad uploads are refused with a clear message and store nothing", () =>
 
   it("an oversized file: refused by its declared length, or while streaming when it lies", async () => {
     const { uploadId } = await operator.caller.models.startUpload();
-    const base = { dataDir: h.config.dataDir, uploadId, userId: operator.user.id, slot: "model", name: "model.json", maxBytes: 1000 };
-    const declared = await receiveUploadFile({ ...base, body: Readable.from([Buffer.alloc(10)]), contentLength: 5000 }).catch((e: unknown) => e);
+    const base = {
+      dataDir: h.config.dataDir,
+      uploadId,
+      userId: operator.user.id,
+      slot: "model",
+      name: "model.json",
+      maxBytes: 1000,
+    };
+    const declared = await receiveUploadFile({
+      ...base,
+      body: Readable.from([Buffer.alloc(10)]),
+      contentLength: 5000,
+    }).catch((e: unknown) => e);
     expect(declared).toBeInstanceOf(UploadError);
     expect((declared as UploadError).status).toBe(413);
-    expect((declared as UploadError).message).toMatch(/larger than the limit of 0 MB \(CONSOLE_UPLOAD_MAX_MB\); nothing was stored\.$/);
-    const streamed = await receiveUploadFile({ ...base, body: Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), contentLength: null }).catch((e: unknown) => e);
+    expect((declared as UploadError).message).toMatch(
+      /larger than the limit of 0 MB \(CONSOLE_UPLOAD_MAX_MB\); nothing was stored\.$/,
+    );
+    const streamed = await receiveUploadFile({
+      ...base,
+      body: Readable.from([Buffer.alloc(600), Buffer.alloc(600)]),
+      contentLength: null,
+    }).catch((e: unknown) => e);
     expect((streamed as UploadError).status).toBe(413);
     expect(await readdir(path.join(h.config.dataDir, "uploads", uploadId, "model"))).toEqual([]);
   });
 
   it("path names in the upload URL: traversal, other operators' uploads", async () => {
     const { uploadId } = await operator.caller.models.startUpload();
-    const base = { dataDir: h.config.dataDir, uploadId, userId: operator.user.id, slot: "model", body: Readable.from([Buffer.alloc(1)]), contentLength: 1, maxBytes: 1000 };
+    const base = {
+      dataDir: h.config.dataDir,
+      uploadId,
+      userId: operator.user.id,
+      slot: "model",
+      body: Readable.from([Buffer.alloc(1)]),
+      contentLength: 1,
+      maxBytes: 1000,
+    };
     for (const name of ["../owner.json", "..", "a/b.json", ".hidden"]) {
       expect(((await receiveUploadFile({ ...base, name }).catch((e: unknown) => e)) as UploadError).status).toBe(400);
     }
-    expect(((await receiveUploadFile({ ...base, name: "x.bin", slot: "../model" }).catch((e: unknown) => e)) as UploadError).status).toBe(400);
-    expect(((await receiveUploadFile({ ...base, name: "x.bin", userId: viewer.user.id }).catch((e: unknown) => e)) as UploadError).status).toBe(403);
-    expect(((await receiveUploadFile({ ...base, name: "x.bin", uploadId: "../../keys" }).catch((e: unknown) => e)) as UploadError).status).toBe(404);
+    expect(
+      ((await receiveUploadFile({ ...base, name: "x.bin", slot: "../model" }).catch((e: unknown) => e)) as UploadError)
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        (await receiveUploadFile({ ...base, name: "x.bin", userId: viewer.user.id }).catch(
+          (e: unknown) => e,
+        )) as UploadError
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        (await receiveUploadFile({ ...base, name: "x.bin", uploadId: "../../keys" }).catch(
+          (e: unknown) => e,
+        )) as UploadError
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -263,11 +379,29 @@ describe("job runner restarts", () => {
     await runner.stop();
     await h.db.prisma.model.update({ where: { id: ready.id }, data: { status: "QUANTIZING", progress: 0.4 } });
     const orphan = await h.db.prisma.model.create({
-      data: { id: "morphan1", name: "orphan", format: "tfjs-layers", inputShape: [], sourceSha256: "0".repeat(64), sourceBytes: 1, status: "QUANTIZING" },
+      data: {
+        id: "morphan1",
+        name: "orphan",
+        format: "tfjs-layers",
+        inputShape: [],
+        sourceSha256: "0".repeat(64),
+        sourceBytes: 1,
+        status: "QUANTIZING",
+      },
     });
-    runner = startQuantizeRunner({ prisma: h.db.prisma, dataDir: h.config.dataDir, measure: false, pollMs: 200, log: () => {} });
+    runner = startQuantizeRunner({
+      prisma: h.db.prisma,
+      dataDir: h.config.dataDir,
+      measure: false,
+      pollMs: 200,
+      log: () => {},
+    });
     await runner.idle();
-    await expect.poll(async () => (await h.db.prisma.model.findUniqueOrThrow({ where: { id: ready.id } })).status, { timeout: 60_000 }).toBe("READY");
+    await expect
+      .poll(async () => (await h.db.prisma.model.findUniqueOrThrow({ where: { id: ready.id } })).status, {
+        timeout: 60_000,
+      })
+      .toBe("READY");
     const failed = await h.db.prisma.model.findUniqueOrThrow({ where: { id: orphan.id } });
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toBe("the uploaded model files are missing from the data directory; upload the model again");

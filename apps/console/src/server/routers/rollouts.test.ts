@@ -2,8 +2,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryDesiredPublisher } from "../domain/rollouts/memory-desired-publisher.ts";
 import { RolloutEngine } from "../domain/rollouts/rollout-engine.ts";
-import { fakeDescribe, seedFleet, SimulatedAgents, type TFleetFixture } from "../domain/rollouts/testing/rollout-fixtures.ts";
-import { createCallerHarness, trpcCode, trpcError, testConfig, type TCallerHarness } from "../../test-support/callers.ts";
+import {
+  fakeDescribe,
+  seedFleet,
+  SimulatedAgents,
+  type TFleetFixture,
+} from "../domain/rollouts/testing/rollout-fixtures.ts";
+import {
+  createCallerHarness,
+  trpcCode,
+  trpcError,
+  testConfig,
+  type TCallerHarness,
+} from "../../test-support/callers.ts";
 import { createCallerFactory, createContextInner, createTRPCRouter } from "../trpc.ts";
 import { rolloutsRouter } from "./rollouts.ts";
 
@@ -18,7 +29,13 @@ beforeAll(async () => {
   h = await createCallerHarness();
   const as = async (role: "OPERATOR" | "VIEWER") => {
     const { token } = await h.callerAs(role);
-    return createCaller(await createContextInner({ db: { prisma: h.db.prisma, url: h.db.url, embedded: true }, sessionToken: token, config: testConfig }));
+    return createCaller(
+      await createContextInner({
+        db: { prisma: h.db.prisma, url: h.db.url, embedded: true },
+        sessionToken: token,
+        config: testConfig,
+      }),
+    );
   };
   operator = await as("OPERATOR");
   viewer = await as("VIEWER");
@@ -30,18 +47,29 @@ afterAll(async () => {
 
 describe("rollouts router", () => {
   it("previews with the real chooser, creates with audit, runs, and shows progress per wave", async () => {
-    const input = { modelId: fleet.modelId, target: { kind: "all" as const }, strategy: { wavePercents: [50, 100], soakSeconds: 0 } };
+    const input = {
+      modelId: fleet.modelId,
+      target: { kind: "all" as const },
+      strategy: { wavePercents: [50, 100], soakSeconds: 0 },
+    };
     const preview = await viewer.rollouts.preview(input);
-    expect(preview.byVariant.map((v) => [v.name, v.devices])).toEqual([["fp16", 6], ["int4", 3]]);
+    expect(preview.byVariant.map((v) => [v.name, v.devices])).toEqual([
+      ["fp16", 6],
+      ["int4", 3],
+    ]);
     expect(preview.incompatibleCount).toBe(1);
 
     expect(await trpcCode(viewer.rollouts.create({ ...input, name: "x" }))).toBe("FORBIDDEN");
     const created = await operator.rollouts.create({ ...input, name: "Model v2" });
-    const audit = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "rollout.create", entityId: created.id } });
+    const audit = await h.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "rollout.create", entityId: created.id },
+    });
     expect(audit.actorLabel).toMatch(/^operator-/);
 
     await operator.rollouts.start({ id: created.id });
-    expect((await trpcError(operator.rollouts.start({ id: created.id }))).message).toBe("Cannot start a rollout that is running.");
+    expect((await trpcError(operator.rollouts.start({ id: created.id }))).message).toBe(
+      "Cannot start a rollout that is running.",
+    );
 
     const publisher = new MemoryDesiredPublisher();
     const agents = new SimulatedAgents(h.db.prisma, publisher, () => new Date());
@@ -53,7 +81,11 @@ describe("rollouts router", () => {
     }
     const detail = await viewer.rollouts.get({ id: created.id });
     expect(detail.status).toBe("COMPLETED");
-    expect(detail.waves.map((w) => [w.wave, w.counts.ACTIVE])).toEqual([[0, 0], [1, 5], [2, 4]]);
+    expect(detail.waves.map((w) => [w.wave, w.counts.ACTIVE])).toEqual([
+      [0, 0],
+      [1, 5],
+      [2, 4],
+    ]);
     expect(detail.progress.at(-1)).toMatchObject({ sent: 9, active: 9, failed: 0 });
 
     const page = await viewer.rollouts.devices({ id: created.id, state: "INCOMPATIBLE" });
@@ -64,11 +96,34 @@ describe("rollouts router", () => {
   });
 
   it("refuses bad strategies with field errors and impossible transitions with CONFLICT", async () => {
-    const bad = await trpcError(operator.rollouts.create({ name: "x", modelId: fleet.modelId, target: { kind: "all" }, strategy: { wavePercents: [50, 20, 100] } }));
+    const bad = await trpcError(
+      operator.rollouts.create({
+        name: "x",
+        modelId: fleet.modelId,
+        target: { kind: "all" },
+        strategy: { wavePercents: [50, 20, 100] },
+      }),
+    );
     expect(bad.code).toBe("BAD_REQUEST");
-    expect(await trpcCode(operator.rollouts.create({ name: "x", modelId: "nope", target: { kind: "all" } }))).toBe("NOT_FOUND");
-    expect((await trpcError(operator.rollouts.create({ name: "x", modelId: fleet.modelId, target: { kind: "devices", deviceIds: ["ghost-1"] } }))).message).toBe("Unknown or disabled devices: ghost-1.");
-    const draft = await operator.rollouts.create({ name: "draft", modelId: fleet.modelId, target: { kind: "profiles", profileIds: [fleet.profiles.wearable] } });
+    expect(await trpcCode(operator.rollouts.create({ name: "x", modelId: "nope", target: { kind: "all" } }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      (
+        await trpcError(
+          operator.rollouts.create({
+            name: "x",
+            modelId: fleet.modelId,
+            target: { kind: "devices", deviceIds: ["ghost-1"] },
+          }),
+        )
+      ).message,
+    ).toBe("Unknown or disabled devices: ghost-1.");
+    const draft = await operator.rollouts.create({
+      name: "draft",
+      modelId: fleet.modelId,
+      target: { kind: "profiles", profileIds: [fleet.profiles.wearable] },
+    });
     expect(await trpcCode(operator.rollouts.pause({ id: draft.id }))).toBe("CONFLICT");
     expect(await trpcCode(operator.rollouts.rollback({ id: draft.id }))).toBe("CONFLICT");
     await operator.rollouts.abort({ id: draft.id, reason: "changed my mind" });

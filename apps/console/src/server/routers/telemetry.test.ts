@@ -41,13 +41,18 @@ describe("telemetry", () => {
     expect(full?.latencyP50).toBeLessThan(6);
     expect(full?.latencyP95).toBe(12);
     expect(series.points.at(-1)?.batteryPct).toBeNull();
-    for (let i = 1; i < series.points.length; i += 1) expect(series.points[i]!.t).toBeGreaterThan(series.points[i - 1]!.t);
+    for (let i = 1; i < series.points.length; i += 1)
+      expect(series.points[i]!.t).toBeGreaterThan(series.points[i - 1]!.t);
   });
 
   it("refuses a hostile device id or an unknown range", async () => {
     expect(await trpcCode(viewer.caller.telemetry.series({ deviceId: "x'; --", range: "1h" }))).toBe("BAD_REQUEST");
-    expect(await trpcCode(viewer.caller.telemetry.series({ deviceId: "tele-1", range: "1y" as never }))).toBe("BAD_REQUEST");
-    expect(await trpcCode((await h.caller(null)).telemetry.series({ deviceId: "tele-1", range: "1h" }))).toBe("UNAUTHORIZED");
+    expect(await trpcCode(viewer.caller.telemetry.series({ deviceId: "tele-1", range: "1y" as never }))).toBe(
+      "BAD_REQUEST",
+    );
+    expect(await trpcCode((await h.caller(null)).telemetry.series({ deviceId: "tele-1", range: "1h" }))).toBe(
+      "UNAUTHORIZED",
+    );
   });
 
   it("the live subscription yields the state, then each new sample as it arrives", async () => {
@@ -56,7 +61,17 @@ describe("telemetry", () => {
     const first = await iterator.next();
     expect(first.value).toMatchObject({ status: "ONLINE", samples: [] });
     await h.db.prisma.telemetrySample.create({
-      data: { deviceId: "tele-1", ts: new Date(now + 1_000), inferences: 7, latencyP50: 3, latencyP95: 9, latencyP99: 11, cpuPct: 1, rssMb: 2, errors: 0 },
+      data: {
+        deviceId: "tele-1",
+        ts: new Date(now + 1_000),
+        inferences: 7,
+        latencyP50: 3,
+        latencyP95: 9,
+        latencyP99: 11,
+        cpuPct: 1,
+        rssMb: 2,
+        errors: 0,
+      },
     });
     const second = await iterator.next();
     expect(second.value?.samples).toEqual([expect.objectContaining({ t: now + 1_000, inferences: 7, latencyP95: 9 })]);

@@ -36,7 +36,11 @@ export function AuditLog({ entityType: fixedType, entityId }: { entityType?: str
               </option>
             ))}
           </select>
-          <input placeholder="Action starts with… (e.g. device.)" value={action} onChange={(e) => setAction(e.target.value)} />
+          <input
+            placeholder="Action starts with… (e.g. device.)"
+            value={action}
+            onChange={(e) => setAction(e.target.value)}
+          />
         </div>
       )}
       {query.error ? <p className="problem">{query.error.message}</p> : null}

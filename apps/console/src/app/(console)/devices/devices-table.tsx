@@ -19,7 +19,10 @@ function useUrlState() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const state = Object.fromEntries(FILTER_KEYS.map((key) => [key, params.get(key) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
+  const state = Object.fromEntries(FILTER_KEYS.map((key) => [key, params.get(key) ?? ""])) as Record<
+    (typeof FILTER_KEYS)[number],
+    string
+  >;
   const set = (patch: Partial<typeof state>) => {
     const next = new URLSearchParams(params.toString());
     for (const [key, value] of Object.entries(patch)) {
@@ -57,7 +60,9 @@ export function DevicesTable() {
     ...(state.variantId ? { variantId: state.variantId } : {}),
     ...(pages.cursor ? { cursor: pages.cursor } : {}),
   };
-  const list = useQuery(trpc.devices.list.queryOptions(input, { placeholderData: keepPreviousData, refetchInterval: 10_000 }));
+  const list = useQuery(
+    trpc.devices.list.queryOptions(input, { placeholderData: keepPreviousData, refetchInterval: 10_000 }),
+  );
   const tags = useQuery(trpc.devices.tags.queryOptions());
   const profiles = useQuery(trpc.profiles.list.queryOptions());
   const overview = useQuery(trpc.devices.overview.queryOptions());
@@ -72,7 +77,13 @@ export function DevicesTable() {
   return (
     <section className="card">
       <div className="toolbar">
-        <input type="search" placeholder="Search id or name…" aria-label="Search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          type="search"
+          placeholder="Search id or name…"
+          aria-label="Search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <select aria-label="Status" value={state.status} onChange={(e) => set({ status: e.target.value })}>
           <option value="">Any status</option>
           <option value="ONLINE">online</option>
@@ -146,7 +157,11 @@ export function DevicesTable() {
               </td>
               <td>{device.profile?.name ?? <span className="muted">—</span>}</td>
               <td>
-                {device.activeVariant ? `${device.activeVariant.model.name} · ${device.activeVariant.name}` : <span className="muted">—</span>}
+                {device.activeVariant ? (
+                  `${device.activeVariant.model.name} · ${device.activeVariant.name}`
+                ) : (
+                  <span className="muted">—</span>
+                )}
               </td>
               <td className="nowrap">{formatAgo(device.lastSeenAt)}</td>
             </tr>
@@ -160,7 +175,11 @@ export function DevicesTable() {
           ) : null}
         </tbody>
       </table>
-      <Pager pages={pages} nextCursor={list.data?.nextCursor ?? null} {...(list.data ? { total: list.data.total } : {})} />
+      <Pager
+        pages={pages}
+        nextCursor={list.data?.nextCursor ?? null}
+        {...(list.data ? { total: list.data.total } : {})}
+      />
     </section>
   );
 }

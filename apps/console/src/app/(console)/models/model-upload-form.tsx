@@ -59,7 +59,10 @@ export function ModelUploadForm() {
     let creating = false;
     try {
       const { uploadId, maxBytes } = await startUpload.mutateAsync();
-      if (total > maxBytes) throw new Error(`The files add up to ${(total / 1048576).toFixed(1)} MB; the limit is ${Math.round(maxBytes / 1048576)} MB.`);
+      if (total > maxBytes)
+        throw new Error(
+          `The files add up to ${(total / 1048576).toFixed(1)} MB; the limit is ${Math.round(maxBytes / 1048576)} MB.`,
+        );
       let done = 0;
       for (const { slot, file } of all) {
         await putFile(uploadId, slot, file, (loaded) => setSent({ loaded: done + loaded, total }));
@@ -67,7 +70,11 @@ export function ModelUploadForm() {
         setSent({ loaded: done, total });
       }
       creating = true;
-      const model = await create.mutateAsync({ uploadId, name: name || files.model[0]!.name.replace(/\.(json|zip|tar|tgz|tar\.gz)$/i, ""), description });
+      const model = await create.mutateAsync({
+        uploadId,
+        name: name || files.model[0]!.name.replace(/\.(json|zip|tar|tgz|tar\.gz)$/i, ""),
+        description,
+      });
       await queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
       router.push(`/models/${model.id}`);
     } catch (error) {
@@ -77,7 +84,8 @@ export function ModelUploadForm() {
     }
   };
 
-  const pick = (slot: TSlot) => (event: ChangeEvent<HTMLInputElement>) => setFiles({ ...files, [slot]: [...(event.target.files ?? [])] });
+  const pick = (slot: TSlot) => (event: ChangeEvent<HTMLInputElement>) =>
+    setFiles({ ...files, [slot]: [...(event.target.files ?? [])] });
   const percent = sent ? Math.floor((sent.loaded / Math.max(1, sent.total)) * 100) : 0;
   return (
     <section className="card">
@@ -87,15 +95,26 @@ export function ModelUploadForm() {
           <input name="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
         <Field label="Description" error={fieldError(create.error, "description")}>
-          <input name="description" value={description} onChange={(e) => setDescription(e.target.value)} autoComplete="off" />
+          <input
+            name="description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            autoComplete="off"
+          />
         </Field>
-        <Field label="Float32 TF.js model" hint="model.json and its weight files, or one .zip / .tar / .tar.gz archive of them">
+        <Field
+          label="Float32 TF.js model"
+          hint="model.json and its weight files, or one .zip / .tar / .tar.gz archive of them"
+        >
           <input name="model" type="file" multiple accept=".json,.bin,.zip,.tar,.tgz,.gz" onChange={pick("model")} />
         </Field>
         <Field label="Calibration data (optional)" hint="x.npy: float32 [N, …input shape]">
           <input name="calib" type="file" accept=".npy" onChange={pick("calib")} />
         </Field>
-        <Field label="Validation data (optional)" hint="x.npy and y.npy (integer labels [N]): gives accuracy and the mixed-precision variant">
+        <Field
+          label="Validation data (optional)"
+          hint="x.npy and y.npy (integer labels [N]): gives accuracy and the mixed-precision variant"
+        >
           <input name="val" type="file" multiple accept=".npy" onChange={pick("val")} />
         </Field>
         {sent ? (

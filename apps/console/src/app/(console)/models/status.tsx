@@ -3,7 +3,12 @@
 import type { ModelStatus } from "@fleet/db";
 
 const TONE: Record<ModelStatus, string> = { UPLOADED: "warn", QUANTIZING: "warn", READY: "ok", FAILED: "bad" };
-const LABEL: Record<ModelStatus, string> = { UPLOADED: "queued", QUANTIZING: "quantizing", READY: "ready", FAILED: "failed" };
+const LABEL: Record<ModelStatus, string> = {
+  UPLOADED: "queued",
+  QUANTIZING: "quantizing",
+  READY: "ready",
+  FAILED: "failed",
+};
 
 /** Status badge, with the job's progress while it runs. */
 export function ModelStatusBadge({ status, progress }: { status: ModelStatus; progress: number }) {
@@ -13,7 +18,8 @@ export function ModelStatusBadge({ status, progress }: { status: ModelStatus; pr
       {status === "QUANTIZING" ? (
         <>
           {" "}
-          <progress max={1} value={progress} style={{ verticalAlign: "middle", width: 90 }} /> {Math.round(progress * 100)} %
+          <progress max={1} value={progress} style={{ verticalAlign: "middle", width: 90 }} />{" "}
+          {Math.round(progress * 100)} %
         </>
       ) : null}
     </span>

@@ -82,9 +82,12 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
   const checkChoices = (): string[] => {
     const problems: string[] = [];
     if (form.allowedPrecisions.length === 0) problems.push("Allow at least one precision.");
-    if (form.allowedEngines.length === 0) problems.push("Allow at least one engine: a profile that forbids every engine can never be sent a variant.");
+    if (form.allowedEngines.length === 0)
+      problems.push("Allow at least one engine: a profile that forbids every engine can never be sent a variant.");
     else if (form.preferredEngine !== "" && !form.allowedEngines.includes(form.preferredEngine)) {
-      problems.push(`The preferred engine ${form.preferredEngine.toLowerCase()} is not allowed: allow it, or choose another preference.`);
+      problems.push(
+        `The preferred engine ${form.preferredEngine.toLowerCase()} is not allowed: allow it, or choose another preference.`,
+      );
     }
     return problems;
   };
@@ -127,7 +130,11 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
         {text("ramMinMb", "RAM min (MB)")}
         {text("ramMaxMb", "RAM max (MB)")}
         <Field label="wasm SIMD">
-          <select name="wasmSimd" value={form.wasmSimd} onChange={(e) => setForm({ ...form, wasmSimd: e.target.value })}>
+          <select
+            name="wasmSimd"
+            value={form.wasmSimd}
+            onChange={(e) => setForm({ ...form, wasmSimd: e.target.value })}
+          >
             <option value="">any</option>
             <option value="true">required</option>
             <option value="false">absent</option>
@@ -146,7 +153,11 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
         <span className="field-label">Precisions:</span>
         {PRECISIONS.map((p) => (
           <label key={p} className="actions" style={{ gap: 4 }}>
-            <input type="checkbox" checked={form.allowedPrecisions.includes(p)} onChange={() => toggle("allowedPrecisions", p)} />
+            <input
+              type="checkbox"
+              checked={form.allowedPrecisions.includes(p)}
+              onChange={() => toggle("allowedPrecisions", p)}
+            />
             {p.toLowerCase()}
           </label>
         ))}
@@ -155,7 +166,12 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
         </span>
         {ENGINES.map((p) => (
           <label key={p} className="actions" style={{ gap: 4 }}>
-            <input type="checkbox" name={`engine-${p.toLowerCase()}`} checked={form.allowedEngines.includes(p)} onChange={() => toggle("allowedEngines", p)} />
+            <input
+              type="checkbox"
+              name={`engine-${p.toLowerCase()}`}
+              checked={form.allowedEngines.includes(p)}
+              onChange={() => toggle("allowedEngines", p)}
+            />
             {p.toLowerCase()}
           </label>
         ))}
@@ -177,8 +193,9 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
         </label>
       </div>
       <p className="field-hint muted" style={{ margin: 0 }}>
-        An unchecked engine is forbidden for this profile. With a preferred engine, its variants are chosen whenever one fits (the most
-        accurate of them); the other allowed engines are the fallback. Devices only ever get variants of engines their agent reports.
+        An unchecked engine is forbidden for this profile. With a preferred engine, its variants are chosen whenever one
+        fits (the most accurate of them); the other allowed engines are the fallback. Devices only ever get variants of
+        engines their agent reports.
       </p>
       {choiceErrors.length ? (
         <p className="field-error" role="alert" data-testid="profile-choice-errors">
@@ -186,13 +203,22 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
         </p>
       ) : null}
       <FormError error={mutation.error ?? remove.error} />
-      {mutation.data ? <p className="muted">Saved; {mutation.data.rematched === 1 ? "1 device" : `${mutation.data.rematched} devices`} re-matched.</p> : null}
+      {mutation.data ? (
+        <p className="muted">
+          Saved; {mutation.data.rematched === 1 ? "1 device" : `${mutation.data.rematched} devices`} re-matched.
+        </p>
+      ) : null}
       <div className="actions">
         <button className="button primary" type="submit" disabled={mutation.isPending}>
           {profile ? "Save profile" : "Create profile"}
         </button>
         {profile ? (
-          <button type="button" className="button danger" onClick={() => remove.mutate({ id: profile.id })} disabled={remove.isPending}>
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => remove.mutate({ id: profile.id })}
+            disabled={remove.isPending}
+          >
             Delete profile
           </button>
         ) : null}

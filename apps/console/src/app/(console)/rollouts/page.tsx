@@ -10,7 +10,9 @@ export default async function RolloutsPage() {
       <header className="page-header actions" style={{ justifyContent: "space-between" }}>
         <div>
           <h1>Rollouts</h1>
-          <p className="muted">Each device gets the variant its hardware profile allows, wave by wave, behind health gates.</p>
+          <p className="muted">
+            Each device gets the variant its hardware profile allows, wave by wave, behind health gates.
+          </p>
         </div>
         {roleAtLeast(user.role, "OPERATOR") ? (
           <Link className="button primary" href="/rollouts/new">

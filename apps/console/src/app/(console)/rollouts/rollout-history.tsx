@@ -31,7 +31,9 @@ export function RolloutHistory() {
             <td>{r.counts.FAILED + r.counts.ROLLED_BACK}</td>
             <td data-col="incompatible">{r.counts.INCOMPATIBLE}</td>
             <td className="nowrap">{r.startedAt ? new Date(r.startedAt).toLocaleString() : "draft"}</td>
-            <td className="muted" data-col="by">{r.createdBy?.email ?? "–"}</td>
+            <td className="muted" data-col="by">
+              {r.createdBy?.email ?? "–"}
+            </td>
           </tr>
         ))}
       </DataTable>

@@ -12,7 +12,8 @@ export default async function SettingsPage() {
       <header className="page-header">
         <h1>Settings &amp; keys</h1>
         <p className="muted">
-          Agents refuse any model whose manifest is not signed by this console. Give them this public key at provisioning.
+          Agents refuse any model whose manifest is not signed by this console. Give them this public key at
+          provisioning.
         </p>
       </header>
       <div className="stack">
@@ -29,13 +30,16 @@ export default async function SettingsPage() {
           </pre>
           <p>On the device:</p>
           <pre className="mono">{`fleet-agent run … --public-key ${key.base64}`}</pre>
-          <p>The same key as PEM (a file for <code>--public-key /etc/fleet-agent/console.pub</code>):</p>
+          <p>
+            The same key as PEM (a file for <code>--public-key /etc/fleet-agent/console.pub</code>):
+          </p>
           <pre className="mono" data-testid="public-key-pem">
             {key.pem}
           </pre>
           <p className="muted">
-            Also served at <a href="/api/public-key">/api/public-key</a> and printed by <code>fleet-console public-key</code>. On this
-            host it is <code>{key.path}</code>; the private key beside it is readable by the console&apos;s user only.
+            Also served at <a href="/api/public-key">/api/public-key</a> and printed by{" "}
+            <code>fleet-console public-key</code>. On this host it is <code>{key.path}</code>; the private key beside it
+            is readable by the console&apos;s user only.
           </p>
         </section>
         <section className="card">

@@ -89,16 +89,30 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
     <form className="card form inline-form" onSubmit={submit}>
       <h2>New user</h2>
       <Field label="Email" error={fieldError(create.error, "email")}>
-        <input name="email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+        <input
+          name="email"
+          type="email"
+          value={form.email}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+        />
       </Field>
       <Field label="Name" error={fieldError(create.error, "name")}>
         <input name="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
       </Field>
       <Field label="Initial password" error={fieldError(create.error, "password")}>
-        <input name="password" type="password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+        <input
+          name="password"
+          type="password"
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+        />
       </Field>
       <Field label="Role">
-        <select name="role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as (typeof ROLES)[number] })}>
+        <select
+          name="role"
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value as (typeof ROLES)[number] })}
+        >
           {ROLES.map((role) => (
             <option key={role} value={role}>
               {role.toLowerCase()}

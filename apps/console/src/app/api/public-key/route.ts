@@ -10,6 +10,10 @@ export async function GET(): Promise<Response> {
   await connection();
   const key = await getPublicKeyInfo({ dataDir: getConsoleConfig().dataDir });
   return new Response(key.pem, {
-    headers: { "content-type": "application/x-pem-file", "x-fleet-key-fingerprint": key.fingerprint, "cache-control": "no-cache" },
+    headers: {
+      "content-type": "application/x-pem-file",
+      "x-fleet-key-fingerprint": key.fingerprint,
+      "cache-control": "no-cache",
+    },
   });
 }

@@ -6,7 +6,10 @@ export const ZListAuditEventsInput = z.object({
   entityId: z.string().trim().max(128).optional(),
   action: z.string().trim().max(64).optional(),
   /** Keyset cursor: the id of the last event of the previous page (as a decimal string). */
-  cursor: z.string().regex(/^\d{1,19}$/, "invalid cursor").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, "invalid cursor")
+    .optional(),
   limit: z.int().min(1).max(200).default(50),
 });
 export type TListAuditEventsInput = z.input<typeof ZListAuditEventsInput>;

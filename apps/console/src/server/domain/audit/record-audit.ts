@@ -27,7 +27,15 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
 }
 
 /** Writes one audit event. Call it inside the same transaction as the change it describes. */
-export async function recordAudit({ tx, actor, action, entityType, entityId, before, after }: TRecordAuditOptions): Promise<void> {
+export async function recordAudit({
+  tx,
+  actor,
+  action,
+  entityType,
+  entityId,
+  before,
+  after,
+}: TRecordAuditOptions): Promise<void> {
   const beforeJson = toJson(before);
   const afterJson = toJson(after);
   await tx.auditEvent.create({

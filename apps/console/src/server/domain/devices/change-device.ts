@@ -36,16 +36,27 @@ export async function rotateDeviceSecret(
     });
     return before;
   });
-  const command = agentCommand({ ...(await agentCommandContext(options.config)), deviceId: device.id, secret, deviceClass: device.deviceClass });
+  const command = agentCommand({
+    ...(await agentCommandContext(options.config)),
+    deviceId: device.id,
+    secret,
+    deviceClass: device.deviceClass,
+  });
   return { id: device.id, name: device.name, secret, command };
 }
 
 /** Enable or disable: a disabled device is refused by the broker. */
-export async function setDeviceEnabled(options: TChangeOptions & { enabled: boolean }): Promise<{ id: string; enabled: boolean }> {
+export async function setDeviceEnabled(
+  options: TChangeOptions & { enabled: boolean },
+): Promise<{ id: string; enabled: boolean }> {
   return options.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
     const before = await tx.device.findUnique({ where: { id: options.id }, select: deviceAuditSelect });
     if (!before) throw notFound(options.id);
-    const after = await tx.device.update({ where: { id: options.id }, data: { enabled: options.enabled }, select: deviceAuditSelect });
+    const after = await tx.device.update({
+      where: { id: options.id },
+      data: { enabled: options.enabled },
+      select: deviceAuditSelect,
+    });
     await recordAudit({
       tx,
       actor: options.actor,
@@ -65,7 +76,14 @@ export async function deleteDevice(options: TChangeOptions): Promise<{ id: strin
     const before = await tx.device.findUnique({ where: { id: options.id }, select: deviceAuditSelect });
     if (!before) throw notFound(options.id);
     await tx.device.delete({ where: { id: options.id }, select: { id: true } });
-    await recordAudit({ tx, actor: options.actor, action: "device.delete", entityType: "device", entityId: options.id, before });
+    await recordAudit({
+      tx,
+      actor: options.actor,
+      action: "device.delete",
+      entityType: "device",
+      entityId: options.id,
+      before,
+    });
     return { id: options.id };
   });
 }

@@ -26,16 +26,35 @@ export async function createDevice(options: {
   try {
     const device = await options.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const created = await tx.device.create({
-        data: { id: input.id, name: input.name || input.id, tags: input.tags, deviceClass: input.deviceClass, credentialHash },
+        data: {
+          id: input.id,
+          name: input.name || input.id,
+          tags: input.tags,
+          deviceClass: input.deviceClass,
+          credentialHash,
+        },
         select: deviceAuditSelect,
       });
-      await recordAudit({ tx, actor: options.actor, action: "device.create", entityType: "device", entityId: created.id, after: created });
+      await recordAudit({
+        tx,
+        actor: options.actor,
+        action: "device.create",
+        entityType: "device",
+        entityId: created.id,
+        after: created,
+      });
       return created;
     });
-    const command = agentCommand({ ...(await agentCommandContext(options.config)), deviceId: device.id, secret, deviceClass: device.deviceClass });
+    const command = agentCommand({
+      ...(await agentCommandContext(options.config)),
+      deviceId: device.id,
+      secret,
+      deviceClass: device.deviceClass,
+    });
     return { id: device.id, name: device.name, secret, command };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError(AppErrorCode.CONFLICT, `A device with id ${input.id} already exists.`);
+    if (isUniqueViolation(error))
+      throw new AppError(AppErrorCode.CONFLICT, `A device with id ${input.id} already exists.`);
     throw error;
   }
 }

@@ -13,7 +13,10 @@ export const MAX_CSV_DEVICES = 500;
 export const MAX_CSV_CHARS = 200_000;
 
 export const ZCreateDevicesFromCsvInput = z.object({
-  csv: z.string().min(1, "Paste or choose a CSV file.").max(MAX_CSV_CHARS, `The CSV may hold at most ${MAX_CSV_CHARS} characters.`),
+  csv: z
+    .string()
+    .min(1, "Paste or choose a CSV file.")
+    .max(MAX_CSV_CHARS, `The CSV may hold at most ${MAX_CSV_CHARS} characters.`),
 });
 
 export interface TCsvLineError {
@@ -31,7 +34,10 @@ const COLUMNS = ["id", "name", "tags", "class"] as const;
  * Columns `id,name,tags,class` (header optional; tags separated by `;` or spaces; class gateway or
  * wearable). All or nothing: any bad line, duplicate or existing id creates no device.
  */
-export function parseDeviceCsv(csv: string): { inputs: Array<TCreateDeviceInput & { line: number }>; errors: TCsvLineError[] } {
+export function parseDeviceCsv(csv: string): {
+  inputs: Array<TCreateDeviceInput & { line: number }>;
+  errors: TCsvLineError[];
+} {
   const rows = parseCsv(csv);
   const errors: TCsvLineError[] = [];
   const inputs: Array<TCreateDeviceInput & { line: number }> = [];
@@ -45,7 +51,10 @@ export function parseDeviceCsv(csv: string): { inputs: Array<TCreateDeviceInput 
   const seen = new Map<string, number>();
   for (const { line, cells } of body) {
     if (cells.length > COLUMNS.length) {
-      errors.push({ line, message: `Expected at most ${COLUMNS.length} columns (id,name,tags,class), got ${cells.length}.` });
+      errors.push({
+        line,
+        message: `Expected at most ${COLUMNS.length} columns (id,name,tags,class), got ${cells.length}.`,
+      });
       continue;
     }
     const [id = "", name = "", tags = "", deviceClass = ""] = cells.map((cell) => cell.trim());
@@ -58,7 +67,8 @@ export function parseDeviceCsv(csv: string): { inputs: Array<TCreateDeviceInput 
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const column = issue?.path[0] === "deviceClass" ? "class" : String(issue?.path[0] ?? "row");
-      const message = issue?.path[0] === "deviceClass" ? "must be gateway or wearable" : issue?.message ?? "is invalid";
+      const message =
+        issue?.path[0] === "deviceClass" ? "must be gateway or wearable" : (issue?.message ?? "is invalid");
       errors.push({ line, message: `${column}: ${message}` });
       continue;
     }
@@ -96,12 +106,17 @@ export async function createDevicesFromCsv(options: {
 }): Promise<TCreateDevicesFromCsvResult> {
   const { inputs, errors } = parseDeviceCsv(options.csv);
   if (errors.length > 0) return { ok: false, errors };
-  const existing = await options.prisma.device.findMany({ where: { id: { in: inputs.map((i) => i.id) } }, select: { id: true } });
+  const existing = await options.prisma.device.findMany({
+    where: { id: { in: inputs.map((i) => i.id) } },
+    select: { id: true },
+  });
   if (existing.length > 0) {
     const taken = new Set(existing.map((device) => device.id));
     return {
       ok: false,
-      errors: inputs.filter((i) => taken.has(i.id)).map((i) => ({ line: i.line, message: `A device with id ${i.id} already exists.` })),
+      errors: inputs
+        .filter((i) => taken.has(i.id))
+        .map((i) => ({ line: i.line, message: `A device with id ${i.id} already exists.` })),
     };
   }
   const secrets = await mapLimited(inputs, 4, () => newDeviceSecret());
@@ -129,7 +144,11 @@ export async function createDevicesFromCsv(options: {
     });
   } catch (error) {
     // Someone created one of these ids in between: nothing was created.
-    if (isUniqueViolation(error)) return { ok: false, errors: [{ line: 1, message: "Some of these ids were created meanwhile; nothing was created, try again." }] };
+    if (isUniqueViolation(error))
+      return {
+        ok: false,
+        errors: [{ line: 1, message: "Some of these ids were created meanwhile; nothing was created, try again." }],
+      };
     throw error;
   }
   const commandContext = await agentCommandContext(options.config);
@@ -137,7 +156,12 @@ export async function createDevicesFromCsv(options: {
     ok: true,
     devices: rows.map((row, index) => {
       const secret = (secrets[index] as { secret: string }).secret;
-      return { id: row.id, name: row.name, secret, command: agentCommand({ ...commandContext, deviceId: row.id, secret, deviceClass: row.deviceClass }) };
+      return {
+        id: row.id,
+        name: row.name,
+        secret,
+        command: agentCommand({ ...commandContext, deviceId: row.id, secret, deviceClass: row.deviceClass }),
+      };
     }),
   };
 }

@@ -30,8 +30,23 @@ function shellWord(word: string): string {
 }
 
 /** The exact command to run on the device. */
-export function agentCommand(options: { brokerUrl: string; deviceId: string; secret: string; deviceClass: string; publicKey: string }): string {
-  const parts = ["fleet-agent", "run", "--broker", options.brokerUrl, "--device-id", options.deviceId, "--secret", options.secret];
+export function agentCommand(options: {
+  brokerUrl: string;
+  deviceId: string;
+  secret: string;
+  deviceClass: string;
+  publicKey: string;
+}): string {
+  const parts = [
+    "fleet-agent",
+    "run",
+    "--broker",
+    options.brokerUrl,
+    "--device-id",
+    options.deviceId,
+    "--secret",
+    options.secret,
+  ];
   // The console's manifest-signing key: without it the agent refuses every model.
   parts.push("--public-key", options.publicKey);
   if (options.deviceClass === "WEARABLE") parts.push("--class", "wearable");
@@ -39,6 +54,8 @@ export function agentCommand(options: { brokerUrl: string; deviceId: string; sec
 }
 
 /** What the shown agent command needs from the console: broker URL and signing public key. */
-export async function agentCommandContext(config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl" | "dataDir">): Promise<{ brokerUrl: string; publicKey: string }> {
+export async function agentCommandContext(
+  config: Pick<TConsoleConfig, "mqttUrl" | "publicUrl" | "dataDir">,
+): Promise<{ brokerUrl: string; publicKey: string }> {
   return { brokerUrl: deviceBrokerUrl(config), publicKey: (await getSigningKey(config.dataDir)).publicKeyBase64 };
 }

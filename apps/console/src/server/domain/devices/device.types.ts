@@ -14,7 +14,10 @@ export const ZTag = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._:-]{0,31}$/, "Tags are 1–32 of a-z 0-9 . _ : - (starting with a letter or digit).");
-export const ZTags = z.array(ZTag).max(16, "At most 16 tags.").transform((tags) => [...new Set(tags)]);
+export const ZTags = z
+  .array(ZTag)
+  .max(16, "At most 16 tags.")
+  .transform((tags) => [...new Set(tags)]);
 
 export const ZDeviceName = z.string().trim().max(100, "Use at most 100 characters.");
 
@@ -41,7 +44,9 @@ export const deviceListSelect = {
   lastSeenAt: true,
   createdAt: true,
   profile: { select: { id: true, name: true } },
-  activeVariant: { select: { id: true, name: true, precision: true, engine: true, model: { select: { id: true, name: true } } } },
+  activeVariant: {
+    select: { id: true, name: true, precision: true, engine: true, model: { select: { id: true, name: true } } },
+  },
 } satisfies Prisma.DeviceSelect;
 
 export const deviceDetailSelect = {
@@ -52,7 +57,9 @@ export const deviceDetailSelect = {
   desiredRev: true,
   reportedRev: true,
   updatedAt: true,
-  prevVariant: { select: { id: true, name: true, precision: true, engine: true, model: { select: { id: true, name: true } } } },
+  prevVariant: {
+    select: { id: true, name: true, precision: true, engine: true, model: { select: { id: true, name: true } } },
+  },
 } satisfies Prisma.DeviceSelect;
 
 export type TDeviceListRow = Prisma.DeviceGetPayload<{ select: typeof deviceListSelect }>;

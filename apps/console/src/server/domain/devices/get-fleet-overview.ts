@@ -37,7 +37,10 @@ export async function getFleetOverview(options: { prisma: PrismaClient; now?: Da
   const variantIds = variant.map((row) => row.activeVariantId).filter((id): id is string => id !== null);
   const [profiles, variants] = await Promise.all([
     prisma.hardwareProfile.findMany({ where: { id: { in: profileIds } }, select: { id: true, name: true } }),
-    prisma.modelVariant.findMany({ where: { id: { in: variantIds } }, select: { id: true, name: true, model: { select: { name: true } } } }),
+    prisma.modelVariant.findMany({
+      where: { id: { in: variantIds } },
+      select: { id: true, name: true, model: { select: { name: true } } },
+    }),
   ]);
   const profileName = new Map(profiles.map((p) => [p.id, p.name]));
   const variantName = new Map(variants.map((v) => [v.id, `${v.model.name} · ${v.name}`]));
@@ -46,8 +49,12 @@ export async function getFleetOverview(options: { prisma: PrismaClient; now?: Da
     enabled,
     seenRecently,
     checkedAt: now,
-    byStatus: status.map((row) => ({ key: row.status, label: row.status.toLowerCase(), count: row._count._all })).sort(byCountDesc),
-    byClass: deviceClass.map((row) => ({ key: row.deviceClass, label: row.deviceClass.toLowerCase(), count: row._count._all })).sort(byCountDesc),
+    byStatus: status
+      .map((row) => ({ key: row.status, label: row.status.toLowerCase(), count: row._count._all }))
+      .sort(byCountDesc),
+    byClass: deviceClass
+      .map((row) => ({ key: row.deviceClass, label: row.deviceClass.toLowerCase(), count: row._count._all }))
+      .sort(byCountDesc),
     byProfile: profile
       .map((row) => ({
         key: row.profileId ?? "none",

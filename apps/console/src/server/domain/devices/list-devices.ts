@@ -6,7 +6,11 @@ import { deviceListSelect, ZTag, type TDeviceListRow } from "./device.types.ts";
 export const DEVICE_SORT_KEYS = ["id", "name", "status", "lastSeenAt", "createdAt"] as const;
 type TSortKey = (typeof DEVICE_SORT_KEYS)[number];
 
-const ZIdFilter = z.string().trim().max(128).regex(/^[A-Za-z0-9._:-]+$/, "invalid id");
+const ZIdFilter = z
+  .string()
+  .trim()
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, "invalid id");
 
 export const ZListDevicesInput = z.object({
   /** Part of the id or the name, case-insensitive. */
@@ -67,7 +71,10 @@ function afterCursor(key: TSortKey, dir: "asc" | "desc", [value, id]: TCursor): 
     const typed = key === "name" ? value : new Date(value);
     beyond = { [key]: dir === "asc" ? { gt: typed } : { lt: typed } };
   }
-  const same: Prisma.DeviceWhereInput = { [key]: key === "name" || key === "status" ? value : new Date(value), id: idAfter };
+  const same: Prisma.DeviceWhereInput = {
+    [key]: key === "name" || key === "status" ? value : new Date(value),
+    id: idAfter,
+  };
   const or: Prisma.DeviceWhereInput[] = [beyond, same];
   if (key === "lastSeenAt") or.push({ lastSeenAt: null });
   return { OR: or };
@@ -110,7 +117,12 @@ export async function listDevices(options: {
     ? { AND: [filters, afterCursor(input.sort, input.dir, decodeCursor(input.cursor))] }
     : filters;
   const [rows, total] = await Promise.all([
-    options.prisma.device.findMany({ where, orderBy: orderBy(input.sort, input.dir), take: input.limit + 1, select: deviceListSelect }),
+    options.prisma.device.findMany({
+      where,
+      orderBy: orderBy(input.sort, input.dir),
+      take: input.limit + 1,
+      select: deviceListSelect,
+    }),
     options.prisma.device.count({ where: filters }),
   ]);
   const devices = rows.slice(0, input.limit);

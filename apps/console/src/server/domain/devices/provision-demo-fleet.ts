@@ -41,7 +41,11 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T
  * every one of them a fresh secret (secrets are stored hashed, so old ones cannot be shown again).
  * Other devices, and demo devices beyond N, are left alone.
  */
-export async function provisionDemoFleet(options: { prisma: PrismaClient; actor: TActor; count: number }): Promise<TDemoCredential[]> {
+export async function provisionDemoFleet(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  count: number;
+}): Promise<TDemoCredential[]> {
   const ids = Array.from({ length: options.count }, (_, i) => demoDeviceId(i, options.count));
   const secrets = await mapLimit(ids, 4, () => newDeviceSecret());
   let created = 0;
@@ -49,7 +53,9 @@ export async function provisionDemoFleet(options: { prisma: PrismaClient; actor:
     const slice = ids.slice(start, start + CHUNK);
     await options.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const existing = new Set(
-        (await tx.device.findMany({ where: { id: { in: slice } }, select: { id: true } })).map((row: { id: string }) => row.id),
+        (await tx.device.findMany({ where: { id: { in: slice } }, select: { id: true } })).map(
+          (row: { id: string }) => row.id,
+        ),
       );
       const fresh = slice.filter((id) => !existing.has(id));
       if (fresh.length > 0) {
@@ -70,7 +76,11 @@ export async function provisionDemoFleet(options: { prisma: PrismaClient; actor:
         ).count;
       }
       for (const id of slice.filter((candidate) => existing.has(candidate))) {
-        await tx.device.update({ where: { id }, data: { credentialHash: secrets[ids.indexOf(id)]!.credentialHash, enabled: true }, select: { id: true } });
+        await tx.device.update({
+          where: { id },
+          data: { credentialHash: secrets[ids.indexOf(id)]!.credentialHash, enabled: true },
+          select: { id: true },
+        });
       }
     });
   }

@@ -26,7 +26,14 @@ export async function checkDatabase({
   } as const;
   const down = (problem: string, detail: string): TDatabaseStatus => {
     reportProblem("database", detail);
-    return { ...identity, reachable: false, serverVersion: null, migrationsApplied: null, latestMigration: null, problem };
+    return {
+      ...identity,
+      reachable: false,
+      serverVersion: null,
+      migrationsApplied: null,
+      latestMigration: null,
+      problem,
+    };
   };
   if (prisma === null) {
     return down("the database could not be opened; see the console log", openError ?? "not opened");
@@ -46,7 +53,9 @@ export async function checkDatabase({
 }
 
 async function readDatabaseFacts(prisma: Pick<PrismaClient, "$queryRaw">) {
-  const [server] = await prisma.$queryRaw<Array<{ version: string }>>`SELECT current_setting('server_version') AS version`;
+  const [server] = await prisma.$queryRaw<
+    Array<{ version: string }>
+  >`SELECT current_setting('server_version') AS version`;
   const [table] = await prisma.$queryRaw<Array<{ exists: boolean }>>`
     SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`;
   if (!table?.exists) {

@@ -61,7 +61,12 @@ describe("checkDatabase", () => {
     const prisma = createPrismaClient(`postgresql://postgres@127.0.0.1:${await closedPort()}/fleet`);
     try {
       const status = await checkDatabase({ prisma, embedded: false, timeoutMs: 15_000 });
-      expect(status).toMatchObject({ kind: "external", engine: "PostgreSQL", reachable: false, migrationsApplied: null });
+      expect(status).toMatchObject({
+        kind: "external",
+        engine: "PostgreSQL",
+        reachable: false,
+        migrationsApplied: null,
+      });
       expect(status.problem).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     } finally {
       await prisma.$disconnect();
@@ -88,7 +93,12 @@ describe("checkBroker", () => {
     const broker = await listeningPort();
     try {
       const status = await checkBroker({ mqttUrl: `mqtt://console:s3cret@127.0.0.1:${broker.port}` });
-      expect(status).toEqual({ configured: true, url: `mqtt://127.0.0.1:${broker.port}`, reachable: true, problem: null });
+      expect(status).toEqual({
+        configured: true,
+        url: `mqtt://127.0.0.1:${broker.port}`,
+        reachable: true,
+        problem: null,
+      });
     } finally {
       await broker.close();
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { chooseVariant, deviceRunsEngine, reportedEnginesOf, type TChoosableProfile, type TChoosableVariant } from "./choose-variant.ts";
+import {
+  chooseVariant,
+  deviceRunsEngine,
+  reportedEnginesOf,
+  type TChoosableProfile,
+  type TChoosableVariant,
+} from "./choose-variant.ts";
 
 const anyProfile: TChoosableProfile = {
   name: "Any",
@@ -12,10 +18,38 @@ const anyProfile: TChoosableProfile = {
 };
 const runtime = (p95Ms: number, modelMB = 0.4) => ({ latency: { medianMs: p95Ms / 2, p95Ms }, modelMB });
 const variants: TChoosableVariant[] = [
-  { id: "v32", name: "fp32", precision: "FP32", engine: "TFJS", bytes: 106_676, metrics: { accuracy: 94, agreement: 100, runtime: runtime(6.8) } },
-  { id: "v16", name: "fp16", precision: "FP16", engine: "TFJS", bytes: 55_788, metrics: { accuracy: 94, agreement: 100, runtime: runtime(5.4) } },
-  { id: "v8", name: "int8-channel", precision: "INT8", engine: "TFJS", bytes: 30_542, metrics: { accuracy: 93.5, agreement: 99, runtime: runtime(0.3) } },
-  { id: "v4", name: "int4-group", precision: "INT4", engine: "TFJS", bytes: 19_095, metrics: { accuracy: 91, agreement: 96, runtime: runtime(0.3) } },
+  {
+    id: "v32",
+    name: "fp32",
+    precision: "FP32",
+    engine: "TFJS",
+    bytes: 106_676,
+    metrics: { accuracy: 94, agreement: 100, runtime: runtime(6.8) },
+  },
+  {
+    id: "v16",
+    name: "fp16",
+    precision: "FP16",
+    engine: "TFJS",
+    bytes: 55_788,
+    metrics: { accuracy: 94, agreement: 100, runtime: runtime(5.4) },
+  },
+  {
+    id: "v8",
+    name: "int8-channel",
+    precision: "INT8",
+    engine: "TFJS",
+    bytes: 30_542,
+    metrics: { accuracy: 93.5, agreement: 99, runtime: runtime(0.3) },
+  },
+  {
+    id: "v4",
+    name: "int4-group",
+    precision: "INT4",
+    engine: "TFJS",
+    bytes: 19_095,
+    metrics: { accuracy: 91, agreement: 96, runtime: runtime(0.3) },
+  },
 ];
 
 describe("chooseVariant", () => {
@@ -29,7 +63,10 @@ describe("chooseVariant", () => {
   });
 
   it("applies size, precision, latency and RAM constraints and names what each excluded", () => {
-    const small = chooseVariant({ ...anyProfile, name: "Wearables", maxModelBytes: 40_000, allowedPrecisions: ["INT8", "INT4", "FP32"] }, variants);
+    const small = chooseVariant(
+      { ...anyProfile, name: "Wearables", maxModelBytes: 40_000, allowedPrecisions: ["INT8", "INT4", "FP32"] },
+      variants,
+    );
     expect(small.variant?.name).toBe("int8-channel");
     expect(small.excluded).toEqual([
       { id: "v32", name: "fp32", why: "106.7 kB > max 40.0 kB" },
@@ -38,8 +75,14 @@ describe("chooseVariant", () => {
     expect(small.reason).toContain("Excluded: fp32 (106.7 kB > max 40.0 kB); fp16 (precision FP16 not allowed).");
     const fast = chooseVariant({ ...anyProfile, latencyBudgetMs: 1 }, variants);
     expect(fast.variant?.name).toBe("int8-channel");
-    expect(fast.excluded.map((e) => e.why)).toEqual(["p95 latency 6.80 ms > budget 1 ms", "p95 latency 5.40 ms > budget 1 ms"]);
-    const tiny = chooseVariant({ ...anyProfile, ramBudgetMb: 1 }, [{ ...variants[0]!, metrics: { accuracy: 94, runtime: runtime(1, 3) } }, variants[3]!]);
+    expect(fast.excluded.map((e) => e.why)).toEqual([
+      "p95 latency 6.80 ms > budget 1 ms",
+      "p95 latency 5.40 ms > budget 1 ms",
+    ]);
+    const tiny = chooseVariant({ ...anyProfile, ramBudgetMb: 1 }, [
+      { ...variants[0]!, metrics: { accuracy: 94, runtime: runtime(1, 3) } },
+      variants[3]!,
+    ]);
     expect(tiny.variant?.name).toBe("int4-group");
     expect(tiny.excluded[0]?.why).toBe("needs 3.0 MB of RAM > budget 1 MB");
   });
@@ -57,15 +100,32 @@ describe("chooseVariant", () => {
     expect(choice.variant?.name).toBe("fp32");
     expect(choice.reason).toContain("no measured accuracy, FP32 ranks highest");
     expect(choice.reason).toContain("(latency not measured: not checked)");
-    const agree = chooseVariant(anyProfile, variants.map((v) => ({ ...v, metrics: { agreement: v.name === "int8-channel" ? 100 : 90 } })));
+    const agree = chooseVariant(
+      anyProfile,
+      variants.map((v) => ({ ...v, metrics: { agreement: v.name === "int8-channel" ? 100 : 90 } })),
+    );
     expect(agree.variant?.name).toBe("int8-channel");
   });
 
   describe("engines", () => {
     // onnx variants of the same model: ONNX Runtime runs int8 with integer kernels (faster), same accuracy.
     const onnx: TChoosableVariant[] = [
-      { id: "o32", name: "onnx-fp32", precision: "FP32", engine: "ONNX", bytes: 107_000, metrics: { accuracy: 94, runtime: runtime(0.9) } },
-      { id: "o8", name: "onnx-int8", precision: "INT8", engine: "ONNX", bytes: 31_000, metrics: { accuracy: 93.4, runtime: runtime(0.1) } },
+      {
+        id: "o32",
+        name: "onnx-fp32",
+        precision: "FP32",
+        engine: "ONNX",
+        bytes: 107_000,
+        metrics: { accuracy: 94, runtime: runtime(0.9) },
+      },
+      {
+        id: "o8",
+        name: "onnx-int8",
+        precision: "INT8",
+        engine: "ONNX",
+        bytes: 31_000,
+        metrics: { accuracy: 93.4, runtime: runtime(0.1) },
+      },
     ];
     const all = [...variants, ...onnx];
 
@@ -80,7 +140,12 @@ describe("chooseVariant", () => {
     });
 
     it("the preferred engine's variants are chosen first when any fits, even if another engine's is more accurate", () => {
-      const profile = { ...anyProfile, name: "Gateways", allowedPrecisions: ["INT8", "FP16"] as TChoosableProfile["allowedPrecisions"], preferredEngine: "ONNX" as const };
+      const profile = {
+        ...anyProfile,
+        name: "Gateways",
+        allowedPrecisions: ["INT8", "FP16"] as TChoosableProfile["allowedPrecisions"],
+        preferredEngine: "ONNX" as const,
+      };
       const choice = chooseVariant(profile, all);
       expect(choice.variant).toEqual({ id: "o8", name: "onnx-int8" });
       expect(choice.reason).toBe(
@@ -95,29 +160,50 @@ describe("chooseVariant", () => {
     });
 
     it("falls back to other engines when no variant of the preferred engine fits, and says so", () => {
-      const choice = chooseVariant({ ...anyProfile, name: "Small", maxModelBytes: 30_000, preferredEngine: "ONNX" }, all);
+      const choice = chooseVariant(
+        { ...anyProfile, name: "Small", maxModelBytes: 30_000, preferredEngine: "ONNX" },
+        all,
+      );
       expect(choice.variant?.name).toBe("int4-group");
-      expect(choice.reason).toContain('the most accurate of 1 variant that fit "Small"; no variant of the preferred engine ONNX fits.');
+      expect(choice.reason).toContain(
+        'the most accurate of 1 variant that fit "Small"; no variant of the preferred engine ONNX fits.',
+      );
       expect(choice.excluded.map((e) => e.name)).toEqual(["fp32", "fp16", "int8-channel", "onnx-fp32", "onnx-int8"]);
     });
 
     it("without a preference, accuracy and size decide across engines", () => {
       const same = { ...onnx[1]!, metrics: { accuracy: 93.5 }, bytes: 30_542 };
-      expect(chooseVariant({ ...anyProfile, allowedPrecisions: ["INT8"] }, [same, variants[2]!]).variant?.name).toBe("int8-channel");
-      expect(chooseVariant({ ...anyProfile, allowedPrecisions: ["INT8"] }, [{ ...same, bytes: 30_000 }, variants[2]!]).variant?.name).toBe("onnx-int8");
+      expect(chooseVariant({ ...anyProfile, allowedPrecisions: ["INT8"] }, [same, variants[2]!]).variant?.name).toBe(
+        "int8-channel",
+      );
+      expect(
+        chooseVariant({ ...anyProfile, allowedPrecisions: ["INT8"] }, [{ ...same, bytes: 30_000 }, variants[2]!])
+          .variant?.name,
+      ).toBe("onnx-int8");
     });
 
     it("for a device, only variants whose engine its last birth reported may be chosen", () => {
-      const profile = { ...anyProfile, name: "Gateways", preferredEngine: "ONNX" as const, allowedPrecisions: ["INT8"] as TChoosableProfile["allowedPrecisions"] };
+      const profile = {
+        ...anyProfile,
+        name: "Gateways",
+        preferredEngine: "ONNX" as const,
+        allowedPrecisions: ["INT8"] as TChoosableProfile["allowedPrecisions"],
+      };
       const withOnnx = chooseVariant(profile, all, { reportedEngines: ["tfjs", "onnx"] });
       expect(withOnnx.variant?.name).toBe("onnx-int8");
-      expect(withOnnx.reason).toContain('fit "Gateways" on this device (ONNX is the preferred engine; 1 other variant would fit).');
+      expect(withOnnx.reason).toContain(
+        'fit "Gateways" on this device (ONNX is the preferred engine; 1 other variant would fit).',
+      );
       // Chosen for this device: no note about other devices.
       expect(withOnnx.reason).not.toContain("Devices that do not report");
 
       const tfjsOnly = chooseVariant(profile, all, { reportedEngines: ["tfjs"] });
       expect(tfjsOnly.variant?.name).toBe("int8-channel");
-      expect(tfjsOnly.excluded).toContainEqual({ id: "o8", name: "onnx-int8", why: "engine ONNX does not load on this device (it reports tfjs)" });
+      expect(tfjsOnly.excluded).toContainEqual({
+        id: "o8",
+        name: "onnx-int8",
+        why: "engine ONNX does not load on this device (it reports tfjs)",
+      });
       expect(tfjsOnly.reason).toContain("no variant of the preferred engine ONNX fits");
 
       // No birth yet (or unreadable hardware): every agent runs tfjs, onnx is not assumed.
@@ -137,7 +223,10 @@ describe("chooseVariant", () => {
     });
 
     it("reads the engines of stored hardware, loosely; matching ignores case", () => {
-      expect(reportedEnginesOf({ arch: "arm64", engines: ["tfjs", "onnx"], backends: ["wasm"] })).toEqual(["tfjs", "onnx"]);
+      expect(reportedEnginesOf({ arch: "arm64", engines: ["tfjs", "onnx"], backends: ["wasm"] })).toEqual([
+        "tfjs",
+        "onnx",
+      ]);
       expect(reportedEnginesOf(null)).toBeNull();
       expect(reportedEnginesOf({ arch: "arm64" })).toBeNull();
       expect(reportedEnginesOf({ engines: "tfjs" })).toBeNull();

@@ -97,7 +97,13 @@ function metricsOf(variant: TChoosableVariant): TChoiceMetrics {
 }
 
 /** Why `variant` breaks a constraint of `profile`, or null; `notes` collects constraints that could not be checked. */
-function violation(variant: TChoosableVariant, metrics: TChoiceMetrics, profile: TChoosableProfile, device: TChoosableDevice | undefined, notes: Set<string>): string | null {
+function violation(
+  variant: TChoosableVariant,
+  metrics: TChoiceMetrics,
+  profile: TChoosableProfile,
+  device: TChoosableDevice | undefined,
+  notes: Set<string>,
+): string | null {
   if (!profile.allowedPrecisions.includes(variant.precision)) return `precision ${variant.precision} not allowed`;
   if (!profile.allowedEngines.includes(variant.engine)) return `engine ${variant.engine} not allowed`;
   const engineProblem = deviceEngineProblem(device, variant.engine);
@@ -107,13 +113,15 @@ function violation(variant: TChoosableVariant, metrics: TChoiceMetrics, profile:
   }
   if (profile.ramBudgetMb !== null) {
     if (metrics.runtime) {
-      if (metrics.runtime.modelMB > profile.ramBudgetMb) return `needs ${metrics.runtime.modelMB.toFixed(1)} MB of RAM > budget ${profile.ramBudgetMb} MB`;
+      if (metrics.runtime.modelMB > profile.ramBudgetMb)
+        return `needs ${metrics.runtime.modelMB.toFixed(1)} MB of RAM > budget ${profile.ramBudgetMb} MB`;
     } else notes.add("RAM not measured");
   }
   if (profile.latencyBudgetMs !== null) {
     if (metrics.runtime) {
       const p95 = metrics.runtime.latency.p95Ms;
-      if (p95 > profile.latencyBudgetMs) return `p95 latency ${p95.toFixed(2)} ms > budget ${profile.latencyBudgetMs} ms`;
+      if (p95 > profile.latencyBudgetMs)
+        return `p95 latency ${p95.toFixed(2)} ms > budget ${profile.latencyBudgetMs} ms`;
     } else notes.add("latency not measured");
   }
   return null;
@@ -121,12 +129,18 @@ function violation(variant: TChoosableVariant, metrics: TChoiceMetrics, profile:
 
 /** Accuracy if measured, else agreement with fp32, else null. */
 function quality(metrics: TChoiceMetrics): { value: number; label: string } | null {
-  if (metrics.accuracy !== undefined) return { value: metrics.accuracy, label: `accuracy ${metrics.accuracy.toFixed(2)} %` };
-  if (metrics.agreement !== undefined) return { value: metrics.agreement, label: `agreement ${metrics.agreement.toFixed(2)} %` };
+  if (metrics.accuracy !== undefined)
+    return { value: metrics.accuracy, label: `accuracy ${metrics.accuracy.toFixed(2)} %` };
+  if (metrics.agreement !== undefined)
+    return { value: metrics.agreement, label: `agreement ${metrics.agreement.toFixed(2)} %` };
   return null;
 }
 
-export function chooseVariant(profile: TChoosableProfile, variants: readonly TChoosableVariant[], device?: TChoosableDevice): TVariantChoice {
+export function chooseVariant(
+  profile: TChoosableProfile,
+  variants: readonly TChoosableVariant[],
+  device?: TChoosableDevice,
+): TVariantChoice {
   if (variants.length === 0) return { variant: null, reason: "The model has no variants yet.", excluded: [] };
   const notes = new Set<string>();
   const excluded: TVariantChoice["excluded"] = [];
@@ -139,7 +153,8 @@ export function chooseVariant(profile: TChoosableProfile, variants: readonly TCh
   }
   const excludedText = excluded.length ? ` Excluded: ${excluded.map((e) => `${e.name} (${e.why})`).join("; ")}.` : "";
   const target = `"${profile.name}"${device ? " on this device" : ""}`;
-  if (fitting.length === 0) return { variant: null, reason: `No variant fits ${target}:${excludedText.replace(/^ Excluded:/, "")}`, excluded };
+  if (fitting.length === 0)
+    return { variant: null, reason: `No variant fits ${target}:${excludedText.replace(/^ Excluded:/, "")}`, excluded };
 
   // A preferred engine decides first: its variants compete among themselves whenever any of them fits;
   // the others are the fallback. Accuracy, then size, decide within that pool.
@@ -162,7 +177,12 @@ export function chooseVariant(profile: TChoosableProfile, variants: readonly TCh
   const ranked = [...pool].sort(compare);
   const best = ranked[0]!;
   const bestQuality = quality(best.metrics);
-  const tied = ranked.filter((c) => c !== best && (quality(c.metrics)?.value ?? null) === (bestQuality?.value ?? null) && (bestQuality || c.variant.precision === best.variant.precision));
+  const tied = ranked.filter(
+    (c) =>
+      c !== best &&
+      (quality(c.metrics)?.value ?? null) === (bestQuality?.value ?? null) &&
+      (bestQuality || c.variant.precision === best.variant.precision),
+  );
   const basis = bestQuality ? bestQuality.label : `no measured accuracy, ${best.variant.precision} ranks highest`;
   const ties = tied.length ? `; ties with ${tied.map((c) => c.variant.name).join(", ")} go to the smaller` : "";
   const unchecked = notes.size ? ` (${[...notes].join(", ")}: not checked)` : "";

@@ -12,7 +12,10 @@ import { UploadInvalidError, validateUpload } from "../../models/validate-upload
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
 import { ZCreateModelInput, type TCreateModelInput } from "./model.types.ts";
 
-export async function startModelUpload(options: { config: Pick<TConsoleConfig, "dataDir" | "uploadMaxMb">; actor: TActor & { id: string } }) {
+export async function startModelUpload(options: {
+  config: Pick<TConsoleConfig, "dataDir" | "uploadMaxMb">;
+  actor: TActor & { id: string };
+}) {
   const { uploadId } = await beginUpload({ dataDir: options.config.dataDir, userId: options.actor.id });
   return { uploadId, maxBytes: options.config.uploadMaxMb * 1024 * 1024 };
 }
@@ -38,7 +41,8 @@ export async function createModelFromUpload(options: {
   try {
     staged = await openUpload({ dataDir, uploadId: input.uploadId, userId: options.actor.id });
   } catch (error) {
-    if (error instanceof UploadError) throw new AppError(error.status === 403 ? AppErrorCode.FORBIDDEN : AppErrorCode.NOT_FOUND, error.message);
+    if (error instanceof UploadError)
+      throw new AppError(error.status === 403 ? AppErrorCode.FORBIDDEN : AppErrorCode.NOT_FOUND, error.message);
     throw error;
   }
   const id = newModelId();

@@ -11,7 +11,11 @@ import { modelSelect, variantSelect } from "./model.types.ts";
 
 export async function listModels(options: { prisma: PrismaClient }) {
   const rows = await options.prisma.model.findMany({ select: modelSelect, orderBy: { createdAt: "desc" }, take: 200 });
-  return rows.map(({ _count, createdBy, ...model }) => ({ ...model, variantCount: _count.variants, createdBy: createdBy?.email ?? null }));
+  return rows.map(({ _count, createdBy, ...model }) => ({
+    ...model,
+    variantCount: _count.variants,
+    createdBy: createdBy?.email ?? null,
+  }));
 }
 
 /** The report-level facts of the stored report.json (data sets, backend, warnings), when present. */
@@ -21,7 +25,14 @@ async function readReportSummary(dataDir: string, modelId: string) {
     const report = ZReport.safeParse(JSON.parse(await readFile(modelPaths(dataDir, modelId).report, "utf8")));
     if (!report.success) return null;
     const { backend, data, warnings, activationCalibration, model } = report.data;
-    return { backend, data, warnings, activationCalibration: activationCalibration ?? null, parameters: model.parameters, weightBytes: model.weightBytes };
+    return {
+      backend,
+      data,
+      warnings,
+      activationCalibration: activationCalibration ?? null,
+      parameters: model.parameters,
+      weightBytes: model.weightBytes,
+    };
   } catch {
     return null;
   }
@@ -31,8 +42,15 @@ export async function getModel(options: { prisma: PrismaClient; dataDir: string;
   const row = await options.prisma.model.findUnique({ where: { id: options.id }, select: modelSelect });
   if (!row) throw new AppError(AppErrorCode.NOT_FOUND, `No model with id ${options.id}.`);
   const [variantRows, profiles, report] = await Promise.all([
-    options.prisma.modelVariant.findMany({ where: { modelId: options.id }, select: variantSelect, orderBy: { bytes: "desc" } }),
-    options.prisma.hardwareProfile.findMany({ select: { ...profileSelect, _count: { select: { devices: true } } }, orderBy: [{ priority: "asc" }, { name: "asc" }] }),
+    options.prisma.modelVariant.findMany({
+      where: { modelId: options.id },
+      select: variantSelect,
+      orderBy: { bytes: "desc" },
+    }),
+    options.prisma.hardwareProfile.findMany({
+      select: { ...profileSelect, _count: { select: { devices: true } } },
+      orderBy: [{ priority: "asc" }, { name: "asc" }],
+    }),
     readReportSummary(options.dataDir, options.id),
   ]);
   const { ZVariantReport } = await loadQuantize();
@@ -58,7 +76,13 @@ export async function getModel(options: { prisma: PrismaClient; dataDir: string;
       accuracy: metrics?.accuracy ?? null,
       accuracyDelta: metrics?.accuracyDelta ?? null,
       agreement: metrics?.agreement ?? null,
-      latency: metrics?.runtime ? { medianMs: metrics.runtime.latency.medianMs, p95Ms: metrics.runtime.latency.p95Ms, loadMs: metrics.runtime.loadMs } : null,
+      latency: metrics?.runtime
+        ? {
+            medianMs: metrics.runtime.latency.medianMs,
+            p95Ms: metrics.runtime.latency.p95Ms,
+            loadMs: metrics.runtime.loadMs,
+          }
+        : null,
       selfTest: metrics?.runtime?.selfTest ?? null,
       backend: metrics?.runtime?.backend ?? null,
       fullInt8: metrics?.fullInt8 ?? null,
@@ -80,6 +104,9 @@ export async function getModel(options: { prisma: PrismaClient; dataDir: string;
 
 /** FAILED → UPLOADED again (same stored source), e.g. after fixing the console's disk. */
 export async function retryModel(options: { prisma: PrismaClient; id: string }) {
-  const updated = await options.prisma.model.updateMany({ where: { id: options.id, status: "FAILED" }, data: { status: "UPLOADED", progress: 0, error: null } });
+  const updated = await options.prisma.model.updateMany({
+    where: { id: options.id, status: "FAILED" },
+    data: { status: "UPLOADED", progress: 0, error: null },
+  });
   if (updated.count === 0) throw new AppError(AppErrorCode.CONFLICT, "Only a failed model can be quantized again.");
 }

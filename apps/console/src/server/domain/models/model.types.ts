@@ -2,7 +2,11 @@ import type { Prisma } from "@fleet/db";
 import { z } from "zod";
 import { ZUploadId } from "../../models/upload-staging.ts";
 
-export const ZModelId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "invalid id");
+export const ZModelId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "invalid id");
 export const ZModelRef = z.object({ id: ZModelId });
 
 export const ZCreateModelInput = z.object({

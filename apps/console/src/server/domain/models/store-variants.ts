@@ -40,7 +40,11 @@ export async function storeQuantizedVariants(options: {
 }): Promise<Array<{ id: string; name: string }>> {
   const rows: Array<{ id: string; name: string }> = [];
   for (const variant of options.report.variants) {
-    const stored = await storeVariantDir({ store: options.store, dir: path.join(options.outDir, variant.dir), key: options.key });
+    const stored = await storeVariantDir({
+      store: options.store,
+      dir: path.join(options.outDir, variant.dir),
+      key: options.key,
+    });
     // The signed manifest names the engine the agent will load it with (parseManifest holds it to the
     // manifest's variant kind); the report's kind must be that same kind, or a device could be chosen
     // for an engine it cannot run.
@@ -58,7 +62,9 @@ export async function storeQuantizedVariants(options: {
       signature: stored.signature,
       artifactKey: stored.artifactKey,
       metrics: toJson(variant),
-      layerPrecision: toJson(stored.manifest.layers.map((layer) => ({ name: layer.name, op: layer.op, precision: layer.precision }))),
+      layerPrecision: toJson(
+        stored.manifest.layers.map((layer) => ({ name: layer.name, op: layer.op, precision: layer.precision })),
+      ),
     };
     const row = await options.prisma.modelVariant.upsert({
       where: { modelId_name: { modelId: options.modelId, name: variant.variant } },

@@ -32,7 +32,14 @@ export async function createFirstAdmin(options: {
       select: publicUserSelect,
     });
     const actor: TActor = { id: user.id, label: `${user.email} (${options.via})` };
-    await recordAudit({ tx, actor, action: "user.create_first_admin", entityType: "user", entityId: user.id, after: user });
+    await recordAudit({
+      tx,
+      actor,
+      action: "user.create_first_admin",
+      entityType: "user",
+      entityId: user.id,
+      after: user,
+    });
     return user;
   });
 }

@@ -54,7 +54,11 @@ export async function logIn(options: { prisma: PrismaClient; input: TLoginInput;
 }
 
 /** Ends the session of this token (logout). Unknown tokens are a no-op. */
-export async function logOut(options: { prisma: PrismaClient; token: string; actor: { id: string; email: string } }): Promise<void> {
+export async function logOut(options: {
+  prisma: PrismaClient;
+  token: string;
+  actor: { id: string; email: string };
+}): Promise<void> {
   await options.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
     const deleted = await tx.session.deleteMany({ where: { tokenHash: hashSessionToken(options.token) } });
     if (deleted.count === 0) return;

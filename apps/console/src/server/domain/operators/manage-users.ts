@@ -16,7 +16,11 @@ export async function listUsers(prisma: Pick<PrismaClient, "user">): Promise<TPu
   return prisma.user.findMany({ orderBy: { email: "asc" }, select: publicUserSelect });
 }
 
-export async function createUser(options: { prisma: PrismaClient; actor: TActor; input: TCreateUserInput }): Promise<TPublicUser> {
+export async function createUser(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  input: TCreateUserInput;
+}): Promise<TPublicUser> {
   const input = ZCreateUserInput.parse(options.input);
   const passwordHash = await hashSecret(input.password);
   try {
@@ -25,11 +29,19 @@ export async function createUser(options: { prisma: PrismaClient; actor: TActor;
         data: { email: input.email, name: input.name, role: input.role, passwordHash },
         select: publicUserSelect,
       });
-      await recordAudit({ tx, actor: options.actor, action: "user.create", entityType: "user", entityId: user.id, after: user });
+      await recordAudit({
+        tx,
+        actor: options.actor,
+        action: "user.create",
+        entityType: "user",
+        entityId: user.id,
+        after: user,
+      });
       return user;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError(AppErrorCode.CONFLICT, `A user with email ${input.email} already exists.`);
+    if (isUniqueViolation(error))
+      throw new AppError(AppErrorCode.CONFLICT, `A user with email ${input.email} already exists.`);
     throw error;
   }
 }
@@ -45,7 +57,11 @@ export const ZUpdateUserInput = z.object({
 export type TUpdateUserInput = z.infer<typeof ZUpdateUserInput>;
 
 /** Changes a user. An admin cannot demote or disable themselves (the fleet would lose its last admin). */
-export async function updateUser(options: { prisma: PrismaClient; actor: TActor; input: TUpdateUserInput }): Promise<TPublicUser> {
+export async function updateUser(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  input: TUpdateUserInput;
+}): Promise<TPublicUser> {
   const input = ZUpdateUserInput.parse(options.input);
   if (input.id === options.actor.id && ((input.role && input.role !== "ADMIN") || input.disabled === true)) {
     throw new AppError(AppErrorCode.INVALID_INPUT, "You cannot demote or disable yourself; ask another admin.");

@@ -7,10 +7,7 @@ export const ZEmail = z
   .toLowerCase()
   .max(254, "Email is too long.")
   .pipe(z.email("Enter a valid email address."));
-export const ZPassword = z
-  .string()
-  .min(10, "Use at least 10 characters.")
-  .max(256, "Use at most 256 characters.");
+export const ZPassword = z.string().min(10, "Use at least 10 characters.").max(256, "Use at most 256 characters.");
 export const ZOperatorName = z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters.");
 export const ZUserRole = z.enum(UserRole);
 

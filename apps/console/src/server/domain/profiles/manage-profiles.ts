@@ -39,7 +39,8 @@ async function changeProfiles<T>(
       { timeout: 60_000 },
     );
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError(AppErrorCode.CONFLICT, `A profile named "${name}" already exists.`);
+    if (isUniqueViolation(error))
+      throw new AppError(AppErrorCode.CONFLICT, `A profile named "${name}" already exists.`);
     throw error;
   }
 }
@@ -48,18 +49,38 @@ export async function createProfile(options: { prisma: PrismaClient; actor: TAct
   const data = toData(options.input);
   return changeProfiles(options.prisma, data.name, async (tx) => {
     const profile = await tx.hardwareProfile.create({ data, select: profileSelect });
-    await recordAudit({ tx, actor: options.actor, action: "profile.create", entityType: "profile", entityId: profile.id, after: profile });
+    await recordAudit({
+      tx,
+      actor: options.actor,
+      action: "profile.create",
+      entityType: "profile",
+      entityId: profile.id,
+      after: profile,
+    });
     return { profile };
   });
 }
 
-export async function updateProfile(options: { prisma: PrismaClient; actor: TActor; id: string; input: TProfileInput }) {
+export async function updateProfile(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  id: string;
+  input: TProfileInput;
+}) {
   const data = toData(options.input);
   return changeProfiles(options.prisma, data.name, async (tx) => {
     const before = await tx.hardwareProfile.findUnique({ where: { id: options.id }, select: profileSelect });
     if (!before) throw new AppError(AppErrorCode.NOT_FOUND, "No such hardware profile.");
     const profile = await tx.hardwareProfile.update({ where: { id: options.id }, data, select: profileSelect });
-    await recordAudit({ tx, actor: options.actor, action: "profile.update", entityType: "profile", entityId: profile.id, before, after: profile });
+    await recordAudit({
+      tx,
+      actor: options.actor,
+      action: "profile.update",
+      entityType: "profile",
+      entityId: profile.id,
+      before,
+      after: profile,
+    });
     return { profile };
   });
 }
@@ -69,7 +90,14 @@ export async function deleteProfile(options: { prisma: PrismaClient; actor: TAct
     const before = await tx.hardwareProfile.findUnique({ where: { id: options.id }, select: profileSelect });
     if (!before) throw new AppError(AppErrorCode.NOT_FOUND, "No such hardware profile.");
     await tx.hardwareProfile.delete({ where: { id: options.id }, select: { id: true } });
-    await recordAudit({ tx, actor: options.actor, action: "profile.delete", entityType: "profile", entityId: options.id, before });
+    await recordAudit({
+      tx,
+      actor: options.actor,
+      action: "profile.delete",
+      entityType: "profile",
+      entityId: options.id,
+      before,
+    });
     return { id: options.id };
   });
 }

@@ -14,10 +14,23 @@ const pi: THardware = {
   nodeVersion: "v20.11.1",
   class: "gateway",
 };
-const watch: THardware = { ...pi, arch: "arm", cores: 2, ramTotalMb: 512, wasmSimd: false, backends: ["cpu"], class: "wearable" };
+const watch: THardware = {
+  ...pi,
+  arch: "arm",
+  cores: 2,
+  ramTotalMb: 512,
+  wasmSimd: false,
+  backends: ["cpu"],
+  class: "wearable",
+};
 
 const profiles = [
-  { id: "p-big", name: "Big gateways", priority: 10, rules: { classes: ["gateway"], ramMinMb: 2_048, backends: ["wasm"] } },
+  {
+    id: "p-big",
+    name: "Big gateways",
+    priority: 10,
+    rules: { classes: ["gateway"], ramMinMb: 2_048, backends: ["wasm"] },
+  },
   { id: "p-wear", name: "Wearables", priority: 20, rules: { classes: ["wearable"], ramMaxMb: 1_024 } },
   { id: "p-any", name: "Fallback", priority: 1_000, rules: {} },
 ];
@@ -26,7 +39,8 @@ describe("matchProfile", () => {
   it("picks the highest-priority profile whose rules all hold, and says why", () => {
     expect(matchProfile(pi, profiles)).toEqual({
       profile: { id: "p-big", name: "Big gateways" },
-      reason: 'Matched "Big gateways" (priority 10): class gateway is gateway; RAM 3800 MB ≥ 2048 MB; backends wasm load.',
+      reason:
+        'Matched "Big gateways" (priority 10): class gateway is gateway; RAM 3800 MB ≥ 2048 MB; backends wasm load.',
     });
   });
 
@@ -65,7 +79,9 @@ describe("matchProfile", () => {
   it("no hardware yet, unreadable hardware, invalid stored rules", () => {
     expect(matchProfile(null, profiles).reason).toBe("The device has not reported its hardware yet.");
     expect(matchProfile({ arch: 1 }, profiles).reason).toBe("The reported hardware is unreadable.");
-    expect(matchProfile(pi, [{ id: "b", name: "Broken", priority: 1, rules: { ramMinMb: "lots" } }]).reason).toContain("its rules are invalid");
+    expect(matchProfile(pi, [{ id: "b", name: "Broken", priority: 1, rules: { ramMinMb: "lots" } }]).reason).toContain(
+      "its rules are invalid",
+    );
     expect(matchProfile(pi, []).reason).toBe("No hardware profile is defined yet.");
   });
 });

@@ -43,7 +43,10 @@ function checkRules(hw: THardware, rules: TProfileRules): Array<[boolean, string
   }
   if (rules.wasmSimd !== undefined) {
     const ok = hw.wasmSimd === rules.wasmSimd;
-    checks.push([ok, `wasm SIMD ${hw.wasmSimd ? "available" : "unavailable"}${ok ? "" : ` (needs ${rules.wasmSimd ? "available" : "unavailable"})`}`]);
+    checks.push([
+      ok,
+      `wasm SIMD ${hw.wasmSimd ? "available" : "unavailable"}${ok ? "" : ` (needs ${rules.wasmSimd ? "available" : "unavailable"})`}`,
+    ]);
   }
   for (const [kind, required, present] of [
     ["backend", rules.backends, hw.backends],
@@ -51,7 +54,10 @@ function checkRules(hw: THardware, rules: TProfileRules): Array<[boolean, string
   ] as const) {
     if (!required?.length) continue;
     const missing = required.filter((name) => !present.includes(name));
-    checks.push([missing.length === 0, missing.length === 0 ? `${kind}s ${list(required)} load` : `${kind} ${list(missing)} does not load`]);
+    checks.push([
+      missing.length === 0,
+      missing.length === 0 ? `${kind}s ${list(required)} load` : `${kind} ${list(missing)} does not load`,
+    ]);
   }
   return checks;
 }
@@ -65,7 +71,10 @@ export function matchProfile(hardware: unknown, profiles: readonly TMatchablePro
   if (!hw.success) {
     return {
       profile: null,
-      reason: hardware === null || hardware === undefined ? "The device has not reported its hardware yet." : "The reported hardware is unreadable.",
+      reason:
+        hardware === null || hardware === undefined
+          ? "The device has not reported its hardware yet."
+          : "The reported hardware is unreadable.",
     };
   }
   const ordered = [...profiles].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
@@ -82,7 +91,8 @@ export function matchProfile(hardware: unknown, profiles: readonly TMatchablePro
       misses.push(`"${profile.name}": ${failed[1]}`);
       continue;
     }
-    const why = checks.length === 0 ? "it has no rules, so it matches every device" : checks.map(([, text]) => text).join("; ");
+    const why =
+      checks.length === 0 ? "it has no rules, so it matches every device" : checks.map(([, text]) => text).join("; ");
     const skipped = misses.length ? ` Higher-priority profiles did not fit (${misses.join("; ")}).` : "";
     return {
       profile: { id: profile.id, name: profile.name },

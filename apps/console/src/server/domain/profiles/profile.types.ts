@@ -1,8 +1,14 @@
 import { Engine, Precision, type Prisma } from "@fleet/db";
 import { z } from "zod";
 
-const ZName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Use letters, digits and ._+-").max(64);
-const ZNameList = z.array(ZName).max(16, "At most 16 entries.").transform((list) => [...new Set(list)]);
+const ZName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Use letters, digits and ._+-")
+  .max(64);
+const ZNameList = z
+  .array(ZName)
+  .max(16, "At most 16 entries.")
+  .transform((list) => [...new Set(list)]);
 
 /** Matching rules on the hardware a device reports. Every rule given must hold; none means "any device". */
 export const ZProfileRules = z
@@ -10,7 +16,10 @@ export const ZProfileRules = z
     /** `process.arch` is one of these (x64, arm64, arm, …). */
     arch: ZNameList.optional(),
     /** The reported class is one of these. */
-    classes: z.array(z.enum(["gateway", "wearable"])).max(2).optional(),
+    classes: z
+      .array(z.enum(["gateway", "wearable"]))
+      .max(2)
+      .optional(),
     ramMinMb: z.number().min(0, "RAM must be ≥ 0.").max(1e9).optional(),
     ramMaxMb: z.number().min(0, "RAM must be ≥ 0.").max(1e9).optional(),
     coresMin: z.int().min(1).max(4096).optional(),
@@ -34,9 +43,17 @@ export const ZProfileInput = z
     description: z.string().trim().max(500).default(""),
     priority: z.int("Priority is a whole number.").min(0).max(10_000).default(100),
     rules: ZProfileRules.default({}),
-    maxModelBytes: z.int().min(1, "Must be at least 1 byte.").max(2 ** 31 - 1).nullable().default(null),
+    maxModelBytes: z
+      .int()
+      .min(1, "Must be at least 1 byte.")
+      .max(2 ** 31 - 1)
+      .nullable()
+      .default(null),
     ramBudgetMb: z.int().min(1).max(1_000_000).nullable().default(null),
-    allowedPrecisions: z.array(z.enum(Precision)).min(1, "Allow at least one precision.").default(Object.values(Precision)),
+    allowedPrecisions: z
+      .array(z.enum(Precision))
+      .min(1, "Allow at least one precision.")
+      .default(Object.values(Precision)),
     /** Engines not listed are forbidden for the profile's devices. */
     allowedEngines: z
       .array(z.enum(Engine))
@@ -53,7 +70,11 @@ export const ZProfileInput = z
   });
 export type TProfileInput = z.input<typeof ZProfileInput>;
 
-export const ZProfileId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "invalid id");
+export const ZProfileId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "invalid id");
 
 export const profileSelect = {
   id: true,

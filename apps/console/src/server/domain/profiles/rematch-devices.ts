@@ -7,9 +7,14 @@ const CHUNK = 500;
  * Recomputes Device.profileId/profileReason for every device that reported hardware, writing only
  * the rows whose match changed (one UPDATE … FROM (VALUES …) per 500 rows). Returns how many changed.
  */
-export async function rematchDevices(options: { prisma: PrismaClient | Prisma.TransactionClient; deviceIds?: string[] }): Promise<number> {
+export async function rematchDevices(options: {
+  prisma: PrismaClient | Prisma.TransactionClient;
+  deviceIds?: string[];
+}): Promise<number> {
   const { prisma } = options;
-  const profiles = await prisma.hardwareProfile.findMany({ select: { id: true, name: true, priority: true, rules: true } });
+  const profiles = await prisma.hardwareProfile.findMany({
+    select: { id: true, name: true, priority: true, rules: true },
+  });
   const devices = await prisma.device.findMany({
     where: { ...(options.deviceIds ? { id: { in: options.deviceIds } } : {}) },
     select: { id: true, hardware: true, profileId: true, profileReason: true },

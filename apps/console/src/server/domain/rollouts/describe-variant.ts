@@ -6,7 +6,14 @@ import type { TDescribeVariant, TRolloutVariant } from "./rollout-deps.ts";
 
 /** The wire names (lower case) of the database's enums: exhaustive, so a new engine cannot go out unnamed. */
 export const ENGINE_ON_WIRE: Record<Engine, TDesiredVariant["engine"]> = { TFJS: "tfjs", ONNX: "onnx" };
-export const PRECISION_ON_WIRE: Record<Precision, TDesiredVariant["precision"]> = { FP32: "fp32", FP16: "fp16", UINT8: "uint8", INT8: "int8", INT4: "int4", MIXED: "mixed" };
+export const PRECISION_ON_WIRE: Record<Precision, TDesiredVariant["precision"]> = {
+  FP32: "fp32",
+  FP16: "fp16",
+  UINT8: "uint8",
+  INT8: "int8",
+  INT4: "int4",
+  MIXED: "mixed",
+};
 
 export interface TDescribeVariantOptions {
   /** Short-lived signed URL of the variant's manifest.json. */

@@ -92,7 +92,13 @@ export function judgeGates(options: {
   const activationLost = bestPossiblePct < gates.minActivationPct;
   checks.push({
     gate: "activation",
-    ok: activationLost ? false : activationPct !== null && activationPct >= gates.minActivationPct ? true : timedOut ? false : null,
+    ok: activationLost
+      ? false
+      : activationPct !== null && activationPct >= gates.minActivationPct
+        ? true
+        : timedOut
+          ? false
+          : null,
     text:
       activationPct === null
         ? `no device has finished activating yet (needs ≥ ${pct(gates.minActivationPct)})`
@@ -100,7 +106,8 @@ export function judgeGates(options: {
   });
 
   // Error rate.
-  const errorPct = metrics.inferences > 0 ? (metrics.errors / metrics.inferences) * 100 : metrics.errors > 0 ? 100 : null;
+  const errorPct =
+    metrics.inferences > 0 ? (metrics.errors / metrics.inferences) * 100 : metrics.errors > 0 ? 100 : null;
   checks.push({
     gate: "errors",
     ok: errorPct === null ? true : errorPct <= gates.maxErrorPct,
@@ -114,7 +121,8 @@ export function judgeGates(options: {
   for (const row of metrics.latency) {
     if (row.p95AfterMs === null) continue;
     const problems: string[] = [];
-    if (row.latencyBudgetMs !== null && row.p95AfterMs > row.latencyBudgetMs) problems.push(`over the budget of ${ms(row.latencyBudgetMs)}`);
+    if (row.latencyBudgetMs !== null && row.p95AfterMs > row.latencyBudgetMs)
+      problems.push(`over the budget of ${ms(row.latencyBudgetMs)}`);
     if (row.p95BeforeMs !== null && row.p95BeforeMs > 0 && row.p95AfterMs > gates.latencyFactor * row.p95BeforeMs) {
       problems.push(`more than ${gates.latencyFactor}× the ${ms(row.p95BeforeMs)} before`);
     }
@@ -153,7 +161,12 @@ interface TLatencyRow {
 }
 
 /** Counts, telemetry and latency of the devices of waves 1..maxWave (all waves when maxWave is null). */
-export async function loadGateMetrics(options: { prisma: Pick<PrismaClient, "$queryRaw" | "rolloutDevice">; rolloutId: string; maxWave: number | null; startedAt: Date | null }): Promise<TGateMetrics> {
+export async function loadGateMetrics(options: {
+  prisma: Pick<PrismaClient, "$queryRaw" | "rolloutDevice">;
+  rolloutId: string;
+  maxWave: number | null;
+  startedAt: Date | null;
+}): Promise<TGateMetrics> {
   const { prisma, rolloutId } = options;
   const maxWave = options.maxWave ?? 2_147_483_647;
   const grouped = await prisma.rolloutDevice.groupBy({

@@ -25,7 +25,11 @@ export const ZListRolloutsInput = z.object({ limit: z.int().min(1).max(200).defa
 /** Newest first, with device counts per state. */
 export async function listRollouts(options: { prisma: PrismaClient; input?: z.input<typeof ZListRolloutsInput> }) {
   const { limit } = ZListRolloutsInput.parse(options.input);
-  const rollouts = await options.prisma.rollout.findMany({ select: rolloutListSelect, orderBy: { createdAt: "desc" }, take: limit });
+  const rollouts = await options.prisma.rollout.findMany({
+    select: rolloutListSelect,
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
   const grouped = await options.prisma.rolloutDevice.groupBy({
     by: ["rolloutId", "state"],
     where: { rolloutId: { in: rollouts.map((r) => r.id) } },
@@ -59,14 +63,29 @@ export async function getRollout(options: { prisma: PrismaClient; id: string; no
   const now = options.now ?? new Date();
   const rollout = await prisma.rollout.findUnique({
     where: { id },
-    select: { ...rolloutListSelect, target: true, strategy: true, gates: true, waveStartedAt: true, leaseOwner: true, leaseUntil: true },
+    select: {
+      ...rolloutListSelect,
+      target: true,
+      strategy: true,
+      gates: true,
+      waveStartedAt: true,
+      leaseOwner: true,
+      leaseUntil: true,
+    },
   });
   if (!rollout) throw new AppError(AppErrorCode.NOT_FOUND, `No rollout with id ${id}.`);
   const settings: TRolloutSettings = parseRolloutSettings(rollout);
 
-  const grouped = await prisma.rolloutDevice.groupBy({ by: ["wave", "state", "variantId"], where: { rolloutId: id }, _count: { _all: true } });
+  const grouped = await prisma.rolloutDevice.groupBy({
+    by: ["wave", "state", "variantId"],
+    where: { rolloutId: id },
+    _count: { _all: true },
+  });
   const variantIds = [...new Set(grouped.map((g) => g.variantId).filter((v): v is string => v !== null))];
-  const variants = await prisma.modelVariant.findMany({ where: { id: { in: variantIds } }, select: { id: true, name: true } });
+  const variants = await prisma.modelVariant.findMany({
+    where: { id: { in: variantIds } },
+    select: { id: true, name: true },
+  });
   const variantName = new Map(variants.map((v) => [v.id, v.name]));
   const waves = new Map<number, TRolloutWave>();
   for (const row of grouped) {
@@ -74,14 +93,30 @@ export async function getRollout(options: { prisma: PrismaClient; id: string; no
     wave.counts[row.state] += row._count._all;
     const slot = wave.byVariant.find((v) => v.variantId === row.variantId);
     if (slot) slot.devices += row._count._all;
-    else wave.byVariant.push({ variantId: row.variantId, variantName: row.variantId ? (variantName.get(row.variantId) ?? null) : null, devices: row._count._all });
+    else
+      wave.byVariant.push({
+        variantId: row.variantId,
+        variantName: row.variantId ? (variantName.get(row.variantId) ?? null) : null,
+        devices: row._count._all,
+      });
     waves.set(row.wave, wave);
   }
 
   let gates: TGateVerdict | null = null;
   if (rollout.status === "RUNNING" || rollout.status === "PAUSED") {
-    const metrics = await loadGateMetrics({ prisma, rolloutId: id, maxWave: rollout.currentWave, startedAt: rollout.startedAt });
-    gates = judgeGates({ metrics, gates: settings.gates, strategy: settings.strategy, waveStartedAt: rollout.waveStartedAt ?? now, now });
+    const metrics = await loadGateMetrics({
+      prisma,
+      rolloutId: id,
+      maxWave: rollout.currentWave,
+      startedAt: rollout.startedAt,
+    });
+    gates = judgeGates({
+      metrics,
+      gates: settings.gates,
+      strategy: settings.strategy,
+      waveStartedAt: rollout.waveStartedAt ?? now,
+      now,
+    });
   }
 
   return {
@@ -94,7 +129,12 @@ export async function getRollout(options: { prisma: PrismaClient; id: string; no
 }
 
 /** Cumulative sent / active / failed over time, ≤ ~120 buckets between start and end. */
-async function progressSeries(prisma: PrismaClient, rolloutId: string, from: Date | null, to: Date): Promise<TProgressPoint[]> {
+async function progressSeries(
+  prisma: PrismaClient,
+  rolloutId: string,
+  from: Date | null,
+  to: Date,
+): Promise<TProgressPoint[]> {
   if (!from) return [];
   const spanS = Math.max(1, (to.getTime() - from.getTime()) / 1000);
   const bucketS = Math.max(1, Math.ceil(spanS / 120));
@@ -130,7 +170,10 @@ export const ZListRolloutDevicesInput = z.object({
 });
 
 /** The rollout's devices: wave, state, chosen variant and why, revision, error. */
-export async function listRolloutDevices(options: { prisma: PrismaClient; input: z.input<typeof ZListRolloutDevicesInput> }) {
+export async function listRolloutDevices(options: {
+  prisma: PrismaClient;
+  input: z.input<typeof ZListRolloutDevicesInput>;
+}) {
   const input = ZListRolloutDevicesInput.parse(options.input);
   const rows = await options.prisma.rolloutDevice.findMany({
     where: {

@@ -73,12 +73,22 @@ export async function resolveTarget(db: TDb, target: TRolloutTarget): Promise<TP
 }
 
 /** The model's variants; the model must exist and be READY. */
-export async function loadModelVariants(db: TDb, modelId: string): Promise<{ model: { id: string; name: string }; variants: TRolloutVariant[] }> {
+export async function loadModelVariants(
+  db: TDb,
+  modelId: string,
+): Promise<{ model: { id: string; name: string }; variants: TRolloutVariant[] }> {
   const model = await db.model.findUnique({ where: { id: modelId }, select: { id: true, name: true, status: true } });
   if (!model) throw new AppError(AppErrorCode.NOT_FOUND, `No model with id ${modelId}.`);
   if (model.status !== "READY") {
-    throw new AppError(AppErrorCode.CONFLICT, `Model "${model.name}" is ${model.status.toLowerCase()}; only a ready model can be rolled out.`);
+    throw new AppError(
+      AppErrorCode.CONFLICT,
+      `Model "${model.name}" is ${model.status.toLowerCase()}; only a ready model can be rolled out.`,
+    );
   }
-  const variants = await db.modelVariant.findMany({ where: { modelId }, select: rolloutVariantSelect, orderBy: { name: "asc" } });
+  const variants = await db.modelVariant.findMany({
+    where: { modelId },
+    select: rolloutVariantSelect,
+    orderBy: { name: "asc" },
+  });
   return { model: { id: model.id, name: model.name }, variants };
 }

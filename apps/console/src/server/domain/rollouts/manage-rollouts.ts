@@ -33,7 +33,11 @@ export interface TRolloutPreview {
 
 const PREVIEW_INCOMPATIBLE_LIMIT = 200;
 
-async function plan(db: PrismaClient | TTx, chooseVariant: TChooseVariant, input: ReturnType<typeof ZRolloutPlanInput.parse>) {
+async function plan(
+  db: PrismaClient | TTx,
+  chooseVariant: TChooseVariant,
+  input: ReturnType<typeof ZRolloutPlanInput.parse>,
+) {
   const { model, variants } = await loadModelVariants(db, input.modelId);
   const devices = await resolveTarget(db, input.target);
   // The model id seeds the wave order: preview, create and the re-plan at start agree.
@@ -54,7 +58,11 @@ function toPreview(model: { id: string; name: string }, result: TRolloutPlan): T
 }
 
 /** What a rollout would do now: devices per variant, waves, incompatible devices and why. */
-export async function previewRollout(options: { prisma: PrismaClient; chooseVariant: TChooseVariant; input: TRolloutPlanInput }): Promise<TRolloutPreview> {
+export async function previewRollout(options: {
+  prisma: PrismaClient;
+  chooseVariant: TChooseVariant;
+  input: TRolloutPlanInput;
+}): Promise<TRolloutPreview> {
   const input = ZRolloutPlanInput.parse(options.input);
   const { model, result } = await plan(options.prisma, options.chooseVariant, input);
   return toPreview(model, result);
@@ -85,7 +93,10 @@ export async function createRollout(options: {
     async (tx) => {
       const { model, result } = await plan(tx, options.chooseVariant, input);
       if (result.compatibleCount === 0) {
-        const why = result.devices.length === 0 ? "the target names no enabled device" : "no targeted device can run any variant of this model";
+        const why =
+          result.devices.length === 0
+            ? "the target names no enabled device"
+            : "no targeted device can run any variant of this model";
         throw new AppError(AppErrorCode.INVALID_INPUT, `Nothing to roll out: ${why}.`);
       }
       const rollout = await tx.rollout.create({
@@ -108,7 +119,16 @@ export async function createRollout(options: {
         action: "rollout.create",
         entityType: "rollout",
         entityId: rollout.id,
-        after: { name: input.name, modelId: input.modelId, target: input.target, strategy: input.strategy, gates: input.gates, autoRollback: input.autoRollback, compatible: preview.compatible, incompatible: preview.incompatibleCount },
+        after: {
+          name: input.name,
+          modelId: input.modelId,
+          target: input.target,
+          strategy: input.strategy,
+          gates: input.gates,
+          autoRollback: input.autoRollback,
+          compatible: preview.compatible,
+          incompatible: preview.incompatibleCount,
+        },
       });
       return { id: rollout.id, preview };
     },
@@ -133,12 +153,28 @@ async function transition(
 ) {
   // Lock first, so `before` is what the conditional update below changes.
   await tx.$queryRaw`SELECT 1 FROM "Rollout" WHERE id = ${id} FOR UPDATE`;
-  const before = await tx.rollout.findUnique({ where: { id }, select: { id: true, name: true, status: true, currentWave: true, modelId: true, target: true, strategy: true, gates: true, reason: true } });
+  const before = await tx.rollout.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      currentWave: true,
+      modelId: true,
+      target: true,
+      strategy: true,
+      gates: true,
+      reason: true,
+    },
+  });
   if (!before) throw notFound(id);
   const changed = await tx.rollout.updateMany({ where: { id, status: { in: [...from] } }, data });
   if (changed.count === 0) {
     const now = await tx.rollout.findUnique({ where: { id }, select: { status: true } });
-    throw new AppError(AppErrorCode.CONFLICT, `Cannot ${verb} a rollout that is ${(now?.status ?? before.status).toLowerCase().replace("_", " ")}.`);
+    throw new AppError(
+      AppErrorCode.CONFLICT,
+      `Cannot ${verb} a rollout that is ${(now?.status ?? before.status).toLowerCase().replace("_", " ")}.`,
+    );
   }
   return before;
 }
@@ -150,15 +186,32 @@ async function transition(
 const ROLLOUT_START_LOCK = 4_261_702;
 
 /** DRAFT → RUNNING: re-plans against the fleet as it is now and issues wave 1. */
-export async function startRollout(options: { prisma: PrismaClient; actor: TActor; chooseVariant: TChooseVariant; id: string; now?: Date }) {
+export async function startRollout(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  chooseVariant: TChooseVariant;
+  id: string;
+  now?: Date;
+}) {
   const now = options.now ?? new Date();
   return options.prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ROLLOUT_START_LOCK})`);
-      const before = await transition(tx, options.id, ["DRAFT"], { status: "RUNNING", currentWave: 1, waveStartedAt: now, startedAt: now, reason: null }, "start");
+      const before = await transition(
+        tx,
+        options.id,
+        ["DRAFT"],
+        { status: "RUNNING", currentWave: 1, waveStartedAt: now, startedAt: now, reason: null },
+        "start",
+      );
       const settings = parseRolloutSettings(before);
-      const { result } = await plan(tx, options.chooseVariant, { modelId: before.modelId, target: settings.target, strategy: settings.strategy });
-      if (result.compatibleCount === 0) throw new AppError(AppErrorCode.CONFLICT, "No targeted device can run this model any more; nothing to start.");
+      const { result } = await plan(tx, options.chooseVariant, {
+        modelId: before.modelId,
+        target: settings.target,
+        strategy: settings.strategy,
+      });
+      if (result.compatibleCount === 0)
+        throw new AppError(AppErrorCode.CONFLICT, "No targeted device can run this model any more; nothing to start.");
       await writePlan(tx, options.id, result);
       const busy = await tx.rolloutDevice.findMany({
         where: {
@@ -172,7 +225,10 @@ export async function startRollout(options: { prisma: PrismaClient; actor: TActo
       });
       if (busy.length > 0) {
         const names = busy.map((row) => `${row.deviceId} (in "${row.rollout.name}")`).join(", ");
-        throw new AppError(AppErrorCode.CONFLICT, `Devices are in another active rollout: ${names}. Finish or abort it first.`);
+        throw new AppError(
+          AppErrorCode.CONFLICT,
+          `Devices are in another active rollout: ${names}. Finish or abort it first.`,
+        );
       }
       const sent = await issueWaveRevisions(tx, options.id, 1);
       await recordAudit({
@@ -182,7 +238,13 @@ export async function startRollout(options: { prisma: PrismaClient; actor: TActo
         entityType: "rollout",
         entityId: options.id,
         before: { status: before.status },
-        after: { status: "RUNNING", wave: 1, devicesSent: sent, compatible: result.compatibleCount, waves: result.waves.length },
+        after: {
+          status: "RUNNING",
+          wave: 1,
+          devicesSent: sent,
+          compatible: result.compatibleCount,
+          waves: result.waves.length,
+        },
       });
       return { id: options.id, status: "RUNNING" as const, wave: 1, devicesSent: sent };
     },
@@ -191,11 +253,24 @@ export async function startRollout(options: { prisma: PrismaClient; actor: TActo
 }
 
 /** RUNNING → PAUSED: no further wave; devices already sent continue and are counted. */
-export async function pauseRollout(options: { prisma: PrismaClient; actor: TActor; id: string; reason?: string | undefined }) {
+export async function pauseRollout(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  id: string;
+  reason?: string | undefined;
+}) {
   return options.prisma.$transaction(async (tx) => {
     const reason = options.reason?.trim() || "Paused by an operator.";
     const before = await transition(tx, options.id, ["RUNNING"], { status: "PAUSED", reason }, "pause");
-    await recordAudit({ tx, actor: options.actor, action: "rollout.pause", entityType: "rollout", entityId: options.id, before: { status: before.status }, after: { status: "PAUSED", reason } });
+    await recordAudit({
+      tx,
+      actor: options.actor,
+      action: "rollout.pause",
+      entityType: "rollout",
+      entityId: options.id,
+      before: { status: before.status },
+      after: { status: "PAUSED", reason },
+    });
     return { id: options.id, status: "PAUSED" as const };
   });
 }
@@ -204,13 +279,20 @@ export async function pauseRollout(options: { prisma: PrismaClient; actor: TActo
  * PAUSED → RUNNING. By default the current wave soaks again and its gates are re-checked; with
  * `skipGate` the operator accepts the current wave and the next one is issued at once.
  */
-export async function resumeRollout(options: { prisma: PrismaClient; actor: TActor; id: string; skipGate?: boolean; now?: Date }) {
+export async function resumeRollout(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  id: string;
+  skipGate?: boolean;
+  now?: Date;
+}) {
   const now = options.now ?? new Date();
   return options.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 FROM "Rollout" WHERE id = ${options.id} FOR UPDATE`;
     const current = await tx.rollout.findUnique({ where: { id: options.id }, select: { currentWave: true } });
     if (!current) throw notFound(options.id);
-    const lastWave = (await tx.rolloutDevice.aggregate({ where: { rolloutId: options.id }, _max: { wave: true } }))._max.wave ?? 1;
+    const lastWave =
+      (await tx.rolloutDevice.aggregate({ where: { rolloutId: options.id }, _max: { wave: true } }))._max.wave ?? 1;
     const advance = options.skipGate === true;
     const done = advance && current.currentWave >= lastWave;
     const before = await transition(
@@ -219,7 +301,12 @@ export async function resumeRollout(options: { prisma: PrismaClient; actor: TAct
       ["PAUSED"],
       done
         ? { status: "COMPLETED", finishedAt: now, reason: "Completed: an operator accepted the last wave." }
-        : { status: "RUNNING", reason: null, waveStartedAt: now, ...(advance ? { currentWave: current.currentWave + 1 } : {}) },
+        : {
+            status: "RUNNING",
+            reason: null,
+            waveStartedAt: now,
+            ...(advance ? { currentWave: current.currentWave + 1 } : {}),
+          },
       "resume",
     );
     const wave = advance && !done ? before.currentWave + 1 : before.currentWave;
@@ -239,12 +326,32 @@ export async function resumeRollout(options: { prisma: PrismaClient; actor: TAct
 }
 
 /** Stops the rollout for good: no further wave, nothing rolled back; issued revisions still go out. */
-export async function abortRollout(options: { prisma: PrismaClient; actor: TActor; id: string; reason?: string | undefined; now?: Date }) {
+export async function abortRollout(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  id: string;
+  reason?: string | undefined;
+  now?: Date;
+}) {
   const now = options.now ?? new Date();
   return options.prisma.$transaction(async (tx) => {
     const reason = options.reason?.trim() || "Aborted by an operator.";
-    const before = await transition(tx, options.id, ["DRAFT", "RUNNING", "PAUSED"], { status: "ABORTED", reason, finishedAt: now }, "abort");
-    await recordAudit({ tx, actor: options.actor, action: "rollout.abort", entityType: "rollout", entityId: options.id, before: { status: before.status }, after: { status: "ABORTED", reason } });
+    const before = await transition(
+      tx,
+      options.id,
+      ["DRAFT", "RUNNING", "PAUSED"],
+      { status: "ABORTED", reason, finishedAt: now },
+      "abort",
+    );
+    await recordAudit({
+      tx,
+      actor: options.actor,
+      action: "rollout.abort",
+      entityType: "rollout",
+      entityId: options.id,
+      before: { status: before.status },
+      after: { status: "ABORTED", reason },
+    });
     return { id: options.id, status: "ABORTED" as const };
   });
 }
@@ -253,12 +360,24 @@ export async function abortRollout(options: { prisma: PrismaClient; actor: TActo
  * Every device that got a revision of this rollout gets its previous variant as a new revision.
  * Allowed while running or paused, and after completion (a bad variant noticed late).
  */
-export async function rollbackRollout(options: { prisma: PrismaClient; actor: TActor; id: string; reason?: string | undefined; now?: Date }) {
+export async function rollbackRollout(options: {
+  prisma: PrismaClient;
+  actor: TActor;
+  id: string;
+  reason?: string | undefined;
+  now?: Date;
+}) {
   const now = options.now ?? new Date();
   return options.prisma.$transaction(
     async (tx) => {
       const reason = options.reason?.trim() || "Rolled back by an operator.";
-      const before = await transition(tx, options.id, ["RUNNING", "PAUSED", "COMPLETED"], { status: "ROLLING_BACK", reason, waveStartedAt: now, finishedAt: null }, "roll back");
+      const before = await transition(
+        tx,
+        options.id,
+        ["RUNNING", "PAUSED", "COMPLETED"],
+        { status: "ROLLING_BACK", reason, waveStartedAt: now, finishedAt: null },
+        "roll back",
+      );
       const sent = await issueRollbackRevisions(tx, options.id);
       await recordAudit({
         tx,

@@ -29,6 +29,7 @@ export class MemoryDesiredPublisher implements TDesiredPublisher {
 
   /** How often `deviceId` got revision `rev`. */
   count(deviceId: string, rev?: number): number {
-    return this.log.filter((entry) => entry.deviceId === deviceId && (rev === undefined || entry.payload.rev === rev)).length;
+    return this.log.filter((entry) => entry.deviceId === deviceId && (rev === undefined || entry.payload.rev === rev))
+      .length;
   }
 }

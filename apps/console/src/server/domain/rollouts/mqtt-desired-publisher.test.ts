@@ -32,7 +32,11 @@ const desired = (rev: number): TDesiredPayload => ({
 
 /** Connects a fresh subscriber and returns the retained message of `topic` (with its flags). */
 async function readRetained(): Promise<{ payload: Buffer; retain: boolean; qos: number }> {
-  const client = await mqtt.connectAsync(testEnv.FLEET_TEST_MQTT_URL, { protocolVersion: 4, clean: true, clientId: `obs-${randomBytes(4).toString("hex")}` });
+  const client = await mqtt.connectAsync(testEnv.FLEET_TEST_MQTT_URL, {
+    protocolVersion: 4,
+    clean: true,
+    clientId: `obs-${randomBytes(4).toString("hex")}`,
+  });
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no retained message")), 5_000);
@@ -65,7 +69,11 @@ describe.runIf(service.available)("MqttDesiredPublisher against Mosquitto", () =
     expect(retained.retain).toBe(true);
     expect(retained.qos).toBe(1);
     const decoded = decodePayload("desired", retained.payload);
-    expect(decoded.ok && decoded.value).toMatchObject({ rev: 2, rolloutId: "ro-1", variant: { id: "var-2", precision: "int8" } });
+    expect(decoded.ok && decoded.value).toMatchObject({
+      rev: 2,
+      rolloutId: "ro-1",
+      variant: { id: "var-2", precision: "int8" },
+    });
   });
 
   it("refuses an invalid payload or device id before anything is sent", async () => {
@@ -77,6 +85,8 @@ describe.runIf(service.available)("MqttDesiredPublisher against Mosquitto", () =
   });
 
   it("fails fast while the broker is unreachable instead of queueing", async () => {
-    await expect(MqttDesiredPublisher.connect({ url: "mqtt://127.0.0.1:1", connectTimeoutMs: 1_000 })).rejects.toBeInstanceOf(DesiredPublishError);
+    await expect(
+      MqttDesiredPublisher.connect({ url: "mqtt://127.0.0.1:1", connectTimeoutMs: 1_000 }),
+    ).rejects.toBeInstanceOf(DesiredPublishError);
   });
 });

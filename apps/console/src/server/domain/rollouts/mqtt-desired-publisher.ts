@@ -35,7 +35,11 @@ export class MqttDesiredPublisher implements TDesiredPublisher {
 
   /** Connects (MQTT 3.1.1, clean session, reconnecting every 2 s) and resolves once the broker accepted. */
   static async connect(options: TMqttDesiredPublisherOptions): Promise<MqttDesiredPublisher> {
-    const base = (options.username ?? "console").toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40) || "console";
+    const base =
+      (options.username ?? "console")
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .slice(0, 40) || "console";
     const client = mqtt.connect(options.url, {
       protocolVersion: 4,
       clean: true,
@@ -47,7 +51,15 @@ export class MqttDesiredPublisher implements TDesiredPublisher {
     });
     client.on("error", () => {}); // refusals surface through connect below and through publish while down
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new DesiredPublishError(`no connection to ${redact(options.url)} within ${options.connectTimeoutMs ?? 10_000} ms`)), options.connectTimeoutMs ?? 10_000);
+      const timer = setTimeout(
+        () =>
+          fail(
+            new DesiredPublishError(
+              `no connection to ${redact(options.url)} within ${options.connectTimeoutMs ?? 10_000} ms`,
+            ),
+          ),
+        options.connectTimeoutMs ?? 10_000,
+      );
       const fail = (error: Error) => {
         clearTimeout(timer);
         client.removeListener("connect", ok);
@@ -59,7 +71,8 @@ export class MqttDesiredPublisher implements TDesiredPublisher {
         client.removeListener("error", onError);
         resolve();
       };
-      const onError = (error: Error) => fail(new DesiredPublishError(`broker ${redact(options.url)} refused the console: ${error.message}`));
+      const onError = (error: Error) =>
+        fail(new DesiredPublishError(`broker ${redact(options.url)} refused the console: ${error.message}`));
       client.once("connect", ok);
       client.once("error", onError);
     });
@@ -83,7 +96,10 @@ export class MqttDesiredPublisher implements TDesiredPublisher {
       await Promise.race([
         this.client.publishAsync(desiredTopic(id.value), encoded.value, { qos, retain }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new DesiredPublishError(`no PUBACK for ${deviceId} within ${this.publishTimeoutMs} ms`)), this.publishTimeoutMs);
+          timer = setTimeout(
+            () => reject(new DesiredPublishError(`no PUBACK for ${deviceId} within ${this.publishTimeoutMs} ms`)),
+            this.publishTimeoutMs,
+          );
         }),
       ]);
     } finally {

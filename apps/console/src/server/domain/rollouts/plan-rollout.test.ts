@@ -17,7 +17,12 @@ const profile = (id: string, patch: Partial<TRolloutProfile>): TRolloutProfile =
   latencyBudgetMs: null,
   ...patch,
 });
-const variant = (id: string, precision: TRolloutVariant["precision"], bytes: number, accuracy: number): TRolloutVariant => ({
+const variant = (
+  id: string,
+  precision: TRolloutVariant["precision"],
+  bytes: number,
+  accuracy: number,
+): TRolloutVariant => ({
   id,
   modelId: "m",
   name: id,
@@ -29,15 +34,30 @@ const variant = (id: string, precision: TRolloutVariant["precision"], bytes: num
   artifactKey: "a".repeat(64),
   metrics: { accuracy },
 });
-const variants = [variant("fp16", "FP16", 4_000, 0.99), variant("int8", "INT8", 2_000, 0.98), variant("int4", "INT4", 1_000, 0.95)];
+const variants = [
+  variant("fp16", "FP16", 4_000, 0.99),
+  variant("int8", "INT8", 2_000, 0.98),
+  variant("int4", "INT4", 1_000, 0.95),
+];
 const gw = profile("gw", { allowedPrecisions: ["FP16", "INT8"] });
 const wr = profile("wr", { allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 1_500 });
 const tiny = profile("tiny", { maxModelBytes: 10 });
 const devices = (count: number, prof: TRolloutProfile | null, prefix: string): TPlanDevice[] =>
-  Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, name: `${prefix} ${i}`, profile: prof, profileReason: prof ? null : "No profile matched: arch riscv64.", reportedEngines: ["tfjs"] }));
+  Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${i}`,
+    name: `${prefix} ${i}`,
+    profile: prof,
+    profileReason: prof ? null : "No profile matched: arch riscv64.",
+    reportedEngines: ["tfjs"],
+  }));
 
 describe("planRollout", () => {
-  const fleet = [...devices(300, gw, "gw"), ...devices(100, wr, "wr"), ...devices(2, tiny, "tiny"), ...devices(1, null, "odd")];
+  const fleet = [
+    ...devices(300, gw, "gw"),
+    ...devices(100, wr, "wr"),
+    ...devices(2, tiny, "tiny"),
+    ...devices(1, null, "odd"),
+  ];
   const strategy = ZRolloutStrategy.parse({});
 
   it("chooses per profile and reports incompatible devices with the reason, never a variant that does not fit", () => {
@@ -49,7 +69,9 @@ describe("planRollout", () => {
     expect(plan.incompatible.map((d) => d.deviceId)).toEqual(["odd-0", "tiny-0", "tiny-1"]);
     expect(plan.incompatible[0]!.reason).toBe("No hardware profile: No profile matched: arch riscv64.");
     expect(plan.incompatible[1]!.reason).toContain('No variant fits "tiny"');
-    expect(plan.devices.filter((d) => d.state === "INCOMPATIBLE").every((d) => d.wave === 0 && d.variantId === null)).toBe(true);
+    expect(
+      plan.devices.filter((d) => d.state === "INCOMPATIBLE").every((d) => d.wave === 0 && d.variantId === null),
+    ).toBe(true);
     expect(plan.compatibleCount).toBe(400);
   });
 
@@ -65,7 +87,13 @@ describe("planRollout", () => {
 
   it("is deterministic for a seed and differs between seeds", () => {
     const a = planRollout({ devices: fleet, variants, chooseVariant: simpleChooser, strategy, seed: "m" });
-    const b = planRollout({ devices: [...fleet].reverse(), variants, chooseVariant: simpleChooser, strategy, seed: "m" });
+    const b = planRollout({
+      devices: [...fleet].reverse(),
+      variants,
+      chooseVariant: simpleChooser,
+      strategy,
+      seed: "m",
+    });
     const c = planRollout({ devices: fleet, variants, chooseVariant: simpleChooser, strategy, seed: "other" });
     const firstWave = (plan: typeof a) => plan.devices.filter((d) => d.wave === 1).map((d) => d.deviceId);
     expect(firstWave(b)).toEqual(firstWave(a));
@@ -73,21 +101,42 @@ describe("planRollout", () => {
   });
 
   it("drops waves a small fleet leaves empty, keeping at least one device in wave 1", () => {
-    const plan = planRollout({ devices: devices(3, gw, "gw"), variants, chooseVariant: simpleChooser, strategy, seed: "m" });
+    const plan = planRollout({
+      devices: devices(3, gw, "gw"),
+      variants,
+      chooseVariant: simpleChooser,
+      strategy,
+      seed: "m",
+    });
     expect(plan.waves.map((w) => [w.wave, w.percent, w.devices])).toEqual([
       [1, 1, 1],
       [2, 50, 1],
       [3, 100, 1],
     ]);
-    const one = planRollout({ devices: devices(1, gw, "gw"), variants, chooseVariant: simpleChooser, strategy, seed: "m" });
+    const one = planRollout({
+      devices: devices(1, gw, "gw"),
+      variants,
+      chooseVariant: simpleChooser,
+      strategy,
+      seed: "m",
+    });
     expect(one.waves).toEqual([{ wave: 1, percent: 1, devices: 1, byVariant: { fp16: 1 } }]);
   });
 
   it("treats a chooser answer outside the model's variants as incompatible", () => {
-    const plan = planRollout({ devices: devices(2, gw, "gw"), variants, chooseVariant: () => ({ variantId: "other-model-variant", reason: "?" }), strategy, seed: "m" });
+    const plan = planRollout({
+      devices: devices(2, gw, "gw"),
+      variants,
+      chooseVariant: () => ({ variantId: "other-model-variant", reason: "?" }),
+      strategy,
+      seed: "m",
+    });
     expect(plan.compatibleCount).toBe(0);
     expect(plan.incompatible[0]!.reason).toContain("unknown variant");
-    expect(planRollout({ devices: devices(1, gw, "gw"), variants: [], chooseVariant: simpleChooser, strategy, seed: "m" }).incompatible[0]!.reason).toBe("The model has no variants.");
+    expect(
+      planRollout({ devices: devices(1, gw, "gw"), variants: [], chooseVariant: simpleChooser, strategy, seed: "m" })
+        .incompatible[0]!.reason,
+    ).toBe("The model has no variants.");
   });
 
   it("chooses per profile and reported engines: a device never gets a variant of an engine it did not report", () => {
@@ -99,11 +148,23 @@ describe("planRollout", () => {
       ...devices(2, prefersOnnx, "onnx").map((d) => ({ ...d, reportedEngines: ["onnx", "tfjs"] })),
       ...devices(1, prefersOnnx, "unknown").map((d) => ({ ...d, reportedEngines: null })),
     ];
-    const plan = planRollout({ devices: fleet, variants: both, chooseVariant: chooseRolloutVariant, strategy, seed: "m" });
+    const plan = planRollout({
+      devices: fleet,
+      variants: both,
+      chooseVariant: chooseRolloutVariant,
+      strategy,
+      seed: "m",
+    });
     const byDevice = new Map(plan.devices.map((d) => [d.deviceId, d]));
-    expect(["tfjs-0", "tfjs-1", "unknown-0"].map((id) => byDevice.get(id)?.variantId)).toEqual(["int8", "int8", "int8"]);
+    expect(["tfjs-0", "tfjs-1", "unknown-0"].map((id) => byDevice.get(id)?.variantId)).toEqual([
+      "int8",
+      "int8",
+      "int8",
+    ]);
     expect(["onnx-0", "onnx-1"].map((id) => byDevice.get(id)?.variantId)).toEqual(["onnx-int8", "onnx-int8"]);
-    expect(byDevice.get("tfjs-0")?.reason).toContain("onnx-int8 (engine ONNX does not load on this device (it reports tfjs))");
+    expect(byDevice.get("tfjs-0")?.reason).toContain(
+      "onnx-int8 (engine ONNX does not load on this device (it reports tfjs))",
+    );
     expect(byDevice.get("unknown-0")?.reason).toContain("it has not reported its engines; only tfjs is assumed");
     expect(byDevice.get("onnx-0")?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
     expect(plan.byVariant.map((v) => [v.name, v.engine, v.devices])).toEqual([
@@ -115,9 +176,17 @@ describe("planRollout", () => {
   it("refuses a chooser's answer whose engine the device does not run", () => {
     const onnxOnly: TRolloutVariant = { ...variant("onnx-int8", "INT8", 2_000, 0.98), engine: "ONNX" };
     const careless = () => ({ variantId: "onnx-int8", reason: "fastest" });
-    const plan = planRollout({ devices: devices(1, gw, "gw"), variants: [onnxOnly], chooseVariant: careless, strategy, seed: "m" });
+    const plan = planRollout({
+      devices: devices(1, gw, "gw"),
+      variants: [onnxOnly],
+      chooseVariant: careless,
+      strategy,
+      seed: "m",
+    });
     expect(plan.compatibleCount).toBe(0);
-    expect(plan.incompatible[0]!.reason).toBe("The chooser named onnx-int8, but engine ONNX does not load on this device (it reports tfjs); nothing is sent.");
+    expect(plan.incompatible[0]!.reason).toBe(
+      "The chooser named onnx-int8, but engine ONNX does not load on this device (it reports tfjs); nothing is sent.",
+    );
   });
 
   it("computes wave reach without floating point surprises", () => {
@@ -131,9 +200,19 @@ describe("schemas of the Json columns", () => {
     expect(ZRolloutTarget.parse({ kind: "tags", tags: ["Berlin"] })).toEqual({ kind: "tags", tags: ["berlin"] });
     expect(ZRolloutTarget.safeParse({ kind: "devices", deviceIds: ["Bad Id"] }).success).toBe(false);
     expect(ZRolloutStrategy.parse({})).toEqual({ wavePercents: [1, 10, 50, 100], soakSeconds: 300 });
-    expect(ZRolloutStrategy.safeParse({ wavePercents: [10, 5, 100] }).error?.issues[0]?.message).toBe("Wave percentages must increase.");
-    expect(ZRolloutStrategy.safeParse({ wavePercents: [10, 50] }).error?.issues[0]?.message).toBe("The last wave must reach 100 %.");
-    expect(ZRolloutGates.parse({})).toEqual({ minActivationPct: 95, maxErrorPct: 1, latencyFactor: 1.5, minReportedPct: 90, reportTimeoutSeconds: 1800 });
+    expect(ZRolloutStrategy.safeParse({ wavePercents: [10, 5, 100] }).error?.issues[0]?.message).toBe(
+      "Wave percentages must increase.",
+    );
+    expect(ZRolloutStrategy.safeParse({ wavePercents: [10, 50] }).error?.issues[0]?.message).toBe(
+      "The last wave must reach 100 %.",
+    );
+    expect(ZRolloutGates.parse({})).toEqual({
+      minActivationPct: 95,
+      maxErrorPct: 1,
+      latencyFactor: 1.5,
+      minReportedPct: 90,
+      reportTimeoutSeconds: 1800,
+    });
   });
 });
 
@@ -141,17 +220,25 @@ describe("judgeGates", () => {
   const gates = ZRolloutGates.parse({});
   const t0 = new Date("2030-01-01T00:00:00Z");
   const after = (s: number) => new Date(t0.getTime() + s * 1000);
-  const metrics = (patch: Partial<Omit<TGateMetrics, "counts">> & { counts?: Partial<TGateMetrics["counts"]> }): TGateMetrics => ({
+  const metrics = (
+    patch: Partial<Omit<TGateMetrics, "counts">> & { counts?: Partial<TGateMetrics["counts"]> },
+  ): TGateMetrics => ({
     inferences: 0,
     errors: 0,
     latency: [],
     ...patch,
     counts: { ...EMPTY_COUNTS, ...patch.counts },
   });
-  const judge = (m: TGateMetrics, seconds: number) => judgeGates({ metrics: m, gates, strategy: { soakSeconds: 60 }, waveStartedAt: t0, now: after(seconds) });
+  const judge = (m: TGateMetrics, seconds: number) =>
+    judgeGates({ metrics: m, gates, strategy: { soakSeconds: 60 }, waveStartedAt: t0, now: after(seconds) });
 
   it("waits for the soak time, then passes when every gate holds", () => {
-    const good = metrics({ counts: { ACTIVE: 10 }, inferences: 1000, errors: 1, latency: [{ profileId: "p", profileName: "gw", latencyBudgetMs: 50, p95AfterMs: 12, p95BeforeMs: 10 }] });
+    const good = metrics({
+      counts: { ACTIVE: 10 },
+      inferences: 1000,
+      errors: 1,
+      latency: [{ profileId: "p", profileName: "gw", latencyBudgetMs: 50, p95AfterMs: 12, p95BeforeMs: 10 }],
+    });
     expect(judge(good, 30)).toMatchObject({ verdict: "wait", summary: "Soaking: 30 s left." });
     const passed = judge(good, 60);
     expect(passed.verdict).toBe("pass");
@@ -170,10 +257,26 @@ describe("judgeGates", () => {
   });
 
   it("fails on error rate and on latency over the budget or over the factor", () => {
-    expect(judge(metrics({ counts: { ACTIVE: 5 }, inferences: 100, errors: 5 }), 60).summary).toBe("Errors gate failed: 5 errors in 100 inferences: 5 % (limit 1 %).");
-    const slow = judge(metrics({ counts: { ACTIVE: 5 }, latency: [{ profileId: "p", profileName: "wr", latencyBudgetMs: 200, p95AfterMs: 250, p95BeforeMs: 100 }] }), 60);
-    expect(slow.summary).toBe("Latency gate failed: wr: p95 250 ms, budget 200 ms, before 100 ms — over the budget of 200 ms and more than 1.5× the 100 ms before.");
-    const regressed = judge(metrics({ counts: { ACTIVE: 5 }, latency: [{ profileId: null, profileName: "gw", latencyBudgetMs: null, p95AfterMs: 40, p95BeforeMs: 10 }] }), 60);
+    expect(judge(metrics({ counts: { ACTIVE: 5 }, inferences: 100, errors: 5 }), 60).summary).toBe(
+      "Errors gate failed: 5 errors in 100 inferences: 5 % (limit 1 %).",
+    );
+    const slow = judge(
+      metrics({
+        counts: { ACTIVE: 5 },
+        latency: [{ profileId: "p", profileName: "wr", latencyBudgetMs: 200, p95AfterMs: 250, p95BeforeMs: 100 }],
+      }),
+      60,
+    );
+    expect(slow.summary).toBe(
+      "Latency gate failed: wr: p95 250 ms, budget 200 ms, before 100 ms — over the budget of 200 ms and more than 1.5× the 100 ms before.",
+    );
+    const regressed = judge(
+      metrics({
+        counts: { ACTIVE: 5 },
+        latency: [{ profileId: null, profileName: "gw", latencyBudgetMs: null, p95AfterMs: 40, p95BeforeMs: 10 }],
+      }),
+      60,
+    );
     expect(regressed.verdict).toBe("fail");
   });
 

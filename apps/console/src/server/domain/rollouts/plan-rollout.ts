@@ -82,7 +82,9 @@ export function planRollout(options: {
     const key = `${device.profile.id}\0${engines === null ? "?" : engines.join(",")}`;
     let choice = choiceByProfile.get(key);
     if (!choice) {
-      choice = safeChoice(options.chooseVariant, device.profile, options.variants, variantsById, { reportedEngines: engines });
+      choice = safeChoice(options.chooseVariant, device.profile, options.variants, variantsById, {
+        reportedEngines: engines,
+      });
       choiceByProfile.set(key, choice);
     }
     chosen.push({ device, ...choice });
@@ -94,7 +96,13 @@ export function planRollout(options: {
   for (const entry of chosen) {
     if (entry.variantId === null) {
       incompatible.push({ deviceId: entry.device.id, name: entry.device.name, reason: entry.reason });
-      planned.push({ deviceId: entry.device.id, wave: 0, variantId: null, state: "INCOMPATIBLE", reason: entry.reason });
+      planned.push({
+        deviceId: entry.device.id,
+        wave: 0,
+        variantId: null,
+        state: "INCOMPATIBLE",
+        reason: entry.reason,
+      });
       continue;
     }
     const group = groups.get(entry.variantId) ?? [];
@@ -111,7 +119,12 @@ export function planRollout(options: {
   // Drop empty waves, renumber from 1.
   const used = [...new Set(rawWaveOf.values())].sort((a, b) => a - b);
   const renumber = new Map(used.map((raw, i) => [raw, i + 1]));
-  const waves: TPlannedWave[] = used.map((raw, i) => ({ wave: i + 1, percent: percents[raw] ?? 100, devices: 0, byVariant: {} }));
+  const waves: TPlannedWave[] = used.map((raw, i) => ({
+    wave: i + 1,
+    percent: percents[raw] ?? 100,
+    devices: 0,
+    byVariant: {},
+  }));
 
   const counts = new Map<string, TPlanVariantCount>();
   for (const [variantId, group] of groups) {
@@ -165,7 +178,8 @@ function safeChoice(
   const choice = chooseVariant(profile, variants, device);
   if (choice.variantId === null) return choice;
   const chosen = variantsById.get(choice.variantId);
-  if (!chosen) return { variantId: null, reason: `The chooser named an unknown variant (${choice.variantId}); nothing is sent.` };
+  if (!chosen)
+    return { variantId: null, reason: `The chooser named an unknown variant (${choice.variantId}); nothing is sent.` };
   const problem = deviceEngineProblem(device, chosen.engine);
   if (problem) return { variantId: null, reason: `The chooser named ${chosen.name}, but ${problem}; nothing is sent.` };
   return choice;

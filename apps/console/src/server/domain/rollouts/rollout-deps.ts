@@ -49,7 +49,11 @@ export interface TRolloutDeviceEngines {
  * Most accurate variant satisfying the profile (preferred engine first), ties to the smaller
  * (domain/models' chooseVariant). With `device`, only variants whose engine loads on it may be chosen.
  */
-export type TChooseVariant = (profile: TRolloutProfile, variants: readonly TRolloutVariant[], device?: TRolloutDeviceEngines) => TVariantChoice;
+export type TChooseVariant = (
+  profile: TRolloutProfile,
+  variants: readonly TRolloutVariant[],
+  device?: TRolloutDeviceEngines,
+) => TVariantChoice;
 
 /** The `variant` of a desired payload: a fresh short-lived signed URL of the variant's manifest. */
 export type TDescribeVariant = (variant: TRolloutVariant) => Promise<TDesiredVariant>;

@@ -10,7 +10,14 @@ import { RolloutEngine, type TTickResult } from "./rollout-engine.ts";
 import type { TCreateRolloutInput } from "./rollout.types.ts";
 import { chooseRolloutVariant } from "./choose-rollout-variant.ts";
 import { createDescribeVariant } from "./describe-variant.ts";
-import { fakeDescribe, seedEngineFleet, seedFleet, simpleChooser, SimulatedAgents, type TFleetFixture } from "./testing/rollout-fixtures.ts";
+import {
+  fakeDescribe,
+  seedEngineFleet,
+  seedFleet,
+  simpleChooser,
+  SimulatedAgents,
+  type TFleetFixture,
+} from "./testing/rollout-fixtures.ts";
 
 const actor: TActor = { id: null, label: "test" };
 
@@ -36,7 +43,13 @@ async function setup(prisma: PrismaClient, size: { gateways: number; wearables: 
   const fleet = await seedFleet(prisma, size);
   const agents = new SimulatedAgents(prisma, publisher, clock.now);
   agents.boot([...fleet.gateways, ...fleet.wearables, fleet.orphan], fleet.oldVariantId);
-  const engine = new RolloutEngine({ prisma, publisher, describeVariant: fakeDescribe, now: clock.now, owner: "engine-a" });
+  const engine = new RolloutEngine({
+    prisma,
+    publisher,
+    describeVariant: fakeDescribe,
+    now: clock.now,
+    owner: "engine-a",
+  });
   return { clock, publisher, agents, engine, fleet };
 }
 
@@ -58,7 +71,11 @@ async function createAndStart(prisma: PrismaClient, h: THarness, patch: Partial<
 }
 
 /** tick → agents handle what was published → telemetry → tick, then the clock moves on. */
-async function cycle(h: Pick<THarness, "clock" | "agents" | "engine">, engine = h.engine, seconds = 61): Promise<TTickResult> {
+async function cycle(
+  h: Pick<THarness, "clock" | "agents" | "engine">,
+  engine = h.engine,
+  seconds = 61,
+): Promise<TTickResult> {
   await engine.tick();
   await h.agents.deliver();
   await h.agents.telemetry();
@@ -67,7 +84,14 @@ async function cycle(h: Pick<THarness, "clock" | "agents" | "engine">, engine = 
   return result;
 }
 
-async function runUntil(prisma: PrismaClient, h: Pick<THarness, "clock" | "agents" | "engine">, id: string, statuses: string[], engine = h.engine, max = 20): Promise<string> {
+async function runUntil(
+  prisma: PrismaClient,
+  h: Pick<THarness, "clock" | "agents" | "engine">,
+  id: string,
+  statuses: string[],
+  engine = h.engine,
+  max = 20,
+): Promise<string> {
   for (let i = 0; i < max; i++) {
     const { status } = await prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true } });
     if (statuses.includes(status)) return status;
@@ -88,9 +112,26 @@ describe("rollout engine", () => {
   it("rolls a mixed fleet out wave by wave: gateways and wearables end on the variants their profiles allow", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 20, wearables: 10 });
-    const preview = await previewRollout({ prisma, chooseVariant: simpleChooser, input: { modelId: h.fleet.modelId, target: { kind: "all" }, strategy: { wavePercents: [10, 50, 100], soakSeconds: 60 } } });
-    expect(preview.byVariant.map((v) => [v.name, v.devices])).toEqual([["fp16", 20], ["int4", 10]]);
-    expect(preview.incompatible).toEqual([{ deviceId: h.fleet.orphan, name: h.fleet.orphan, reason: "No hardware profile: No profile matched: arch riscv64." }]);
+    const preview = await previewRollout({
+      prisma,
+      chooseVariant: simpleChooser,
+      input: {
+        modelId: h.fleet.modelId,
+        target: { kind: "all" },
+        strategy: { wavePercents: [10, 50, 100], soakSeconds: 60 },
+      },
+    });
+    expect(preview.byVariant.map((v) => [v.name, v.devices])).toEqual([
+      ["fp16", 20],
+      ["int4", 10],
+    ]);
+    expect(preview.incompatible).toEqual([
+      {
+        deviceId: h.fleet.orphan,
+        name: h.fleet.orphan,
+        reason: "No hardware profile: No profile matched: arch riscv64.",
+      },
+    ]);
     expect(preview.waves.map((w) => w.byVariant)).toEqual([
       { [h.fleet.variants.fp16]: 2, [h.fleet.variants.int4]: 1 },
       { [h.fleet.variants.fp16]: 8, [h.fleet.variants.int4]: 4 },
@@ -101,7 +142,9 @@ describe("rollout engine", () => {
     // Wave 1 only: 3 devices got a revision, nobody else.
     await h.engine.tick();
     expect(h.publisher.log).toHaveLength(3);
-    expect(new Set(h.publisher.log.map((entry) => entry.payload.variant?.id))).toEqual(new Set([h.fleet.variants.fp16, h.fleet.variants.int4]));
+    expect(new Set(h.publisher.log.map((entry) => entry.payload.variant?.id))).toEqual(
+      new Set([h.fleet.variants.fp16, h.fleet.variants.int4]),
+    );
     expect(h.publisher.log.every((entry) => entry.payload.rev === 1 && entry.payload.rolloutId === id)).toBe(true);
 
     // Before the soak time the wave holds, even though everything is active.
@@ -114,20 +157,44 @@ describe("rollout engine", () => {
     h.clock.advance(61);
     expect(await runUntil(prisma, h, id, ["COMPLETED"])).toBe("COMPLETED");
 
-    const devices = await prisma.device.findMany({ where: { id: { in: [...h.fleet.gateways, ...h.fleet.wearables, h.fleet.orphan] } }, select: { id: true, activeVariantId: true, prevVariantId: true, desiredRev: true, reportedRev: true } });
+    const devices = await prisma.device.findMany({
+      where: { id: { in: [...h.fleet.gateways, ...h.fleet.wearables, h.fleet.orphan] } },
+      select: { id: true, activeVariantId: true, prevVariantId: true, desiredRev: true, reportedRev: true },
+    });
     const byId = new Map(devices.map((d) => [d.id, d]));
-    for (const gw of h.fleet.gateways) expect(byId.get(gw)).toMatchObject({ activeVariantId: h.fleet.variants.fp16, prevVariantId: h.fleet.oldVariantId, desiredRev: 1, reportedRev: 1 });
-    for (const wr of h.fleet.wearables) expect(byId.get(wr)).toMatchObject({ activeVariantId: h.fleet.variants.int4, desiredRev: 1 });
+    for (const gw of h.fleet.gateways)
+      expect(byId.get(gw)).toMatchObject({
+        activeVariantId: h.fleet.variants.fp16,
+        prevVariantId: h.fleet.oldVariantId,
+        desiredRev: 1,
+        reportedRev: 1,
+      });
+    for (const wr of h.fleet.wearables)
+      expect(byId.get(wr)).toMatchObject({ activeVariantId: h.fleet.variants.int4, desiredRev: 1 });
     // The incompatible device was never sent anything.
     expect(byId.get(h.fleet.orphan)).toMatchObject({ activeVariantId: h.fleet.oldVariantId, desiredRev: 0 });
     expect(h.publisher.count(h.fleet.orphan)).toBe(0);
     // Every compatible device got exactly one message.
     expect(h.publisher.log).toHaveLength(30);
 
-    const rows = await prisma.rolloutDevice.groupBy({ by: ["state"], where: { rolloutId: id }, _count: { _all: true } });
+    const rows = await prisma.rolloutDevice.groupBy({
+      by: ["state"],
+      where: { rolloutId: id },
+      _count: { _all: true },
+    });
     expect(Object.fromEntries(rows.map((r) => [r.state, r._count._all]))).toEqual({ ACTIVE: 30, INCOMPATIBLE: 1 });
-    const audit = await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true, actorLabel: true } });
-    expect(audit.map((a) => a.action)).toEqual(["rollout.create", "rollout.start", "rollout.wave", "rollout.wave", "rollout.complete"]);
+    const audit = await prisma.auditEvent.findMany({
+      where: { entityId: id },
+      orderBy: { id: "asc" },
+      select: { action: true, actorLabel: true },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      "rollout.create",
+      "rollout.start",
+      "rollout.wave",
+      "rollout.wave",
+      "rollout.complete",
+    ]);
     expect(audit.at(-1)?.actorLabel).toBe("rollout-engine");
   });
 
@@ -141,10 +208,15 @@ describe("rollout engine", () => {
     expect(first.steps.find((step) => step.rolloutId === id)?.transition).toBe("RUNNING→ROLLING_BACK");
     const rollout = await prisma.rollout.findUniqueOrThrow({ where: { id } });
     expect(rollout.status).toBe("ROLLING_BACK");
-    expect(rollout.reason).toBe("Wave 1: Activation gate failed: 2 active, 1 failed: 66.7 % activated (needs ≥ 95 %). Rolling back.");
+    expect(rollout.reason).toBe(
+      "Wave 1: Activation gate failed: 2 active, 1 failed: 66.7 % activated (needs ≥ 95 %). Rolling back.",
+    );
 
     expect(await runUntil(prisma, h, id, ["ROLLED_BACK"])).toBe("ROLLED_BACK");
-    const sent = await prisma.rolloutDevice.findMany({ where: { rolloutId: id, desiredRev: { not: null } }, select: { deviceId: true, state: true, desiredRev: true, error: true } });
+    const sent = await prisma.rolloutDevice.findMany({
+      where: { rolloutId: id, desiredRev: { not: null } },
+      select: { deviceId: true, state: true, desiredRev: true, error: true },
+    });
     expect(sent).toHaveLength(3);
     for (const row of sent) {
       expect(row).toMatchObject({ state: "ROLLED_BACK", desiredRev: 2 });
@@ -152,12 +224,17 @@ describe("rollout engine", () => {
       expect(h.publisher.retained.get(row.deviceId)).toMatchObject({ rev: 2, variant: { id: h.fleet.oldVariantId } });
     }
     expect(sent.find((row) => row.error)?.error).toBe("self_test_failed: output differs from the golden output");
-    const devices = await prisma.device.findMany({ where: { id: { in: sent.map((row) => row.deviceId) } }, select: { activeVariantId: true } });
+    const devices = await prisma.device.findMany({
+      where: { id: { in: sent.map((row) => row.deviceId) } },
+      select: { activeVariantId: true },
+    });
     expect(devices.every((d) => d.activeVariantId === h.fleet.oldVariantId)).toBe(true);
     // Devices of later waves never got anything.
     expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "PENDING" } })).toBe(27);
     expect(h.publisher.log).toHaveLength(6);
-    const actions = (await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((a) => a.action);
+    const actions = (
+      await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })
+    ).map((a) => a.action);
     expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.gate_failed", "rollout.rolled_back"]);
   });
 
@@ -165,9 +242,14 @@ describe("rollout engine", () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 10, wearables: 0 });
     h.agents.errorsPer100 = (_device, variantId) => (variantId === h.fleet.variants.fp16 ? 5 : 0);
-    const { id } = await createAndStart(prisma, h, { autoRollback: false, strategy: { wavePercents: [50, 100], soakSeconds: 60 } });
+    const { id } = await createAndStart(prisma, h, {
+      autoRollback: false,
+      strategy: { wavePercents: [50, 100], soakSeconds: 60 },
+    });
     expect(await runUntil(prisma, h, id, ["PAUSED"])).toBe("PAUSED");
-    expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).reason).toBe("Wave 1: Errors gate failed: 25 errors in 500 inferences: 5 % (limit 1 %). Paused.");
+    expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).reason).toBe(
+      "Wave 1: Errors gate failed: 25 errors in 500 inferences: 5 % (limit 1 %). Paused.",
+    );
     await rollbackRollout({ prisma, actor, id, reason: "bad numbers" });
     expect(await runUntil(prisma, h, id, ["ROLLED_BACK"])).toBe("ROLLED_BACK");
     expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ROLLED_BACK" } })).toBe(5);
@@ -187,7 +269,14 @@ describe("rollout engine", () => {
     expect(published).toBe(4 + 5);
     h.publisher.failWith = null;
 
-    const restarted = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-b", leaseMs: 15_000 });
+    const restarted = new RolloutEngine({
+      prisma,
+      publisher: h.publisher,
+      describeVariant: fakeDescribe,
+      now: h.clock.now,
+      owner: "engine-b",
+      leaseMs: 15_000,
+    });
     // The dead process's lease has expired by now (cycle advanced the clock past it).
     expect(await runUntil(prisma, h, id, ["COMPLETED"], restarted)).toBe("COMPLETED");
     expect(h.publisher.log).toHaveLength(40);
@@ -200,13 +289,24 @@ describe("rollout engine", () => {
     const h = await setup(prisma, { gateways: 3, wearables: 0 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 } });
     // Each acknowledgement takes 10 s (as far as the engine's clock is concerned).
-    const slow = { publish: async (deviceId: string, payload: Parameters<MemoryDesiredPublisher["publish"]>[1]) => {
-      await h.publisher.publish(deviceId, payload);
-      h.clock.advance(10);
-    } };
-    const engine = new RolloutEngine({ prisma, publisher: slow, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-a" });
+    const slow = {
+      publish: async (deviceId: string, payload: Parameters<MemoryDesiredPublisher["publish"]>[1]) => {
+        await h.publisher.publish(deviceId, payload);
+        h.clock.advance(10);
+      },
+    };
+    const engine = new RolloutEngine({
+      prisma,
+      publisher: slow,
+      describeVariant: fakeDescribe,
+      now: h.clock.now,
+      owner: "engine-a",
+    });
     await engine.tick();
-    const rows = await prisma.rolloutDevice.findMany({ where: { rolloutId: id, desiredRev: { not: null } }, select: { deviceId: true, sentAt: true } });
+    const rows = await prisma.rolloutDevice.findMany({
+      where: { rolloutId: id, desiredRev: { not: null } },
+      select: { deviceId: true, sentAt: true },
+    });
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row.sentAt?.getTime()).toBe(h.publisher.retained.get(row.deviceId)?.ts);
   });
@@ -216,7 +316,13 @@ describe("rollout engine", () => {
     const h = await setup(prisma, { gateways: 4, wearables: 0 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 } });
     expect(await h.engine.acquireLease(id)).toBe(true);
-    const other = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-b" });
+    const other = new RolloutEngine({
+      prisma,
+      publisher: h.publisher,
+      describeVariant: fakeDescribe,
+      now: h.clock.now,
+      owner: "engine-b",
+    });
     const blocked = await other.tick();
     expect(blocked.steps.find((s) => s.rolloutId === id)).toMatchObject({ leased: false, published: 0 });
     await h.engine.releaseLeases();
@@ -230,7 +336,10 @@ describe("rollout engine", () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 10, wearables: 0 });
     // Every device must report before a wave passes.
-    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [50, 100], soakSeconds: 60 }, gates: { minReportedPct: 100 } });
+    const { id } = await createAndStart(prisma, h, {
+      strategy: { wavePercents: [50, 100], soakSeconds: 60 },
+      gates: { minReportedPct: 100 },
+    });
     await h.engine.tick();
     const firstWave = h.publisher.log.map((entry) => entry.deviceId);
     const offline = firstWave[0]!;
@@ -239,22 +348,42 @@ describe("rollout engine", () => {
     await cycle(h); // soaking
     for (let i = 0; i < 3; i++) {
       const result = await cycle(h);
-      expect(result.steps.find((step) => step.rolloutId === id)?.verdict?.summary).toBe("Waiting: 4 of 5 devices reported an outcome (80 %; needs 100 %, waiting up to 1800 s).");
+      expect(result.steps.find((step) => step.rolloutId === id)?.verdict?.summary).toBe(
+        "Waiting: 4 of 5 devices reported an outcome (80 %; needs 100 %, waiting up to 1800 s).",
+      );
     }
-    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: offline } } })).toMatchObject({ state: "SENT" });
+    expect(
+      await prisma.rolloutDevice.findUniqueOrThrow({
+        where: { rolloutId_deviceId: { rolloutId: id, deviceId: offline } },
+      }),
+    ).toMatchObject({ state: "SENT" });
 
     // Back online: the broker hands it the retained message; the engine counts it and moves on.
     h.agents.online.add(offline);
     expect(await runUntil(prisma, h, id, ["COMPLETED"])).toBe("COMPLETED");
-    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: offline } } })).toMatchObject({ state: "ACTIVE" });
+    expect(
+      await prisma.rolloutDevice.findUniqueOrThrow({
+        where: { rolloutId_deviceId: { rolloutId: id, deviceId: offline } },
+      }),
+    ).toMatchObject({ state: "ACTIVE" });
     expect(h.publisher.count(offline)).toBe(1);
   });
 
   it("republishes a revision nobody answered before its download URL expires, and counts a device that reports after completion", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 4, wearables: 0 });
-    const engine = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "engine-a", refreshAfterMs: 3_600_000 });
-    const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 }, gates: { minReportedPct: 50 } });
+    const engine = new RolloutEngine({
+      prisma,
+      publisher: h.publisher,
+      describeVariant: fakeDescribe,
+      now: h.clock.now,
+      owner: "engine-a",
+      refreshAfterMs: 3_600_000,
+    });
+    const { id } = await createAndStart(prisma, h, {
+      strategy: { wavePercents: [100], soakSeconds: 0 },
+      gates: { minReportedPct: 50 },
+    });
     const late = h.fleet.gateways[0]!;
     h.agents.online.delete(late);
     expect(await runUntil(prisma, h, id, ["COMPLETED"], engine)).toBe("COMPLETED");
@@ -268,7 +397,11 @@ describe("rollout engine", () => {
     h.agents.online.add(late);
     await h.agents.deliver();
     await engine.tick();
-    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: late } } })).toMatchObject({ state: "ACTIVE" });
+    expect(
+      await prisma.rolloutDevice.findUniqueOrThrow({
+        where: { rolloutId_deviceId: { rolloutId: id, deviceId: late } },
+      }),
+    ).toMatchObject({ state: "ACTIVE" });
   });
 });
 
@@ -281,20 +414,35 @@ describe("engines per device", () => {
     const agents = new SimulatedAgents(prisma, publisher, clock.now);
     agents.boot([...fleet.onnxDevices, ...fleet.tfjsDevices, fleet.unknownDevice], null);
     // The console's real describer (as main.ts wires it), with a stand-in URL and size.
-    const describeVariant = createDescribeVariant({ signedVariantUrl: (id) => `http://console.test/api/artifacts/${id}/manifest.json?sig=x`, manifestBytes: () => 1_000 });
+    const describeVariant = createDescribeVariant({
+      signedVariantUrl: (id) => `http://console.test/api/artifacts/${id}/manifest.json?sig=x`,
+      manifestBytes: () => 1_000,
+    });
     const engine = new RolloutEngine({ prisma, publisher, describeVariant, now: clock.now, owner: "engine-a" });
     const h = { clock, agents, engine };
 
-    const input = { modelId: fleet.modelId, target: { kind: "tags" as const, tags: ["eng"] }, strategy: { wavePercents: [50, 100], soakSeconds: 60 } };
+    const input = {
+      modelId: fleet.modelId,
+      target: { kind: "tags" as const, tags: ["eng"] },
+      strategy: { wavePercents: [50, 100], soakSeconds: 60 },
+    };
     const preview = await previewRollout({ prisma, chooseVariant: chooseRolloutVariant, input });
     expect(preview.byVariant.map((v) => [v.name, v.engine, v.devices])).toEqual([
       ["int8-channel", "TFJS", 4],
       ["onnx-int8", "ONNX", 3],
     ]);
-    const created = await createRollout({ prisma, actor, chooseVariant: chooseRolloutVariant, input: { name: "int8 on the engine each device runs", ...input } });
+    const created = await createRollout({
+      prisma,
+      actor,
+      chooseVariant: chooseRolloutVariant,
+      input: { name: "int8 on the engine each device runs", ...input },
+    });
     await startRollout({ prisma, actor, chooseVariant: chooseRolloutVariant, id: created.id, now: clock.now() });
 
-    const plan = await prisma.rolloutDevice.findMany({ where: { rolloutId: created.id }, select: { deviceId: true, wave: true, variantId: true, reason: true } });
+    const plan = await prisma.rolloutDevice.findMany({
+      where: { rolloutId: created.id },
+      select: { deviceId: true, wave: true, variantId: true, reason: true },
+    });
     const planned = new Map(plan.map((row) => [row.deviceId, row]));
     for (const id of fleet.onnxDevices) {
       expect(planned.get(id)?.variantId).toBe(fleet.variants.onnx);
@@ -304,21 +452,35 @@ describe("engines per device", () => {
       expect(planned.get(id)?.variantId).toBe(fleet.variants.tfjs);
       expect(planned.get(id)?.reason).toContain("no variant of the preferred engine ONNX fits");
     }
-    expect(planned.get(fleet.tfjsDevices[0]!)?.reason).toContain("onnx-int8 (engine ONNX does not load on this device (it reports tfjs))");
+    expect(planned.get(fleet.tfjsDevices[0]!)?.reason).toContain(
+      "onnx-int8 (engine ONNX does not load on this device (it reports tfjs))",
+    );
     expect(planned.get(fleet.unknownDevice)?.reason).toContain("only tfjs is assumed");
 
     // Between waves an onnx device of wave 2 comes back with a birth where ONNX Runtime no longer loads.
     const downgraded = plan.find((row) => row.wave === 2 && row.variantId === fleet.variants.onnx)!.deviceId;
-    const hw = (await prisma.device.findUniqueOrThrow({ where: { id: downgraded }, select: { hardware: true } })).hardware as Record<string, unknown>;
+    const hw = (await prisma.device.findUniqueOrThrow({ where: { id: downgraded }, select: { hardware: true } }))
+      .hardware as Record<string, unknown>;
     await prisma.device.update({ where: { id: downgraded }, data: { hardware: { ...hw, engines: ["tfjs"] } } });
 
     expect(await runUntil(prisma, h, created.id, ["COMPLETED"])).toBe("COMPLETED");
-    const sent = (deviceId: string) => publisher.log.filter((entry) => entry.deviceId === deviceId).map((entry) => entry.payload.variant);
-    for (const id of fleet.onnxDevices.filter((d) => d !== downgraded)) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.variants.onnx, engine: "onnx", precision: "int8" })]);
-    for (const id of [...fleet.tfjsDevices, fleet.unknownDevice]) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.variants.tfjs, engine: "tfjs", precision: "int8" })]);
+    const sent = (deviceId: string) =>
+      publisher.log.filter((entry) => entry.deviceId === deviceId).map((entry) => entry.payload.variant);
+    for (const id of fleet.onnxDevices.filter((d) => d !== downgraded))
+      expect(sent(id)).toEqual([
+        expect.objectContaining({ id: fleet.variants.onnx, engine: "onnx", precision: "int8" }),
+      ]);
+    for (const id of [...fleet.tfjsDevices, fleet.unknownDevice])
+      expect(sent(id)).toEqual([
+        expect.objectContaining({ id: fleet.variants.tfjs, engine: "tfjs", precision: "int8" }),
+      ]);
     // No onnx variant ever went to a device that did not report onnx at the time.
     expect(sent(downgraded)).toEqual([]);
-    expect(await prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: created.id, deviceId: downgraded } } })).toMatchObject({
+    expect(
+      await prisma.rolloutDevice.findUniqueOrThrow({
+        where: { rolloutId_deviceId: { rolloutId: created.id, deviceId: downgraded } },
+      }),
+    ).toMatchObject({
       state: "INCOMPATIBLE",
       wave: 0,
       variantId: null,
@@ -329,8 +491,10 @@ describe("engines per device", () => {
     publisher.log.length = 0;
     await rollbackRollout({ prisma, actor, id: created.id, reason: "test" });
     await engine.tick();
-    for (const id of fleet.onnxDevices.filter((d) => d !== downgraded)) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.onnx, engine: "onnx" })]);
-    for (const id of fleet.tfjsDevices) expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.tfjs, engine: "tfjs" })]);
+    for (const id of fleet.onnxDevices.filter((d) => d !== downgraded))
+      expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.onnx, engine: "onnx" })]);
+    for (const id of fleet.tfjsDevices)
+      expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.tfjs, engine: "tfjs" })]);
     expect(sent(downgraded)).toEqual([]);
   });
 });
@@ -359,8 +523,20 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
     const prisma = raceDb.prisma;
     const h = await setup(prisma, { gateways: 30, wearables: 10 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [10, 50, 100], soakSeconds: 0 } });
-    const a = new RolloutEngine({ prisma, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "racer-a" });
-    const b = new RolloutEngine({ prisma: second, publisher: h.publisher, describeVariant: fakeDescribe, now: h.clock.now, owner: "racer-b" });
+    const a = new RolloutEngine({
+      prisma,
+      publisher: h.publisher,
+      describeVariant: fakeDescribe,
+      now: h.clock.now,
+      owner: "racer-a",
+    });
+    const b = new RolloutEngine({
+      prisma: second,
+      publisher: h.publisher,
+      describeVariant: fakeDescribe,
+      now: h.clock.now,
+      owner: "racer-b",
+    });
     for (let round = 0; round < 12; round++) {
       await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
       await h.agents.deliver();
@@ -370,9 +546,14 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
     expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
     expect(h.publisher.log).toHaveLength(40);
     expect(new Set(h.publisher.log.map((entry) => entry.deviceId)).size).toBe(40);
-    const devices = await prisma.device.findMany({ where: { id: { in: [...h.fleet.gateways, ...h.fleet.wearables] } }, select: { desiredRev: true } });
+    const devices = await prisma.device.findMany({
+      where: { id: { in: [...h.fleet.gateways, ...h.fleet.wearables] } },
+      select: { desiredRev: true },
+    });
     expect(devices.every((d) => d.desiredRev === 1)).toBe(true);
-    const actions = (await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((e) => e.action);
+    const actions = (
+      await prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.wave", "rollout.wave", "rollout.complete"]);
   });
 
@@ -385,7 +566,12 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
         prisma: client,
         actor,
         chooseVariant: simpleChooser,
-        input: { name, modelId: h.fleet.modelId, target: { kind: "tags", tags: [h.fleet.gateways[0]!.split("-")[0]!] }, strategy: { wavePercents: [100], soakSeconds: 0 } },
+        input: {
+          name,
+          modelId: h.fleet.modelId,
+          target: { kind: "tags", tags: [h.fleet.gateways[0]!.split("-")[0]!] },
+          strategy: { wavePercents: [100], soakSeconds: 0 },
+        },
       });
     const [one, two] = [await draft(prisma, "race one"), await draft(second, "race two")];
     const results = await Promise.allSettled([
@@ -395,11 +581,16 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(String(refused.reason)).toMatch(/Devices are in another active rollout/);
-    const statuses = await prisma.rollout.findMany({ where: { id: { in: [one.id, two.id] } }, select: { status: true } });
+    const statuses = await prisma.rollout.findMany({
+      where: { id: { in: [one.id, two.id] } },
+      select: { status: true },
+    });
     expect(statuses.map((r) => r.status).sort()).toEqual(["DRAFT", "RUNNING"]);
     // the refused start left nothing behind: none of its devices was sent anything
     const loser = results[0]!.status === "fulfilled" ? two.id : one.id;
-    expect(await prisma.rolloutDevice.count({ where: { rolloutId: loser, state: { notIn: ["PENDING", "INCOMPATIBLE"] } } })).toBe(0);
+    expect(
+      await prisma.rolloutDevice.count({ where: { rolloutId: loser, state: { notIn: ["PENDING", "INCOMPATIBLE"] } } }),
+    ).toBe(0);
     expect(new Set(h.publisher.log.map((entry) => entry.deviceId)).size).toBe(h.publisher.log.length);
   });
 });

@@ -137,7 +137,8 @@ export class RolloutEngine {
 
   /** Gives the lease up (clean shutdown), so another process takes over without waiting. */
   async releaseLeases(): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE "Rollout" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "leaseOwner" = ${this.owner}`;
+    await this.prisma
+      .$executeRaw`UPDATE "Rollout" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "leaseOwner" = ${this.owner}`;
   }
 
   private async step(rolloutId: string): Promise<TRolloutStep> {
@@ -149,7 +150,7 @@ export class RolloutEngine {
       await this.markStaleForRefresh(rolloutId);
       step.published = await this.publishPending(rolloutId);
     } catch (error) {
-      step.error = error instanceof Error ? error.message.split("\n").find(Boolean) ?? error.name : String(error);
+      step.error = error instanceof Error ? (error.message.split("\n").find(Boolean) ?? error.name) : String(error);
       this.log.warn("rollout step failed", { rolloutId, error: step.error });
     }
     return step;
@@ -158,7 +159,18 @@ export class RolloutEngine {
   private async loadRollout(rolloutId: string): Promise<TRolloutRow | null> {
     return this.prisma.rollout.findUnique({
       where: { id: rolloutId },
-      select: { id: true, name: true, status: true, currentWave: true, waveStartedAt: true, startedAt: true, autoRollback: true, target: true, strategy: true, gates: true },
+      select: {
+        id: true,
+        name: true,
+        status: true,
+        currentWave: true,
+        waveStartedAt: true,
+        startedAt: true,
+        autoRollback: true,
+        target: true,
+        strategy: true,
+        gates: true,
+      },
     });
   }
 
@@ -173,19 +185,43 @@ export class RolloutEngine {
     const settings = parseRolloutSettings(rollout);
     const now = this.now();
     const wave = Math.max(1, rollout.currentWave);
-    const metrics = await loadGateMetrics({ prisma: this.prisma, rolloutId: rollout.id, maxWave: wave, startedAt: rollout.startedAt });
-    const verdict = judgeGates({ metrics, gates: settings.gates, strategy: settings.strategy, waveStartedAt: rollout.waveStartedAt ?? now, now });
+    const metrics = await loadGateMetrics({
+      prisma: this.prisma,
+      rolloutId: rollout.id,
+      maxWave: wave,
+      startedAt: rollout.startedAt,
+    });
+    const verdict = judgeGates({
+      metrics,
+      gates: settings.gates,
+      strategy: settings.strategy,
+      waveStartedAt: rollout.waveStartedAt ?? now,
+      now,
+    });
     step.verdict = verdict;
     if (verdict.verdict === "wait") return;
 
     const guard = { id: rollout.id, status: "RUNNING" as const, currentWave: rollout.currentWave };
     if (verdict.verdict === "pass") {
-      const lastWave = (await this.prisma.rolloutDevice.aggregate({ where: { rolloutId: rollout.id }, _max: { wave: true } }))._max.wave ?? wave;
+      const lastWave =
+        (await this.prisma.rolloutDevice.aggregate({ where: { rolloutId: rollout.id }, _max: { wave: true } }))._max
+          .wave ?? wave;
       if (wave >= lastWave) {
         const done = await this.prisma.$transaction(async (tx) => {
-          const changed = await tx.rollout.updateMany({ where: guard, data: { status: "COMPLETED", finishedAt: now, reason: null } });
+          const changed = await tx.rollout.updateMany({
+            where: guard,
+            data: { status: "COMPLETED", finishedAt: now, reason: null },
+          });
           if (changed.count === 0) return false;
-          await recordAudit({ tx, actor: ENGINE_ACTOR, action: "rollout.complete", entityType: "rollout", entityId: rollout.id, before: { status: "RUNNING", wave }, after: { status: "COMPLETED", gates: verdict.checks } });
+          await recordAudit({
+            tx,
+            actor: ENGINE_ACTOR,
+            action: "rollout.complete",
+            entityType: "rollout",
+            entityId: rollout.id,
+            before: { status: "RUNNING", wave },
+            after: { status: "COMPLETED", gates: verdict.checks },
+          });
           return true;
         });
         if (done) {
@@ -197,10 +233,21 @@ export class RolloutEngine {
       const next = wave + 1;
       const sent = await this.prisma.$transaction(
         async (tx) => {
-          const changed = await tx.rollout.updateMany({ where: guard, data: { currentWave: next, waveStartedAt: now } });
+          const changed = await tx.rollout.updateMany({
+            where: guard,
+            data: { currentWave: next, waveStartedAt: now },
+          });
           if (changed.count === 0) return null;
           const issued = await issueWaveRevisions(tx, rollout.id, next);
-          await recordAudit({ tx, actor: ENGINE_ACTOR, action: "rollout.wave", entityType: "rollout", entityId: rollout.id, before: { wave }, after: { wave: next, devicesSent: issued, gates: verdict.checks } });
+          await recordAudit({
+            tx,
+            actor: ENGINE_ACTOR,
+            action: "rollout.wave",
+            entityType: "rollout",
+            entityId: rollout.id,
+            before: { wave },
+            after: { wave: next, devicesSent: issued, gates: verdict.checks },
+          });
           return issued;
         },
         { timeout: 60_000 },
@@ -218,7 +265,10 @@ export class RolloutEngine {
     const reason = `Wave ${wave}: ${verdict.summary}${rollback ? " Rolling back." : " Paused."}`;
     const changed = await this.prisma.$transaction(
       async (tx) => {
-        const updated = await tx.rollout.updateMany({ where: guard, data: { status, reason, ...(rollback ? { waveStartedAt: now } : {}) } });
+        const updated = await tx.rollout.updateMany({
+          where: guard,
+          data: { status, reason, ...(rollback ? { waveStartedAt: now } : {}) },
+        });
         if (updated.count === 0) return false;
         const issued = rollback ? await issueRollbackRevisions(tx, rollout.id) : 0;
         await recordAudit({
@@ -250,7 +300,10 @@ export class RolloutEngine {
     const timedOut = now.getTime() - since.getTime() >= settings.gates.reportTimeoutSeconds * 1000;
     if (inFlight > 0 && !timedOut) return;
     const done = await this.prisma.$transaction(async (tx) => {
-      const changed = await tx.rollout.updateMany({ where: { id: rollout.id, status: "ROLLING_BACK" }, data: { status: "ROLLED_BACK", finishedAt: now } });
+      const changed = await tx.rollout.updateMany({
+        where: { id: rollout.id, status: "ROLLING_BACK" },
+        data: { status: "ROLLED_BACK", finishedAt: now },
+      });
       if (changed.count === 0) return false;
       await recordAudit({
         tx,
@@ -284,7 +337,15 @@ export class RolloutEngine {
     let published = 0;
     const describe = new Map<string, Promise<TDesiredVariant>>();
     for (;;) {
-      const rows = await this.prisma.$queryRaw<Array<{ deviceId: string; rev: number; variantId: string | null; previousVariantId: string | null; status: RolloutStatus }>>`
+      const rows = await this.prisma.$queryRaw<
+        Array<{
+          deviceId: string;
+          rev: number;
+          variantId: string | null;
+          previousVariantId: string | null;
+          status: RolloutStatus;
+        }>
+      >`
         SELECT rd."deviceId", rd."desiredRev" AS rev, rd."variantId", rd."previousVariantId", ro.status
           FROM "RolloutDevice" rd JOIN "Rollout" ro ON ro.id = rd."rolloutId"
          WHERE rd."rolloutId" = ${rolloutId} AND rd."desiredRev" IS NOT NULL AND rd."sentAt" IS NULL
@@ -294,11 +355,21 @@ export class RolloutEngine {
       // Renew before every batch: a process that stalled past its lease stops here.
       if (!(await this.acquireLease(rolloutId))) return published;
 
-      const variantIds = [...new Set(rows.map((row) => (ROLLBACK_STATUSES.includes(row.status) ? row.previousVariantId : row.variantId)).filter((id): id is string => id !== null))];
+      const variantIds = [
+        ...new Set(
+          rows
+            .map((row) => (ROLLBACK_STATUSES.includes(row.status) ? row.previousVariantId : row.variantId))
+            .filter((id): id is string => id !== null),
+        ),
+      ];
       const missing = variantIds.filter((id) => !describe.has(id));
       if (missing.length > 0) {
-        const variants = await this.prisma.modelVariant.findMany({ where: { id: { in: missing } }, select: rolloutVariantSelect });
-        for (const variant of variants) describe.set(variant.id, this.describeVariant(variant satisfies TRolloutVariant));
+        const variants = await this.prisma.modelVariant.findMany({
+          where: { id: { in: missing } },
+          select: rolloutVariantSelect,
+        });
+        for (const variant of variants)
+          describe.set(variant.id, this.describeVariant(variant satisfies TRolloutVariant));
       }
       const ts = this.now().getTime();
       const results = await Promise.allSettled(

@@ -5,7 +5,11 @@ import { z } from "zod";
 import { ZDeviceIdInput, ZTag } from "../devices/device.types.ts";
 import { ZProfileId } from "../profiles/profile.types.ts";
 
-const ZEntityRef = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "invalid id");
+const ZEntityRef = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "invalid id");
 
 /** Who is targeted. Disabled devices are never targeted. */
 export const ZRolloutTarget = z.discriminatedUnion("kind", [
@@ -13,9 +17,19 @@ export const ZRolloutTarget = z.discriminatedUnion("kind", [
   /** Devices carrying at least one of the tags. */
   z.object({ kind: z.literal("tags"), tags: z.array(ZTag).min(1, "Pick at least one tag.").max(16) }).strict(),
   /** Devices whose matched hardware profile is one of these. */
-  z.object({ kind: z.literal("profiles"), profileIds: z.array(ZProfileId).min(1, "Pick at least one profile.").max(64) }).strict(),
+  z
+    .object({
+      kind: z.literal("profiles"),
+      profileIds: z.array(ZProfileId).min(1, "Pick at least one profile.").max(64),
+    })
+    .strict(),
   /** Exactly these devices (unknown ids are refused). */
-  z.object({ kind: z.literal("devices"), deviceIds: z.array(ZDeviceIdInput).min(1, "List at least one device.").max(10_000) }).strict(),
+  z
+    .object({
+      kind: z.literal("devices"),
+      deviceIds: z.array(ZDeviceIdInput).min(1, "List at least one device.").max(10_000),
+    })
+    .strict(),
 ]);
 export type TRolloutTarget = z.infer<typeof ZRolloutTarget>;
 
@@ -30,7 +44,11 @@ export const ZRolloutStrategy = z
       .max(10, "At most 10 waves.")
       .default([...DEFAULT_WAVE_PERCENTS]),
     /** Minimum time a wave runs (after it was sent) before its gates may pass. */
-    soakSeconds: z.int().min(0).max(7 * 24 * 3600).default(300),
+    soakSeconds: z
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(300),
   })
   .strict()
   .refine((s) => s.wavePercents.every((p, i) => i === 0 || p > s.wavePercents[i - 1]!), {
@@ -52,7 +70,11 @@ export const ZRolloutGates = z
     /** Share of the devices sent so far that must have settled (active, failed, rolled back) to pass. */
     minReportedPct: z.number().min(0).max(100).default(90),
     /** After this long in a wave without enough reports, the gate fails. */
-    reportTimeoutSeconds: z.int().min(1).max(30 * 24 * 3600).default(1800),
+    reportTimeoutSeconds: z
+      .int()
+      .min(1)
+      .max(30 * 24 * 3600)
+      .default(1800),
   })
   .strict();
 export type TRolloutGates = z.infer<typeof ZRolloutGates>;
@@ -92,10 +114,24 @@ export function parseRolloutSettings(row: { target: unknown; strategy: unknown; 
 }
 
 /** Rollout states in which the engine has work to do (sending, gates, rollback). */
-export const ACTIVE_ROLLOUT_STATUSES = ["RUNNING", "PAUSED", "ROLLING_BACK"] as const satisfies readonly RolloutStatus[];
-export const FINISHED_ROLLOUT_STATUSES = ["COMPLETED", "ABORTED", "ROLLED_BACK", "FAILED"] as const satisfies readonly RolloutStatus[];
+export const ACTIVE_ROLLOUT_STATUSES = [
+  "RUNNING",
+  "PAUSED",
+  "ROLLING_BACK",
+] as const satisfies readonly RolloutStatus[];
+export const FINISHED_ROLLOUT_STATUSES = [
+  "COMPLETED",
+  "ABORTED",
+  "ROLLED_BACK",
+  "FAILED",
+] as const satisfies readonly RolloutStatus[];
 
 /** A revision was issued and the device has not reported a final outcome for it yet. */
-export const IN_FLIGHT_STATES = ["SENT", "DOWNLOADING", "VERIFYING", "ACTIVATING"] as const satisfies readonly RolloutDeviceState[];
+export const IN_FLIGHT_STATES = [
+  "SENT",
+  "DOWNLOADING",
+  "VERIFYING",
+  "ACTIVATING",
+] as const satisfies readonly RolloutDeviceState[];
 /** The device reported a final outcome for its revision. */
 export const SETTLED_STATES = ["ACTIVE", "FAILED", "ROLLED_BACK"] as const satisfies readonly RolloutDeviceState[];

@@ -65,7 +65,14 @@ function startEngine() {
 }
 
 function soloAgent(): TAgentProcess {
-  return startAgent({ brokerUrl: broker!.deviceUrl, publicKey: publicKeyPath, dataDir: path.join(dir, "solo-agent"), deviceId: SOLO, secret: soloCredential.secret, deviceClass: "gateway" });
+  return startAgent({
+    brokerUrl: broker!.deviceUrl,
+    publicKey: publicKeyPath,
+    dataDir: path.join(dir, "solo-agent"),
+    deviceId: SOLO,
+    secret: soloCredential.secret,
+    deviceClass: "gateway",
+  });
 }
 
 async function launch(model: TModel, name: string, patch: Partial<TCreateRolloutInput> = {}): Promise<string> {
@@ -88,8 +95,15 @@ async function launch(model: TModel, name: string, patch: Partial<TCreateRollout
 }
 
 async function describeRollout(id: string): Promise<string> {
-  const rollout = await db.prisma.rollout.findUnique({ where: { id }, select: { status: true, currentWave: true, reason: true } });
-  const rows = await db.prisma.rolloutDevice.findMany({ where: { rolloutId: id }, select: { deviceId: true, wave: true, state: true, error: true }, orderBy: { deviceId: "asc" } });
+  const rollout = await db.prisma.rollout.findUnique({
+    where: { id },
+    select: { status: true, currentWave: true, reason: true },
+  });
+  const rows = await db.prisma.rolloutDevice.findMany({
+    where: { rolloutId: id },
+    select: { deviceId: true, wave: true, state: true, error: true },
+    orderBy: { deviceId: "asc" },
+  });
   return `${JSON.stringify(rollout)} ${JSON.stringify(rows)}\nengine: ${engineLog.slice(-10).join("\n")}\nagents: ${simulator?.output().slice(-3000)}\nsolo: ${solo?.output().slice(-1500)}\nbroker: ${broker?.output().slice(-1500)}`;
 }
 
@@ -107,13 +121,25 @@ function waitForStatus(id: string, statuses: RolloutStatus[], timeoutMs = 120_00
 async function devicesById() {
   const rows = await db.prisma.device.findMany({
     where: { tags: { has: "demo" } },
-    select: { id: true, activeVariantId: true, prevVariantId: true, desiredRev: true, reportedRev: true, profileId: true, status: true },
+    select: {
+      id: true,
+      activeVariantId: true,
+      prevVariantId: true,
+      desiredRev: true,
+      reportedRev: true,
+      profileId: true,
+      status: true,
+    },
   });
   return new Map(rows.map((row) => [row.id, row]));
 }
 
 async function stateCounts(id: string): Promise<Record<string, number>> {
-  const rows = await db.prisma.rolloutDevice.groupBy({ by: ["state"], where: { rolloutId: id }, _count: { _all: true } });
+  const rows = await db.prisma.rolloutDevice.groupBy({
+    by: ["state"],
+    where: { rolloutId: id },
+    _count: { _all: true },
+  });
   return Object.fromEntries(rows.map((row) => [row.state, row._count._all]));
 }
 
@@ -124,7 +150,11 @@ beforeAll(async () => {
 
   // Variants: fp16 for gateways, int4-group for wearables; "bad" is the same with tampered golden outputs.
   const quantized = path.join(dir, "quantized");
-  const report: TReport = await quantizeMnist({ outDir: quantized, variants: ["fp16", "int4-group"], valDir: path.dirname((await writeMnistValidation(path.join(dir, "val"), 5)).x) });
+  const report: TReport = await quantizeMnist({
+    outDir: quantized,
+    variants: ["fp16", "int4-group"],
+    valDir: path.dirname((await writeMnistValidation(path.join(dir, "val"), 5)).x),
+  });
   const tampered = path.join(dir, "tampered");
   await tamperGoldenOutputs(quantized, report, tampered);
   models.v1 = await storeModel({ prisma: db.prisma, dataDir, name: "mnist v1", outDir: quantized, report });
@@ -133,33 +163,78 @@ beforeAll(async () => {
   models.v3 = await storeModel({ prisma: db.prisma, dataDir, name: "mnist v3", outDir: quantized, report });
   // For (e): the TF.js int8 variant beside the onnx engine's full-integer one, both calibrated on the digits.
   const quantizedOnnx = path.join(dir, "quantized-onnx");
-  const onnxReport = await quantizeMnist({ outDir: quantizedOnnx, variants: ["int8-channel", "onnx-int8"], valDir: path.join(dir, "val") });
-  models.onnx = await storeModel({ prisma: db.prisma, dataDir, name: "mnist onnx", outDir: quantizedOnnx, report: onnxReport });
+  const onnxReport = await quantizeMnist({
+    outDir: quantizedOnnx,
+    variants: ["int8-channel", "onnx-int8"],
+    valDir: path.join(dir, "val"),
+  });
+  models.onnx = await storeModel({
+    prisma: db.prisma,
+    dataDir,
+    name: "mnist onnx",
+    outDir: quantizedOnnx,
+    report: onnxReport,
+  });
   publicKeyPath = (await getSigningKey(dataDir)).publicKeyPath;
 
-  await createProfile({ prisma: db.prisma, actor, input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] } });
-  await createProfile({ prisma: db.prisma, actor, input: { name: "Wearables", priority: 20, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 40_000 } });
+  await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] },
+  });
+  await createProfile({
+    prisma: db.prisma,
+    actor,
+    input: {
+      name: "Wearables",
+      priority: 20,
+      rules: { classes: ["wearable"] },
+      allowedPrecisions: ["INT8", "INT4"],
+      maxModelBytes: 40_000,
+    },
+  });
 
   const credentials = await provisionDemoFleet({ prisma: db.prisma, actor, count: SIMULATED + 1 });
   soloCredential = credentials[SIMULATED]!;
   const credentialsFile = path.join(dir, "credentials.json");
   await writeFile(credentialsFile, JSON.stringify(credentials.slice(0, SIMULATED)), { mode: 0o600 });
-  credentials.forEach((credential, index) => (index % 3 === 2 && index < SIMULATED ? wearables : gateways).push(credential.deviceId));
+  credentials.forEach((credential, index) =>
+    (index % 3 === 2 && index < SIMULATED ? wearables : gateways).push(credential.deviceId),
+  );
 
   broker = await startBroker({ databaseUrl: db.url, dir: path.join(dir, "broker") });
   artifacts = await startArtifactServer({ prisma: db.prisma, dataDir });
   const url = new URL(artifacts.url);
-  config = { port: Number(url.port), host: "127.0.0.1", databaseUrl: db.url, dataDir, mqttUrl: broker.consoleUrl, publicUrl: artifacts.url, uploadMaxMb: 16 };
+  config = {
+    port: Number(url.port),
+    host: "127.0.0.1",
+    databaseUrl: db.url,
+    dataDir,
+    mqttUrl: broker.consoleUrl,
+    publicUrl: artifacts.url,
+    uploadMaxMb: 16,
+  };
   // As main.ts does: the signed URLs the engine mints name this console.
   publishConsoleConfig(config);
 
-  simulator = await startSimulator({ brokerUrl: broker.deviceUrl, publicKey: publicKeyPath, dataDir: path.join(dir, "agents"), credentialsFile, count: SIMULATED });
+  simulator = await startSimulator({
+    brokerUrl: broker.deviceUrl,
+    publicKey: publicKeyPath,
+    dataDir: path.join(dir, "agents"),
+    credentialsFile,
+    count: SIMULATED,
+  });
   solo = soloAgent();
   await waitUntil(
     "every device online with its hardware",
     async () => {
-      const rows = await db.prisma.device.findMany({ where: { tags: { has: "demo" } }, select: { status: true, hardware: true } });
-      return rows.length === SIMULATED + 1 && rows.every((row) => row.status === "ONLINE" && row.hardware !== null) ? true : undefined;
+      const rows = await db.prisma.device.findMany({
+        where: { tags: { has: "demo" } },
+        select: { status: true, hardware: true },
+      });
+      return rows.length === SIMULATED + 1 && rows.every((row) => row.status === "ONLINE" && row.hardware !== null)
+        ? true
+        : undefined;
     },
     { timeoutMs: 120_000, describe: async () => `${simulator?.output()}\n${solo?.output()}\n${broker?.output()}` },
   );
@@ -174,14 +249,24 @@ afterAll(async () => {
   await simulator?.stop();
   await broker?.stop();
   await artifacts?.close();
-  publishConsoleConfig({ port: 3000, host: "127.0.0.1", databaseUrl: null, dataDir: dir ?? os.tmpdir(), mqttUrl: null, publicUrl: null, uploadMaxMb: 16 });
+  publishConsoleConfig({
+    port: 3000,
+    host: "127.0.0.1",
+    databaseUrl: null,
+    dataDir: dir ?? os.tmpdir(),
+    mqttUrl: null,
+    publicUrl: null,
+    uploadMaxMb: 16,
+  });
   await db?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 120_000);
 
 describe("rollouts with the real broker, database and agents", () => {
   it("(a) a mixed fleet: gateways and wearables end on the variants their profiles choose", async () => {
-    const profiles = new Map((await db.prisma.hardwareProfile.findMany({ select: { id: true, name: true } })).map((p) => [p.name, p.id]));
+    const profiles = new Map(
+      (await db.prisma.hardwareProfile.findMany({ select: { id: true, name: true } })).map((p) => [p.name, p.id]),
+    );
     const before = await devicesById();
     for (const id of gateways) expect(before.get(id)?.profileId).toBe(profiles.get("Gateways"));
     for (const id of wearables) expect(before.get(id)?.profileId).toBe(profiles.get("Wearables"));
@@ -190,24 +275,43 @@ describe("rollouts with the real broker, database and agents", () => {
     expect(await waitForStatus(id, ["COMPLETED", "PAUSED", "ROLLING_BACK", "ROLLED_BACK"])).toBe("COMPLETED");
 
     expect(await stateCounts(id)).toEqual({ ACTIVE: SIMULATED + 1 });
-    const rows = await db.prisma.rolloutDevice.findMany({ where: { rolloutId: id }, select: { deviceId: true, variantId: true, reason: true } });
+    const rows = await db.prisma.rolloutDevice.findMany({
+      where: { rolloutId: id },
+      select: { deviceId: true, variantId: true, reason: true },
+    });
     const after = await devicesById();
     for (const gw of gateways) {
-      expect(after.get(gw)).toMatchObject({ activeVariantId: models.v1.variants["fp16"], desiredRev: 1, reportedRev: 1 });
+      expect(after.get(gw)).toMatchObject({
+        activeVariantId: models.v1.variants["fp16"],
+        desiredRev: 1,
+        reportedRev: 1,
+      });
       expect(rows.find((row) => row.deviceId === gw)?.reason).toMatch(/^Chose fp16 /);
     }
     for (const wr of wearables) {
-      expect(after.get(wr)).toMatchObject({ activeVariantId: models.v1.variants["int4-group"], desiredRev: 1, reportedRev: 1 });
+      expect(after.get(wr)).toMatchObject({
+        activeVariantId: models.v1.variants["int4-group"],
+        desiredRev: 1,
+        reportedRev: 1,
+      });
       expect(rows.find((row) => row.deviceId === wr)?.reason).toMatch(/^Chose int4-group /);
     }
     // The agents themselves said so on `reported`, through the broker's ingest.
     for (const device of [...gateways, ...wearables]) {
-      const last = await db.prisma.deviceReport.findFirst({ where: { deviceId: device, rev: 1 }, orderBy: [{ ts: "desc" }, { id: "desc" }], select: { state: true, variantId: true } });
+      const last = await db.prisma.deviceReport.findFirst({
+        where: { deviceId: device, rev: 1 },
+        orderBy: [{ ts: "desc" }, { id: "desc" }],
+        select: { state: true, variantId: true },
+      });
       expect(last).toEqual({ state: "active", variantId: after.get(device)?.activeVariantId });
     }
     // And they run it: telemetry on the new variant arrives.
     await waitUntil("telemetry on v1 from every device", async () => {
-      const samples = await db.prisma.telemetrySample.groupBy({ by: ["deviceId"], where: { variantId: { in: Object.values(models.v1.variants) } }, _count: { _all: true } });
+      const samples = await db.prisma.telemetrySample.groupBy({
+        by: ["deviceId"],
+        where: { variantId: { in: Object.values(models.v1.variants) } },
+        _count: { _all: true },
+      });
       return samples.length === SIMULATED + 1 ? true : undefined;
     });
     // Every file came through the console's signed artifact route.
@@ -217,17 +321,28 @@ describe("rollouts with the real broker, database and agents", () => {
 
   it("(c) a console restart mid-rollout: a new engine instance resumes at the wave it was in", async () => {
     const before = await devicesById();
-    const id = await launch(models.v2, "v2 with a restart", { strategy: { wavePercents: [34, 67, 100], soakSeconds: 3 } });
+    const id = await launch(models.v2, "v2 with a restart", {
+      strategy: { wavePercents: [34, 67, 100], soakSeconds: 3 },
+    });
     // Let the first console take the rollout into wave 2, then stop it as a shutdown does.
-    await waitUntil("wave 2", async () => ((await db.prisma.rollout.findUniqueOrThrow({ where: { id } })).currentWave >= 2 ? true : undefined), { timeoutMs: 120_000, describe: () => describeRollout(id) });
+    await waitUntil(
+      "wave 2",
+      async () => ((await db.prisma.rollout.findUniqueOrThrow({ where: { id } })).currentWave >= 2 ? true : undefined),
+      { timeoutMs: 120_000, describe: () => describeRollout(id) },
+    );
     await rollouts!.stop();
     rollouts = undefined;
-    const stopped = await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true, currentWave: true, leaseOwner: true } });
+    const stopped = await db.prisma.rollout.findUniqueOrThrow({
+      where: { id },
+      select: { status: true, currentWave: true, leaseOwner: true },
+    });
     expect(stopped).toEqual({ status: "RUNNING", currentWave: 2, leaseOwner: null });
 
     // Nobody advances it while no console runs, whatever the agents report meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    expect(await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true, currentWave: true } })).toEqual({ status: "RUNNING", currentWave: 2 });
+    expect(
+      await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true, currentWave: true } }),
+    ).toEqual({ status: "RUNNING", currentWave: 2 });
     const pendingWhileStopped = await db.prisma.rolloutDevice.count({ where: { rolloutId: id, state: "PENDING" } });
     expect(pendingWhileStopped).toBeGreaterThan(0);
 
@@ -242,19 +357,27 @@ describe("rollouts with the real broker, database and agents", () => {
       expect(row.activeVariantId).toBe(models.v2.variants[wearables.includes(device) ? "int4-group" : "fp16"]);
       expect(row.prevVariantId).toBe(models.v1.variants[wearables.includes(device) ? "int4-group" : "fp16"]);
     }
-    const actions = (await db.prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((event) => event.action);
+    const actions = (
+      await db.prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })
+    ).map((event) => event.action);
     expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.wave", "rollout.wave", "rollout.complete"]);
   }, 240_000);
 
   it("(b) a variant whose golden output is wrong fails the agents' self-test, trips the gate and every device is rolled back", async () => {
     const before = await devicesById();
-    const id = await launch(models.bad, "bad golden output", { strategy: { wavePercents: [100], soakSeconds: 0 }, autoRollback: true });
+    const id = await launch(models.bad, "bad golden output", {
+      strategy: { wavePercents: [100], soakSeconds: 0 },
+      autoRollback: true,
+    });
     expect(await waitForStatus(id, ["ROLLED_BACK", "COMPLETED", "PAUSED"])).toBe("ROLLED_BACK");
 
     const rollout = await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { reason: true } });
     expect(rollout.reason).toMatch(/^Wave 1: Activation gate failed: .* Rolling back\.$/);
     expect(await stateCounts(id)).toEqual({ ROLLED_BACK: SIMULATED + 1 });
-    const rows = await db.prisma.rolloutDevice.findMany({ where: { rolloutId: id }, select: { deviceId: true, error: true, previousVariantId: true, desiredRev: true } });
+    const rows = await db.prisma.rolloutDevice.findMany({
+      where: { rolloutId: id },
+      select: { deviceId: true, error: true, previousVariantId: true, desiredRev: true },
+    });
     expect(rows.some((row) => row.error?.startsWith("self_test_failed"))).toBe(true);
 
     const after = await devicesById();
@@ -265,26 +388,47 @@ describe("rollouts with the real broker, database and agents", () => {
       // The bad revision, then the rollback revision naming the previous variant.
       expect(device.desiredRev).toBe(before.get(row.deviceId)!.desiredRev + 2);
       expect(device.activeVariantId).toBe(previous);
-      const last = await db.prisma.deviceReport.findFirst({ where: { deviceId: row.deviceId, rev: device.desiredRev }, orderBy: [{ ts: "desc" }, { id: "desc" }], select: { state: true, variantId: true } });
+      const last = await db.prisma.deviceReport.findFirst({
+        where: { deviceId: row.deviceId, rev: device.desiredRev },
+        orderBy: [{ ts: "desc" }, { id: "desc" }],
+        select: { state: true, variantId: true },
+      });
       expect(last).toEqual({ state: "active", variantId: previous });
     }
     // No agent ever ran the bad variant.
-    expect(await db.prisma.telemetrySample.count({ where: { variantId: { in: Object.values(models.bad.variants) } } })).toBe(0);
-    const actions = (await db.prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })).map((event) => event.action);
+    expect(
+      await db.prisma.telemetrySample.count({ where: { variantId: { in: Object.values(models.bad.variants) } } }),
+    ).toBe(0);
+    const actions = (
+      await db.prisma.auditEvent.findMany({ where: { entityId: id }, orderBy: { id: "asc" }, select: { action: true } })
+    ).map((event) => event.action);
     expect(actions).toEqual(["rollout.create", "rollout.start", "rollout.gate_failed", "rollout.rolled_back"]);
   }, 180_000);
 
   it("(d) an offline device gets its retained revision when it returns and is counted when it reports", async () => {
     await solo!.stop();
-    await waitUntil(`${SOLO} offline`, async () => ((await db.prisma.device.findUniqueOrThrow({ where: { id: SOLO } })).status === "OFFLINE" ? true : undefined));
+    await waitUntil(`${SOLO} offline`, async () =>
+      (await db.prisma.device.findUniqueOrThrow({ where: { id: SOLO } })).status === "OFFLINE" ? true : undefined,
+    );
     const before = await devicesById();
-    const id = await launch(models.v3, "v3 with a device offline", { strategy: { wavePercents: [100], soakSeconds: 0 }, gates: { latencyFactor: 100, minReportedPct: 100 } });
+    const id = await launch(models.v3, "v3 with a device offline", {
+      strategy: { wavePercents: [100], soakSeconds: 0 },
+      gates: { latencyFactor: 100, minReportedPct: 100 },
+    });
 
     // Everyone else activates; the rollout waits for the missing report.
-    await waitUntil("the online devices active", async () => ((await stateCounts(id))["ACTIVE"] === SIMULATED ? true : undefined), { timeoutMs: 120_000, describe: () => describeRollout(id) });
+    await waitUntil(
+      "the online devices active",
+      async () => ((await stateCounts(id))["ACTIVE"] === SIMULATED ? true : undefined),
+      { timeoutMs: 120_000, describe: () => describeRollout(id) },
+    );
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: "RUNNING" });
-    const waiting = await db.prisma.rolloutDevice.findUniqueOrThrow({ where: { rolloutId_deviceId: { rolloutId: id, deviceId: SOLO } } });
+    expect(await db.prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({
+      status: "RUNNING",
+    });
+    const waiting = await db.prisma.rolloutDevice.findUniqueOrThrow({
+      where: { rolloutId_deviceId: { rolloutId: id, deviceId: SOLO } },
+    });
     expect(waiting.state).toBe("SENT");
     expect(waiting.sentAt).not.toBeNull();
 
@@ -293,38 +437,67 @@ describe("rollouts with the real broker, database and agents", () => {
     expect(await waitForStatus(id, ["COMPLETED", "PAUSED", "ROLLING_BACK", "ROLLED_BACK"])).toBe("COMPLETED");
     expect(await stateCounts(id)).toEqual({ ACTIVE: SIMULATED + 1 });
     const device = (await devicesById()).get(SOLO)!;
-    expect(device).toMatchObject({ activeVariantId: models.v3.variants["fp16"], prevVariantId: models.v2.variants["fp16"], desiredRev: before.get(SOLO)!.desiredRev + 1 });
+    expect(device).toMatchObject({
+      activeVariantId: models.v3.variants["fp16"],
+      prevVariantId: models.v2.variants["fp16"],
+      desiredRev: before.get(SOLO)!.desiredRev + 1,
+    });
     expect(device.reportedRev).toBe(device.desiredRev);
-    const reports = await db.prisma.deviceReport.findMany({ where: { deviceId: SOLO, rev: device.desiredRev }, orderBy: [{ ts: "asc" }, { id: "asc" }], select: { state: true } });
+    const reports = await db.prisma.deviceReport.findMany({
+      where: { deviceId: SOLO, rev: device.desiredRev },
+      orderBy: [{ ts: "asc" }, { id: "asc" }],
+      select: { state: true },
+    });
     expect(reports.at(-1)?.state).toBe("active");
     expect(reports.map((report) => report.state)).toContain("downloading");
   }, 240_000);
 
   it("(e) the onnx engine: devices that run ONNX Runtime get the full-integer onnx-int8 variant when their profile prefers onnx", async () => {
     // Every agent (the simulator's devices and the bundled `fleet-agent run` bin) reports the engines that load.
-    for (const row of await db.prisma.device.findMany({ where: { tags: { has: "demo" } }, select: { id: true, hardware: true } })) {
+    for (const row of await db.prisma.device.findMany({
+      where: { tags: { has: "demo" } },
+      select: { id: true, hardware: true },
+    })) {
       expect((row.hardware as { engines?: string[] }).engines, row.id).toEqual(["tfjs", "onnx"]);
     }
     for (const profile of await db.prisma.hardwareProfile.findMany({ select: { id: true } })) {
       const { name, priority, rules, maxModelBytes, allowedPrecisions } = await getProfile(db.prisma, profile.id);
-      const input = { name, priority, rules: ZProfileRules.parse(rules), maxModelBytes, allowedPrecisions: [...new Set([...allowedPrecisions, "INT8" as const])], preferredEngine: "ONNX" as const };
+      const input = {
+        name,
+        priority,
+        rules: ZProfileRules.parse(rules),
+        maxModelBytes,
+        allowedPrecisions: [...new Set([...allowedPrecisions, "INT8" as const])],
+        preferredEngine: "ONNX" as const,
+      };
       await updateProfile({ prisma: db.prisma, actor, id: profile.id, input });
     }
     const id = await launch(models.onnx, "onnx int8 everywhere", { strategy: { wavePercents: [100], soakSeconds: 0 } });
     expect(await waitForStatus(id, ["COMPLETED", "PAUSED", "ROLLING_BACK", "ROLLED_BACK"])).toBe("COMPLETED");
     expect(await stateCounts(id)).toEqual({ ACTIVE: SIMULATED + 1 });
 
-    const rows = await db.prisma.rolloutDevice.findMany({ where: { rolloutId: id }, select: { deviceId: true, reason: true } });
+    const rows = await db.prisma.rolloutDevice.findMany({
+      where: { rolloutId: id },
+      select: { deviceId: true, reason: true },
+    });
     const after = await devicesById();
     for (const device of [...gateways, ...wearables]) {
       expect(after.get(device)?.activeVariantId, device).toBe(models.onnx.variants["onnx-int8"]);
-      expect(rows.find((row) => row.deviceId === device)?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+      expect(rows.find((row) => row.deviceId === device)?.reason).toMatch(
+        /^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/,
+      );
     }
     // Running it: telemetry on the onnx-int8 variant from every device, without inference errors.
     const variantId = models.onnx.variants["onnx-int8"]!;
     await waitUntil("telemetry on onnx-int8 from every device", async () => {
-      const samples = await db.prisma.telemetrySample.groupBy({ by: ["deviceId"], where: { variantId, inferences: { gt: 0 } }, _sum: { errors: true } });
-      return samples.length === SIMULATED + 1 && samples.every((sample) => sample._sum?.errors === 0) ? true : undefined;
+      const samples = await db.prisma.telemetrySample.groupBy({
+        by: ["deviceId"],
+        where: { variantId, inferences: { gt: 0 } },
+        _sum: { errors: true },
+      });
+      return samples.length === SIMULATED + 1 && samples.every((sample) => sample._sum?.errors === 0)
+        ? true
+        : undefined;
     });
   }, 240_000);
 });

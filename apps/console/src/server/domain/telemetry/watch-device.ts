@@ -43,7 +43,16 @@ export async function* watchDevice(options: {
         where: { deviceId: options.deviceId, ts: { gt: since } },
         orderBy: { ts: "asc" },
         take: 500,
-        select: { ts: true, latencyP50: true, latencyP95: true, inferences: true, cpuPct: true, rssMb: true, batteryPct: true, errors: true },
+        select: {
+          ts: true,
+          latencyP50: true,
+          latencyP95: true,
+          inferences: true,
+          cpuPct: true,
+          rssMb: true,
+          batteryPct: true,
+          errors: true,
+        },
       }),
     ]);
     if (!device) return;

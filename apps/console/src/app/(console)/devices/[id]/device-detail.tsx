@@ -37,7 +37,15 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
           <h2>Device</h2>
           <dl className="kv">
             <dt>Tags</dt>
-            <dd>{d.tags.length ? d.tags.map((t) => <span className="tag" key={t}>{t}</span>) : "—"}</dd>
+            <dd>
+              {d.tags.length
+                ? d.tags.map((t) => (
+                    <span className="tag" key={t}>
+                      {t}
+                    </span>
+                  ))
+                : "—"}
+            </dd>
             <dt>Agent</dt>
             <dd>{d.agentVersion ?? "—"}</dd>
             <dt>Provisioned</dt>
@@ -58,7 +66,11 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
                 : "none"}
             </dd>
             <dt>Previous variant</dt>
-            <dd>{d.prevVariant ? `${d.prevVariant.model.name} · ${d.prevVariant.name} (${d.prevVariant.engine.toLowerCase()})` : "none"}</dd>
+            <dd>
+              {d.prevVariant
+                ? `${d.prevVariant.model.name} · ${d.prevVariant.name} (${d.prevVariant.engine.toLowerCase()})`
+                : "none"}
+            </dd>
             <dt>Engines</dt>
             <dd data-testid="device-engines">
               {d.engines === null ? (
@@ -76,7 +88,11 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
         <section className="card" data-testid="profile-match">
           <h2>Hardware profile</h2>
           <p style={{ margin: "0 0 6px" }}>
-            {d.match.profile ? <Link href={`/profiles/${d.match.profile.id}`}>{d.match.profile.name}</Link> : <span className="muted">none</span>}
+            {d.match.profile ? (
+              <Link href={`/profiles/${d.match.profile.id}`}>{d.match.profile.name}</Link>
+            ) : (
+              <span className="muted">none</span>
+            )}
           </p>
           <p className="muted" style={{ margin: 0, fontSize: 14 }}>
             {d.match.reason}
@@ -121,7 +137,9 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
                 <tr key={`${e.ts.toISOString()}-${i}`}>
                   <td className="nowrap">{formatDateTime(e.ts)}</td>
                   <td>
-                    <span className={`badge ${e.level === "error" ? "bad" : e.level === "warn" ? "warn" : "neutral"}`}>{e.level}</span>
+                    <span className={`badge ${e.level === "error" ? "bad" : e.level === "warn" ? "warn" : "neutral"}`}>
+                      {e.level}
+                    </span>
                   </td>
                   <td>{e.message}</td>
                 </tr>
@@ -161,11 +179,21 @@ function DeviceActions({ id, enabled }: { id: string; enabled: boolean }) {
         <button type="button" className="button" onClick={() => rotate.mutate({ id })} disabled={rotate.isPending}>
           Rotate secret
         </button>
-        <button type="button" className="button" onClick={() => toggle.mutate({ id, enabled: !enabled })} disabled={toggle.isPending}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => toggle.mutate({ id, enabled: !enabled })}
+          disabled={toggle.isPending}
+        >
           {enabled ? "Disable" : "Enable"}
         </button>
         {confirmDelete ? (
-          <button type="button" className="button danger" onClick={() => remove.mutate({ id })} disabled={remove.isPending}>
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => remove.mutate({ id })}
+            disabled={remove.isPending}
+          >
             Really delete {id}
           </button>
         ) : (

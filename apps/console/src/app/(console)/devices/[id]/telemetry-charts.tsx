@@ -20,7 +20,11 @@ const CHARTS: Array<{ title: string; unit: string; series: TSeriesSpec<TPoint>[]
       { label: "p95", color: "#d1242f", value: (p) => p.latencyP95 },
     ],
   },
-  { title: "Inferences", unit: "per bucket", series: [{ label: "inferences", color: "#1a7f37", value: (p) => p.inferences }] },
+  {
+    title: "Inferences",
+    unit: "per bucket",
+    series: [{ label: "inferences", color: "#1a7f37", value: (p) => p.inferences }],
+  },
   { title: "CPU", unit: "%", series: [{ label: "cpu", color: "#8250df", value: (p) => p.cpuPct }] },
   { title: "Memory (RSS)", unit: "MB", series: [{ label: "rss", color: "#bc4c00", value: (p) => p.rssMb }] },
   { title: "Battery", unit: "%", series: [{ label: "battery", color: "#9a6700", value: (p) => p.batteryPct }] },
@@ -60,10 +64,19 @@ export function TelemetryCharts({ deviceId }: { deviceId: string }) {
         <h2>Telemetry</h2>
         <div className="actions">
           <span className="muted" data-testid="live-state" style={{ fontSize: 13 }}>
-            {subscription.status === "pending" ? "● live" : subscription.status === "error" ? "reconnecting…" : subscription.status}
+            {subscription.status === "pending"
+              ? "● live"
+              : subscription.status === "error"
+                ? "reconnecting…"
+                : subscription.status}
           </span>
           {RANGES.map((r) => (
-            <button key={r} type="button" className={`button ${r === range ? "primary" : "subtle"}`} onClick={() => setRange(r)}>
+            <button
+              key={r}
+              type="button"
+              className={`button ${r === range ? "primary" : "subtle"}`}
+              onClick={() => setRange(r)}
+            >
               {r}
             </button>
           ))}
@@ -77,7 +90,13 @@ export function TelemetryCharts({ deviceId }: { deviceId: string }) {
       ) : (
         <div className="chart-grid" data-testid="charts" data-points={points.length}>
           {CHARTS.filter((chart) => hasValues(chart, points)).map((chart) => (
-            <TimeSeriesChart key={chart.title} title={chart.title} unit={chart.unit} points={points} series={chart.series} />
+            <TimeSeriesChart
+              key={chart.title}
+              title={chart.title}
+              unit={chart.unit}
+              points={points}
+              series={chart.series}
+            />
           ))}
         </div>
       )}

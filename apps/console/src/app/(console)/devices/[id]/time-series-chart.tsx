@@ -12,7 +12,12 @@ export interface TSeriesSpec<P> {
 }
 
 /** One uPlot chart; re-draws data in place when points change (no re-creation per sample). */
-export function TimeSeriesChart<P extends { t: number }>(props: { title: string; unit: string; points: P[]; series: TSeriesSpec<P>[] }) {
+export function TimeSeriesChart<P extends { t: number }>(props: {
+  title: string;
+  unit: string;
+  points: P[];
+  series: TSeriesSpec<P>[];
+}) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = (): uPlot.AlignedData => [
@@ -28,7 +33,10 @@ export function TimeSeriesChart<P extends { t: number }>(props: { title: string;
         height: 200,
         legend: { show: true },
         scales: { x: { time: true } },
-        axes: [{ values: (_u, splits, _axis, _space, increment) => clockLabels(splits, increment) }, { label: props.unit, size: 60 }],
+        axes: [
+          { values: (_u, splits, _axis, _space, increment) => clockLabels(splits, increment) },
+          { label: props.unit, size: 60 },
+        ],
         series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false }))],
       },
       data(),

@@ -30,14 +30,21 @@ function SingleDeviceForm() {
       deviceClass: form.deviceClass,
     });
   };
-  const tagsError = Object.entries((create.error?.data as { zodError?: { fieldErrors: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors ?? {})
-    .find(([key]) => key.startsWith("tags"))?.[1]?.[0];
+  const tagsError = Object.entries(
+    (create.error?.data as { zodError?: { fieldErrors: Record<string, string[]> } } | undefined)?.zodError
+      ?.fieldErrors ?? {},
+  ).find(([key]) => key.startsWith("tags"))?.[1]?.[0];
   return (
     <section className="card">
       <form className="form inline-form" onSubmit={submit}>
         <h2>One device</h2>
         <Field label="Device id" error={fieldError(create.error, "id")} hint="a-z, 0-9 and '-', e.g. gw-berlin-001">
-          <input name="id" value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} autoComplete="off" />
+          <input
+            name="id"
+            value={form.id}
+            onChange={(e) => setForm({ ...form, id: e.target.value })}
+            autoComplete="off"
+          />
         </Field>
         <Field label="Name (optional)" error={fieldError(create.error, "name")}>
           <input name="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
@@ -46,7 +53,11 @@ function SingleDeviceForm() {
           <input name="tags" value={form.tags} onChange={(e) => setForm({ ...form, tags: e.target.value })} />
         </Field>
         <Field label="Class">
-          <select name="deviceClass" value={form.deviceClass} onChange={(e) => setForm({ ...form, deviceClass: e.target.value as "GATEWAY" })}>
+          <select
+            name="deviceClass"
+            value={form.deviceClass}
+            onChange={(e) => setForm({ ...form, deviceClass: e.target.value as "GATEWAY" })}
+          >
             <option value="GATEWAY">gateway</option>
             <option value="WEARABLE">wearable</option>
           </select>
@@ -74,7 +85,10 @@ type TCsvResult = RouterOutputs["devices"]["createFromCsv"];
 
 function credentialsCsv(result: Extract<TCsvResult, { ok: true }>): string {
   const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
-  return ["id,secret,command", ...result.devices.map((d) => [d.id, d.secret, d.command].map(quote).join(","))].join("\n") + "\n";
+  return (
+    ["id,secret,command", ...result.devices.map((d) => [d.id, d.secret, d.command].map(quote).join(","))].join("\n") +
+    "\n"
+  );
 }
 
 function CsvForm() {
@@ -91,8 +105,8 @@ function CsvForm() {
       <form className="form" onSubmit={submit}>
         <h2>Many devices from a CSV</h2>
         <p className="muted" style={{ margin: 0 }}>
-          Columns <code>id,name,tags,class</code> (header optional; tags separated by <code>;</code>; class gateway or wearable). All
-          lines are created, or none.
+          Columns <code>id,name,tags,class</code> (header optional; tags separated by <code>;</code>; class gateway or
+          wearable). All lines are created, or none.
         </p>
         <Field label="CSV file">
           <input
@@ -105,7 +119,13 @@ function CsvForm() {
           />
         </Field>
         <Field label="…or paste it" error={fieldError(create.error, "csv")}>
-          <textarea name="csv" rows={6} value={csv} onChange={(e) => setCsv(e.target.value)} placeholder={"id,name,tags,class\ngw-001,Hall,eu;hall,gateway"} />
+          <textarea
+            name="csv"
+            rows={6}
+            value={csv}
+            onChange={(e) => setCsv(e.target.value)}
+            placeholder={"id,name,tags,class\ngw-001,Hall,eu;hall,gateway"}
+          />
         </Field>
         <FormError error={create.error} />
         <div className="actions">
@@ -128,7 +148,8 @@ function CsvForm() {
       ) : null}
       {result?.ok ? (
         <div className="secret-box" style={{ marginTop: 16 }} data-testid="csv-created">
-          <strong>{result.devices.length} devices created.</strong> Download their secrets now; they cannot be shown again.
+          <strong>{result.devices.length} devices created.</strong> Download their secrets now; they cannot be shown
+          again.
           <div className="actions" style={{ marginTop: 8 }}>
             <a
               className="button primary"

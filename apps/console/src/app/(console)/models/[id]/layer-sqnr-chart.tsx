@@ -37,7 +37,12 @@ export function LayerSqnrChart(props: { title: string; layers: string[]; series:
         ],
         series: [
           { label: "layer", value: (_u, i) => (i === null ? "" : (names[i] ?? "")) },
-          ...props.series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length] ?? "#2563eb", width: 1.5, points: { show: true, size: 6 } })),
+          ...props.series.map((s, i) => ({
+            label: s.label,
+            stroke: COLORS[i % COLORS.length] ?? "#2563eb",
+            width: 1.5,
+            points: { show: true, size: 6 },
+          })),
         ],
       },
       [names.map((_, i) => i), ...props.series.map((s) => s.values)],
@@ -53,7 +58,12 @@ export function LayerSqnrChart(props: { title: string; layers: string[]; series:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return (
-    <div className="chart" data-testid={props.testId} data-layers={props.layers.length} data-series={props.series.length}>
+    <div
+      className="chart"
+      data-testid={props.testId}
+      data-layers={props.layers.length}
+      data-series={props.series.length}
+    >
       <h3 style={{ margin: "0 0 4px", fontSize: 14 }}>{props.title}</h3>
       <div ref={container} />
     </div>

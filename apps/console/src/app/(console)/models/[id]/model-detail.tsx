@@ -25,7 +25,9 @@ export function ModelDetail({ id, canOperate }: { id: string; canOperate: boolea
     refetchInterval: (query) => (isSettled(query.state.data?.status) ? false : 1_000),
   });
   const retry = useMutation(
-    trpc.models.retry.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.get.queryKey({ id }) }) }),
+    trpc.models.retry.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.get.queryKey({ id }) }),
+    }),
   );
   if (model.error) return <p className="problem">{model.error.message}</p>;
   if (!model.data) return <p className="muted">Loading…</p>;
@@ -66,8 +68,12 @@ export function ModelDetail({ id, canOperate }: { id: string; canOperate: boolea
               <dt>Report</dt>
               <dd data-testid="model-report">
                 {m.report.parameters.toLocaleString("en")} parameters · backend {m.report.backend}
-                {m.report.data.validation ? ` · validated on ${m.report.data.validation.samples} samples` : " · no validation data (no accuracy)"}
-                {m.report.data.calibration ? ` · calibrated on ${m.report.data.calibration.samples} samples (${m.report.activationCalibration ?? "—"})` : ""}
+                {m.report.data.validation
+                  ? ` · validated on ${m.report.data.validation.samples} samples`
+                  : " · no validation data (no accuracy)"}
+                {m.report.data.calibration
+                  ? ` · calibrated on ${m.report.data.calibration.samples} samples (${m.report.activationCalibration ?? "—"})`
+                  : ""}
               </dd>
             </>
           ) : null}
@@ -147,7 +153,8 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
                 {pct(v.accuracy)}
                 {v.calibration ? (
                   <div className="muted" data-col="calibration">
-                    calibrated {v.calibration.method} ({v.calibration.candidates.map((c) => `${c.method} ${pct(c.accuracy ?? c.agreement)}`).join(", ")})
+                    calibrated {v.calibration.method} (
+                    {v.calibration.candidates.map((c) => `${c.method} ${pct(c.accuracy ?? c.agreement)}`).join(", ")})
                   </div>
                 ) : null}
               </td>
@@ -157,18 +164,29 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
                 {v.engine.toLowerCase()}
                 {v.backend ? <div className="muted">{v.backend}</div> : null}
               </td>
-              <td className="nowrap">{v.latency ? `${ms(v.latency.medianMs)} / ${ms(v.latency.p95Ms)}` : "not measured"}</td>
+              <td className="nowrap">
+                {v.latency ? `${ms(v.latency.medianMs)} / ${ms(v.latency.p95Ms)}` : "not measured"}
+              </td>
               <td data-col="speed">{speed.has(v.id) ? `${speed.get(v.id)!.toFixed(1)}×` : "—"}</td>
-              <td>{v.selfTest ? <span className={`badge ${v.selfTest.passed ? "ok" : "bad"}`}>{v.selfTest.passed ? "passed" : "failed"}</span> : "—"}</td>
+              <td>
+                {v.selfTest ? (
+                  <span className={`badge ${v.selfTest.passed ? "ok" : "bad"}`}>
+                    {v.selfTest.passed ? "passed" : "failed"}
+                  </span>
+                ) : (
+                  "—"
+                )}
+              </td>
               <td>{v.chosenFor.length ? v.chosenFor.join(", ") : <span className="muted">—</span>}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="footnote muted">
-        Accuracy and agreement (top-1 with fp32) on the uploaded validation data; latency measured on the console, each variant on its
-        engine (tfjs or onnx, backend below it), for comparison between variants: TF.js dequantizes weights at load, so its integer variants
-        are smaller but not faster; onnx-int8 runs on ONNX Runtime&apos;s integer kernels. A device is only sent variants of engines it reports.
+        Accuracy and agreement (top-1 with fp32) on the uploaded validation data; latency measured on the console, each
+        variant on its engine (tfjs or onnx, backend below it), for comparison between variants: TF.js dequantizes
+        weights at load, so its integer variants are smaller but not faster; onnx-int8 runs on ONNX Runtime&apos;s
+        integer kernels. A device is only sent variants of engines it reports.
       </p>
     </section>
   );
@@ -179,17 +197,25 @@ function SqnrCharts({ variants }: { variants: TVariant[] }) {
   const drawn = variants.filter((v) => v.layers.some((l) => l.weightSqnrDb !== null || l.activationSqnrDb !== null));
   const layers = variants[0]?.layers.map((l) => l.name) ?? [];
   const series = (pick: (layer: TVariant["layers"][number]) => number | null) =>
-    drawn.map((v) => ({ label: v.name, values: layers.map((name) => {
-      const layer = v.layers.find((l) => l.name === name);
-      return layer ? pick(layer) : null;
-    }) }));
+    drawn.map((v) => ({
+      label: v.name,
+      values: layers.map((name) => {
+        const layer = v.layers.find((l) => l.name === name);
+        return layer ? pick(layer) : null;
+      }),
+    }));
   return (
     <section className="card">
       <h2>Error per layer</h2>
       <p className="muted">Signal-to-quantization-noise ratio in dB (higher is better; missing points are exact).</p>
       <div className="chart-grid">
         <LayerSqnrChart title="Weights" layers={layers} series={series((l) => l.weightSqnrDb)} testId="sqnr-weights" />
-        <LayerSqnrChart title="Activations (layer outputs vs fp32)" layers={layers} series={series((l) => l.activationSqnrDb)} testId="sqnr-activations" />
+        <LayerSqnrChart
+          title="Activations (layer outputs vs fp32)"
+          layers={layers}
+          series={series((l) => l.activationSqnrDb)}
+          testId="sqnr-activations"
+        />
       </div>
     </section>
   );
@@ -205,7 +231,8 @@ function ProfileChoices({ choices }: { choices: TModel["choices"] }) {
         isEmpty={choices.length === 0}
         empty={
           <>
-            No hardware profile yet: <Link href="/profiles">define one</Link> to see which variant its devices would get.
+            No hardware profile yet: <Link href="/profiles">define one</Link> to see which variant its devices would
+            get.
           </>
         }
       >

@@ -7,7 +7,16 @@ import { FormError } from "../../../_components/form-feedback.tsx";
 import { TimeSeriesChart } from "../../devices/[id]/time-series-chart.tsx";
 import { STATE_COLORS, useRolloutsTRPC, type TRolloutOutputs } from "../use-rollouts-trpc.ts";
 
-const SHOWN_STATES = ["PENDING", "SENT", "DOWNLOADING", "VERIFYING", "ACTIVATING", "ACTIVE", "FAILED", "ROLLED_BACK"] as const;
+const SHOWN_STATES = [
+  "PENDING",
+  "SENT",
+  "DOWNLOADING",
+  "VERIFYING",
+  "ACTIVATING",
+  "ACTIVE",
+  "FAILED",
+  "ROLLED_BACK",
+] as const;
 type TProgressPoint = TRolloutOutputs["get"]["progress"][number];
 
 const PROGRESS_SERIES = [
@@ -19,9 +28,19 @@ const PROGRESS_SERIES = [
 function WaveBar({ counts }: { counts: Record<string, number> }) {
   const total = SHOWN_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0) || 1;
   return (
-    <div data-testid="wave-bar" style={{ display: "flex", height: 12, borderRadius: 4, overflow: "hidden", background: "#eef0f3" }}>
+    <div
+      data-testid="wave-bar"
+      style={{ display: "flex", height: 12, borderRadius: 4, overflow: "hidden", background: "#eef0f3" }}
+    >
       {SHOWN_STATES.map((state) =>
-        counts[state] ? <div key={state} data-state={state} title={`${state.toLowerCase()}: ${counts[state]}`} style={{ width: `${((counts[state] ?? 0) / total) * 100}%`, background: STATE_COLORS[state] }} /> : null,
+        counts[state] ? (
+          <div
+            key={state}
+            data-state={state}
+            title={`${state.toLowerCase()}: ${counts[state]}`}
+            style={{ width: `${((counts[state] ?? 0) / total) * 100}%`, background: STATE_COLORS[state] }}
+          />
+        ) : null,
       )}
     </div>
   );
@@ -32,7 +51,10 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
   const queryClient = useQueryClient();
   const detail = useQuery({ ...rollouts.get.queryOptions({ id }), refetchInterval: 2_000 });
   const [stateFilter, setStateFilter] = useState<(typeof SHOWN_STATES)[number] | "INCOMPATIBLE" | "">("");
-  const devices = useQuery({ ...rollouts.devices.queryOptions({ id, limit: 200, ...(stateFilter ? { state: stateFilter } : {}) }), refetchInterval: 5_000 });
+  const devices = useQuery({
+    ...rollouts.devices.queryOptions({ id, limit: 200, ...(stateFilter ? { state: stateFilter } : {}) }),
+    refetchInterval: 5_000,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: rollouts.pathKey() });
   const start = useMutation(rollouts.start.mutationOptions({ onSettled: refresh }));
   const pause = useMutation(rollouts.pause.mutationOptions({ onSettled: refresh }));
@@ -55,7 +77,10 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
         <div>
           <h1>{r.name}</h1>
           <p className="muted">
-            <Link href="/rollouts">Rollouts</Link> · model {r.model.name} · <span className="tag" data-testid="rollout-status">{status.toLowerCase().replace("_", " ")}</span>
+            <Link href="/rollouts">Rollouts</Link> · model {r.model.name} ·{" "}
+            <span className="tag" data-testid="rollout-status">
+              {status.toLowerCase().replace("_", " ")}
+            </span>
             {r.currentWave ? ` · wave ${r.currentWave} of ${Math.max(...r.waves.map((w) => w.wave))}` : ""}
           </p>
           {r.reason ? <p className="problem">{r.reason}</p> : null}
@@ -77,18 +102,35 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
                 <button className="button primary" onClick={() => resume.mutate({ id, skipGate: false })}>
                   Resume (re-check gates)
                 </button>
-                <button className="button" onClick={() => confirmThen("Accept the current wave despite its gates and send the next one?", () => resume.mutate({ id, skipGate: true }))}>
+                <button
+                  className="button"
+                  onClick={() =>
+                    confirmThen("Accept the current wave despite its gates and send the next one?", () =>
+                      resume.mutate({ id, skipGate: true }),
+                    )
+                  }
+                >
                   Resume, accept this wave
                 </button>
               </>
             ) : null}
             {status === "RUNNING" || status === "PAUSED" || status === "COMPLETED" ? (
-              <button className="button danger" onClick={() => confirmThen("Send every device of this rollout its previous variant?", () => rollback.mutate({ id }))}>
+              <button
+                className="button danger"
+                onClick={() =>
+                  confirmThen("Send every device of this rollout its previous variant?", () => rollback.mutate({ id }))
+                }
+              >
                 Roll back
               </button>
             ) : null}
             {status === "DRAFT" || status === "RUNNING" || status === "PAUSED" ? (
-              <button className="button danger" onClick={() => confirmThen("Stop this rollout for good (devices keep what they have)?", () => abort.mutate({ id }))}>
+              <button
+                className="button danger"
+                onClick={() =>
+                  confirmThen("Stop this rollout for good (devices keep what they have)?", () => abort.mutate({ id }))
+                }
+              >
                 Abort
               </button>
             ) : null}
@@ -99,7 +141,9 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
 
       {r.gateVerdict ? (
         <section className="card" data-testid="rollout-gates">
-          <h2>Health gates (wave {r.currentWave}): {r.gateVerdict.summary}</h2>
+          <h2>
+            Health gates (wave {r.currentWave}): {r.gateVerdict.summary}
+          </h2>
           <ul>
             {r.gateVerdict.checks.map((check, i) => (
               <li key={i} style={{ color: check.ok === false ? "#d64545" : check.ok ? "#2e9d5b" : undefined }}>
@@ -127,9 +171,17 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
             {r.waves.map((w) => (
               <tr key={w.wave} data-wave={w.wave}>
                 <td>{w.wave === 0 ? "incompatible" : w.wave}</td>
-                <td>{w.wave === 0 ? <span className="muted">{w.counts.INCOMPATIBLE} devices never sent anything</span> : <WaveBar counts={w.counts} />}</td>
+                <td>
+                  {w.wave === 0 ? (
+                    <span className="muted">{w.counts.INCOMPATIBLE} devices never sent anything</span>
+                  ) : (
+                    <WaveBar counts={w.counts} />
+                  )}
+                </td>
                 {SHOWN_STATES.map((s) => (
-                  <td key={s} data-state={s}>{w.wave === 0 ? "" : w.counts[s] || ""}</td>
+                  <td key={s} data-state={s}>
+                    {w.wave === 0 ? "" : w.counts[s] || ""}
+                  </td>
                 ))}
                 <td className="muted">
                   {w.byVariant.map((v) => (
@@ -148,9 +200,10 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
           </div>
         ) : null}
         <p className="muted">
-          Strategy: waves {r.strategy.wavePercents.join(" → ")} %, soak {r.strategy.soakSeconds} s. Gates: activation ≥ {r.gates.minActivationPct} %, errors ≤ {r.gates.maxErrorPct} %, p95 ≤ profile
-          budget and ≤ {r.gates.latencyFactor}× before, ≥ {r.gates.minReportedPct} % reported within {r.gates.reportTimeoutSeconds} s. On failure:{" "}
-          {r.autoRollback ? "roll back" : "pause"}.
+          Strategy: waves {r.strategy.wavePercents.join(" → ")} %, soak {r.strategy.soakSeconds} s. Gates: activation ≥{" "}
+          {r.gates.minActivationPct} %, errors ≤ {r.gates.maxErrorPct} %, p95 ≤ profile budget and ≤{" "}
+          {r.gates.latencyFactor}× before, ≥ {r.gates.minReportedPct} % reported within {r.gates.reportTimeoutSeconds}{" "}
+          s. On failure: {r.autoRollback ? "roll back" : "pause"}.
         </p>
       </section>
 

@@ -8,7 +8,9 @@ export default async function NewRolloutPage() {
     <>
       <header className="page-header">
         <h1>New rollout</h1>
-        <p className="muted">Preview which variant each device would get, then create the rollout as a draft and start it.</p>
+        <p className="muted">
+          Preview which variant each device would get, then create the rollout as a draft and start it.
+        </p>
       </header>
       {roleAtLeast(user.role, "OPERATOR") ? (
         <RolloutForm />

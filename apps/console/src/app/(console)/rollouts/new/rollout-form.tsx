@@ -45,9 +45,15 @@ export function RolloutForm() {
   const strategy = { wavePercents: splitList(form.waves).map(Number), soakSeconds: Number(form.soakSeconds) };
   const planInput = { modelId: form.modelId, target, strategy };
   const [previewInput, setPreviewInput] = useState<typeof planInput | null>(null);
-  const preview = useQuery({ ...rollouts.preview.queryOptions(previewInput ?? planInput), enabled: previewInput !== null, retry: false });
+  const preview = useQuery({
+    ...rollouts.preview.queryOptions(previewInput ?? planInput),
+    enabled: previewInput !== null,
+    retry: false,
+  });
 
-  const create = useMutation(rollouts.create.mutationOptions({ onSuccess: (created) => router.push(`/rollouts/${created.id}`) }));
+  const create = useMutation(
+    rollouts.create.mutationOptions({ onSuccess: (created) => router.push(`/rollouts/${created.id}`) }),
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate({
@@ -69,7 +75,11 @@ export function RolloutForm() {
     <div className="stack">
       <form className="card form" onSubmit={submit} data-testid="rollout-form">
         <Field label="Name" error={fieldError(create.error, "name")}>
-          <input value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="e.g. classifier v2 to all gateways" />
+          <input
+            value={form.name}
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="e.g. classifier v2 to all gateways"
+          />
         </Field>
         <Field label="Model" error={fieldError(create.error, "modelId")}>
           <select value={form.modelId} onChange={(e) => set({ modelId: e.target.value })}>
@@ -96,7 +106,11 @@ export function RolloutForm() {
         ) : null}
         {form.kind === "profiles" ? (
           <Field label="Profiles">
-            <select multiple value={form.profileIds} onChange={(e) => set({ profileIds: [...e.target.selectedOptions].map((o) => o.value) })}>
+            <select
+              multiple
+              value={form.profileIds}
+              onChange={(e) => set({ profileIds: [...e.target.selectedOptions].map((o) => o.value) })}
+            >
               {profiles.data?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name} ({p.deviceCount})
@@ -115,7 +129,11 @@ export function RolloutForm() {
             <input value={form.waves} onChange={(e) => set({ waves: e.target.value })} />
           </Field>
           <Field label="Soak per wave (s)">
-            <input value={form.soakSeconds} onChange={(e) => set({ soakSeconds: e.target.value })} inputMode="numeric" />
+            <input
+              value={form.soakSeconds}
+              onChange={(e) => set({ soakSeconds: e.target.value })}
+              inputMode="numeric"
+            />
           </Field>
         </div>
         <div className="inline-form form">
@@ -136,7 +154,12 @@ export function RolloutForm() {
           </Field>
         </div>
         <label>
-          <input type="checkbox" checked={form.autoRollback} onChange={(e) => set({ autoRollback: e.target.checked })} /> Roll back automatically when a gate fails (otherwise pause)
+          <input
+            type="checkbox"
+            checked={form.autoRollback}
+            onChange={(e) => set({ autoRollback: e.target.checked })}
+          />{" "}
+          Roll back automatically when a gate fails (otherwise pause)
         </label>
         <div className="actions">
           <button type="button" className="button" disabled={!form.modelId} onClick={() => setPreviewInput(planInput)}>
@@ -152,7 +175,9 @@ export function RolloutForm() {
       {preview.error ? <p className="problem">{preview.error.message}</p> : null}
       {preview.data ? (
         <section className="card" data-testid="rollout-preview">
-          <h2>Preview: {preview.data.compatible} of {preview.data.targeted} devices get a variant</h2>
+          <h2>
+            Preview: {preview.data.compatible} of {preview.data.targeted} devices get a variant
+          </h2>
           <table className="table" data-testid="preview-variants">
             <thead>
               <tr>
@@ -172,13 +197,17 @@ export function RolloutForm() {
                   </td>
                   <td>{(v.bytes / 1e6).toFixed(2)} MB</td>
                   <td data-col="devices">{v.devices}</td>
-                  <td className="muted" data-col="profiles">{v.profiles.join(", ")}</td>
+                  <td className="muted" data-col="profiles">
+                    {v.profiles.join(", ")}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
           <h3>Waves</h3>
-          <p className="muted" data-testid="preview-waves">{preview.data.waves.map((w) => `wave ${w.wave} (${w.percent} %): ${w.devices} devices`).join(" · ")}</p>
+          <p className="muted" data-testid="preview-waves">
+            {preview.data.waves.map((w) => `wave ${w.wave} (${w.percent} %): ${w.devices} devices`).join(" · ")}
+          </p>
           {preview.data.incompatibleCount > 0 ? (
             <>
               <h3>Incompatible ({preview.data.incompatibleCount}): never sent anything</h3>

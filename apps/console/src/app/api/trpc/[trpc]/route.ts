@@ -9,7 +9,10 @@ function handler(req: Request): Promise<Response> {
   const problem = csrfProblem(req, { publicUrl: config.publicUrl });
   if (problem) {
     return Promise.resolve(
-      Response.json({ error: { message: problem, code: "FORBIDDEN" } }, { status: 403, headers: { "cache-control": "no-store" } }),
+      Response.json(
+        { error: { message: problem, code: "FORBIDDEN" } },
+        { status: 403, headers: { "cache-control": "no-store" } },
+      ),
     );
   }
   return fetchRequestHandler({

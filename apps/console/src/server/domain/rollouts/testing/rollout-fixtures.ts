@@ -13,7 +13,8 @@ const SIGNATURE = `${"A".repeat(43)}+/${"b".repeat(41)}==`;
 
 /** Most accurate allowed variant within the byte limit that loads on the device, ties to the smaller. */
 export const simpleChooser: TChooseVariant = (profile, variants, device) => {
-  const accuracy = (variant: TRolloutVariant) => Number((variant.metrics as { accuracy?: number } | null)?.accuracy ?? 0);
+  const accuracy = (variant: TRolloutVariant) =>
+    Number((variant.metrics as { accuracy?: number } | null)?.accuracy ?? 0);
   const fitting = variants.filter(
     (variant) =>
       profile.allowedPrecisions.includes(variant.precision) &&
@@ -22,7 +23,11 @@ export const simpleChooser: TChooseVariant = (profile, variants, device) => {
       (profile.maxModelBytes === null || variant.bytes <= profile.maxModelBytes),
   );
   const best = [...fitting].sort((a, b) => accuracy(b) - accuracy(a) || a.bytes - b.bytes)[0];
-  if (!best) return { variantId: null, reason: `No variant fits "${profile.name}" (precisions ${profile.allowedPrecisions.join(", ")}, ≤ ${profile.maxModelBytes ?? "any"} bytes).` };
+  if (!best)
+    return {
+      variantId: null,
+      reason: `No variant fits "${profile.name}" (precisions ${profile.allowedPrecisions.join(", ")}, ≤ ${profile.maxModelBytes ?? "any"} bytes).`,
+    };
   return { variantId: best.id, reason: `${best.name}: most accurate variant allowed by "${profile.name}".` };
 };
 
@@ -51,15 +56,32 @@ export interface TFleetFixture {
 let sequence = 0;
 
 /** `gateways` + `wearables` devices (+ one without profile), all running an older model's variant. */
-export async function seedFleet(prisma: PrismaClient, options: { gateways: number; wearables: number; prefix?: string }): Promise<TFleetFixture> {
+export async function seedFleet(
+  prisma: PrismaClient,
+  options: { gateways: number; wearables: number; prefix?: string },
+): Promise<TFleetFixture> {
   sequence += 1;
   const p = options.prefix ?? `f${sequence}`;
   const gateway = await prisma.hardwareProfile.create({
-    data: { name: `${p} gateways`, rules: { classes: ["gateway"] }, priority: 10, allowedPrecisions: ["FP16", "INT8"], maxModelBytes: 10_000_000, latencyBudgetMs: 50 },
+    data: {
+      name: `${p} gateways`,
+      rules: { classes: ["gateway"] },
+      priority: 10,
+      allowedPrecisions: ["FP16", "INT8"],
+      maxModelBytes: 10_000_000,
+      latencyBudgetMs: 50,
+    },
     select: { id: true },
   });
   const wearable = await prisma.hardwareProfile.create({
-    data: { name: `${p} wearables`, rules: { classes: ["wearable"] }, priority: 20, allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 1_500_000, latencyBudgetMs: 200 },
+    data: {
+      name: `${p} wearables`,
+      rules: { classes: ["wearable"] },
+      priority: 20,
+      allowedPrecisions: ["INT8", "INT4"],
+      maxModelBytes: 1_500_000,
+      latencyBudgetMs: 200,
+    },
     select: { id: true },
   });
   const variant = (modelId: string, name: string, precision: Precision, bytes: number, accuracy: number) => ({
@@ -72,21 +94,78 @@ export async function seedFleet(prisma: PrismaClient, options: { gateways: numbe
     artifactKey: createSha(`${p}-${modelId}-${name}`),
     metrics: { accuracy },
   });
-  const old = await prisma.model.create({ data: { name: `${p} old`, format: "tfjs-layers", inputShape: [4], sourceSha256: createSha(`${p}old`), sourceBytes: 1, status: "READY" }, select: { id: true } });
-  const oldVariant = await prisma.modelVariant.create({ data: variant(old.id, "int8", "INT8", 1_000_000, 0.9), select: { id: true } });
-  const model = await prisma.model.create({ data: { name: `${p} new`, format: "tfjs-layers", inputShape: [4], sourceSha256: createSha(`${p}new`), sourceBytes: 1, status: "READY" }, select: { id: true } });
-  const fp16 = await prisma.modelVariant.create({ data: variant(model.id, "fp16", "FP16", 4_000_000, 0.99), select: { id: true } });
-  const int8 = await prisma.modelVariant.create({ data: variant(model.id, "int8", "INT8", 2_000_000, 0.98), select: { id: true } });
-  const int4 = await prisma.modelVariant.create({ data: variant(model.id, "int4", "INT4", 1_000_000, 0.95), select: { id: true } });
+  const old = await prisma.model.create({
+    data: {
+      name: `${p} old`,
+      format: "tfjs-layers",
+      inputShape: [4],
+      sourceSha256: createSha(`${p}old`),
+      sourceBytes: 1,
+      status: "READY",
+    },
+    select: { id: true },
+  });
+  const oldVariant = await prisma.modelVariant.create({
+    data: variant(old.id, "int8", "INT8", 1_000_000, 0.9),
+    select: { id: true },
+  });
+  const model = await prisma.model.create({
+    data: {
+      name: `${p} new`,
+      format: "tfjs-layers",
+      inputShape: [4],
+      sourceSha256: createSha(`${p}new`),
+      sourceBytes: 1,
+      status: "READY",
+    },
+    select: { id: true },
+  });
+  const fp16 = await prisma.modelVariant.create({
+    data: variant(model.id, "fp16", "FP16", 4_000_000, 0.99),
+    select: { id: true },
+  });
+  const int8 = await prisma.modelVariant.create({
+    data: variant(model.id, "int8", "INT8", 2_000_000, 0.98),
+    select: { id: true },
+  });
+  const int4 = await prisma.modelVariant.create({
+    data: variant(model.id, "int4", "INT4", 1_000_000, 0.95),
+    select: { id: true },
+  });
 
   const gateways = Array.from({ length: options.gateways }, (_, i) => `${p}-gw-${String(i).padStart(4, "0")}`);
   const wearables = Array.from({ length: options.wearables }, (_, i) => `${p}-wr-${String(i).padStart(4, "0")}`);
   const orphan = `${p}-odd-0`;
   await prisma.device.createMany({
     data: [
-      ...gateways.map((id) => ({ id, name: id, credentialHash: "x", deviceClass: "GATEWAY" as const, profileId: gateway.id, tags: [p, "gw"], activeVariantId: oldVariant.id, status: "ONLINE" as const })),
-      ...wearables.map((id) => ({ id, name: id, credentialHash: "x", deviceClass: "WEARABLE" as const, profileId: wearable.id, tags: [p, "wr"], activeVariantId: oldVariant.id, status: "ONLINE" as const })),
-      { id: orphan, name: orphan, credentialHash: "x", tags: [p], profileReason: "No profile matched: arch riscv64.", activeVariantId: oldVariant.id },
+      ...gateways.map((id) => ({
+        id,
+        name: id,
+        credentialHash: "x",
+        deviceClass: "GATEWAY" as const,
+        profileId: gateway.id,
+        tags: [p, "gw"],
+        activeVariantId: oldVariant.id,
+        status: "ONLINE" as const,
+      })),
+      ...wearables.map((id) => ({
+        id,
+        name: id,
+        credentialHash: "x",
+        deviceClass: "WEARABLE" as const,
+        profileId: wearable.id,
+        tags: [p, "wr"],
+        activeVariantId: oldVariant.id,
+        status: "ONLINE" as const,
+      })),
+      {
+        id: orphan,
+        name: orphan,
+        credentialHash: "x",
+        tags: [p],
+        profileReason: "No profile matched: arch riscv64.",
+        activeVariantId: oldVariant.id,
+      },
     ],
   });
   return {
@@ -119,13 +198,30 @@ export interface TEngineFleetFixture {
  * (same accuracy): devices whose last birth reported onnx, devices reporting tfjs only, and one
  * that has reported no hardware.
  */
-export async function seedEngineFleet(prisma: PrismaClient, options: { onnx: number; tfjs: number; prefix: string }): Promise<TEngineFleetFixture> {
+export async function seedEngineFleet(
+  prisma: PrismaClient,
+  options: { onnx: number; tfjs: number; prefix: string },
+): Promise<TEngineFleetFixture> {
   const p = options.prefix;
   const profile = await prisma.hardwareProfile.create({
-    data: { name: `${p} edge`, rules: {}, priority: 5, allowedPrecisions: ["INT8", "FP32"], allowedEngines: ["TFJS", "ONNX"], preferredEngine: "ONNX" },
+    data: {
+      name: `${p} edge`,
+      rules: {},
+      priority: 5,
+      allowedPrecisions: ["INT8", "FP32"],
+      allowedEngines: ["TFJS", "ONNX"],
+      preferredEngine: "ONNX",
+    },
     select: { id: true },
   });
-  const variant = (modelId: string, name: string, precision: Precision, engine: Engine, bytes: number, accuracy: number) => ({
+  const variant = (
+    modelId: string,
+    name: string,
+    precision: Precision,
+    engine: Engine,
+    bytes: number,
+    accuracy: number,
+  ) => ({
     modelId,
     name,
     precision,
@@ -137,16 +233,52 @@ export async function seedEngineFleet(prisma: PrismaClient, options: { onnx: num
     metrics: { accuracy },
   });
   const model = (name: string) =>
-    prisma.model.create({ data: { name: `${p} ${name}`, format: "tfjs-layers", inputShape: [4], sourceSha256: createSha(`${p}${name}`), sourceBytes: 1, status: "READY" }, select: { id: true } });
+    prisma.model.create({
+      data: {
+        name: `${p} ${name}`,
+        format: "tfjs-layers",
+        inputShape: [4],
+        sourceSha256: createSha(`${p}${name}`),
+        sourceBytes: 1,
+        status: "READY",
+      },
+      select: { id: true },
+    });
   const old = await model("old");
-  const oldTfjs = await prisma.modelVariant.create({ data: variant(old.id, "int8-channel", "INT8", "TFJS", 30_000, 93), select: { id: true } });
-  const oldOnnx = await prisma.modelVariant.create({ data: variant(old.id, "onnx-int8", "INT8", "ONNX", 31_000, 93), select: { id: true } });
+  const oldTfjs = await prisma.modelVariant.create({
+    data: variant(old.id, "int8-channel", "INT8", "TFJS", 30_000, 93),
+    select: { id: true },
+  });
+  const oldOnnx = await prisma.modelVariant.create({
+    data: variant(old.id, "onnx-int8", "INT8", "ONNX", 31_000, 93),
+    select: { id: true },
+  });
   const fresh = await model("new");
-  const tfjs = await prisma.modelVariant.create({ data: variant(fresh.id, "int8-channel", "INT8", "TFJS", 30_000, 95), select: { id: true } });
-  const onnx = await prisma.modelVariant.create({ data: variant(fresh.id, "onnx-int8", "INT8", "ONNX", 31_000, 95), select: { id: true } });
-  await prisma.modelVariant.create({ data: variant(fresh.id, "onnx-fp32", "FP32", "ONNX", 100_000, 94), select: { id: true } });
+  const tfjs = await prisma.modelVariant.create({
+    data: variant(fresh.id, "int8-channel", "INT8", "TFJS", 30_000, 95),
+    select: { id: true },
+  });
+  const onnx = await prisma.modelVariant.create({
+    data: variant(fresh.id, "onnx-int8", "INT8", "ONNX", 31_000, 95),
+    select: { id: true },
+  });
+  await prisma.modelVariant.create({
+    data: variant(fresh.id, "onnx-fp32", "FP32", "ONNX", 100_000, 94),
+    select: { id: true },
+  });
 
-  const hardware = (engines: string[]) => ({ arch: "arm64", cpuModel: "", cores: 4, ramTotalMb: 2048, ramFreeMb: 1024, wasmSimd: true, engines, backends: ["wasm"], nodeVersion: "v20.11.1", class: "gateway" });
+  const hardware = (engines: string[]) => ({
+    arch: "arm64",
+    cpuModel: "",
+    cores: 4,
+    ramTotalMb: 2048,
+    ramFreeMb: 1024,
+    wasmSimd: true,
+    engines,
+    backends: ["wasm"],
+    nodeVersion: "v20.11.1",
+    class: "gateway",
+  });
   const onnxDevices = Array.from({ length: options.onnx }, (_, i) => `${p}-onnx-${i}`);
   const tfjsDevices = Array.from({ length: options.tfjs }, (_, i) => `${p}-tfjs-${i}`);
   const unknownDevice = `${p}-unknown-0`;
@@ -220,7 +352,14 @@ export class SimulatedAgents {
 
   /** Handles the retained desired message of every online device; returns how many revisions were handled. */
   async deliver(): Promise<number> {
-    const reports: Array<{ deviceId: string; ts: Date; rev: number; state: string; variantId: string | null; error: string | null }> = [];
+    const reports: Array<{
+      deviceId: string;
+      ts: Date;
+      rev: number;
+      state: string;
+      variantId: string | null;
+      error: string | null;
+    }> = [];
     let handled = 0;
     for (const deviceId of this.online) {
       const desired: TDesiredPayload | undefined = this.publisher.retained.get(deviceId);
@@ -233,19 +372,40 @@ export class SimulatedAgents {
       const current = this.active.get(deviceId) ?? null;
       if (target === null || target === current) {
         this.active.set(deviceId, target);
-        reports.push({ deviceId, ts: at(0), rev: desired.rev, state: "active", variantId: target ?? current, error: null });
+        reports.push({
+          deviceId,
+          ts: at(0),
+          rev: desired.rev,
+          state: "active",
+          variantId: target ?? current,
+          error: null,
+        });
         continue;
       }
       const outcome = this.outcome(deviceId, target);
       reports.push({ deviceId, ts: at(0), rev: desired.rev, state: "downloading", variantId: target, error: null });
       if (outcome === "download_failed") {
-        reports.push({ deviceId, ts: at(1), rev: desired.rev, state: "failed", variantId: target, error: "download_failed: 403 expired" });
+        reports.push({
+          deviceId,
+          ts: at(1),
+          rev: desired.rev,
+          state: "failed",
+          variantId: target,
+          error: "download_failed: 403 expired",
+        });
         continue;
       }
       reports.push({ deviceId, ts: at(1), rev: desired.rev, state: "verifying", variantId: target, error: null });
       reports.push({ deviceId, ts: at(2), rev: desired.rev, state: "activating", variantId: target, error: null });
       if (outcome === "self_test_failed") {
-        reports.push({ deviceId, ts: at(3), rev: desired.rev, state: "rolled_back", variantId: target, error: "self_test_failed: output differs from the golden output" });
+        reports.push({
+          deviceId,
+          ts: at(3),
+          rev: desired.rev,
+          state: "rolled_back",
+          variantId: target,
+          error: "self_test_failed: output differs from the golden output",
+        });
         continue;
       }
       this.active.set(deviceId, target);

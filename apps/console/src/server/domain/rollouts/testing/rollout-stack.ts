@@ -36,7 +36,11 @@ function childEnv(): NodeJS.ProcessEnv {
 /** Any variant kind the quantizer produces, TF.js or onnx (`onnx-int8` needs `valDir` to calibrate). */
 export type TMnistVariantKind = NonNullable<Parameters<typeof quantizeModel>[0]["variants"]>[number];
 
-export async function quantizeMnist(options: { outDir: string; variants: TMnistVariantKind[]; valDir?: string }): Promise<TReport> {
+export async function quantizeMnist(options: {
+  outDir: string;
+  variants: TMnistVariantKind[];
+  valDir?: string;
+}): Promise<TReport> {
   return quantizeModel({
     input: MNIST_DIR,
     outDir: options.outDir,
@@ -64,9 +68,22 @@ export async function tamperGoldenOutputs(fromDir: string, report: TReport, dir:
 }
 
 /** A READY model whose variants are stored and signed by the console (ModelVariant rows + artifact store). */
-export async function storeModel(options: { prisma: PrismaClient; dataDir: string; name: string; outDir: string; report: TReport }): Promise<{ modelId: string; variants: Record<string, string> }> {
+export async function storeModel(options: {
+  prisma: PrismaClient;
+  dataDir: string;
+  name: string;
+  outDir: string;
+  report: TReport;
+}): Promise<{ modelId: string; variants: Record<string, string> }> {
   const model = await options.prisma.model.create({
-    data: { name: options.name, format: "tfjs-layers", inputShape: [28, 28, 1], sourceSha256: "0".repeat(64), sourceBytes: 1, status: "QUANTIZING" },
+    data: {
+      name: options.name,
+      format: "tfjs-layers",
+      inputShape: [28, 28, 1],
+      sourceSha256: "0".repeat(64),
+      sourceBytes: 1,
+      status: "QUANTIZING",
+    },
     select: { id: true },
   });
   const rows = await storeQuantizedVariants({
@@ -89,8 +106,15 @@ export interface TArtifactServer {
 }
 
 /** The console's real `/api/artifacts/<variantId>/<file>` handler behind a plain node:http server. */
-export async function startArtifactServer(options: { prisma: PrismaClient; dataDir: string }): Promise<TArtifactServer> {
-  const deps = { prisma: options.prisma, store: getArtifactStore(options.dataDir), urlKey: await getUrlSigningKey(options.dataDir) };
+export async function startArtifactServer(options: {
+  prisma: PrismaClient;
+  dataDir: string;
+}): Promise<TArtifactServer> {
+  const deps = {
+    prisma: options.prisma,
+    store: getArtifactStore(options.dataDir),
+    urlKey: await getUrlSigningKey(options.dataDir),
+  };
   const statuses = new Map<number, number>();
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -100,9 +124,13 @@ export async function startArtifactServer(options: { prisma: PrismaClient; dataD
       if (!match) response = Response.json({ error: "not found" }, { status: 404 });
       else {
         const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+        for (const [name, value] of Object.entries(req.headers))
+          if (typeof value === "string") headers.set(name, value);
         const request = new Request(url, { method: req.method ?? "GET", headers });
-        const params = { variantId: decodeURIComponent(match[1]!), path: match[2]!.split("/").map((segment) => decodeURIComponent(segment)) };
+        const params = {
+          variantId: decodeURIComponent(match[1]!),
+          path: match[2]!.split("/").map((segment) => decodeURIComponent(segment)),
+        };
         response = await artifactResponse(request, params, deps);
       }
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -129,10 +157,18 @@ export async function startArtifactServer(options: { prisma: PrismaClient; dataD
 }
 
 /** Resolves with the first line of `stream` (stdout or stderr) matching `pattern`. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
+function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+  what: string,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => finish(new Error(`${what}: no line matching ${pattern} within ${timeoutMs} ms:\n${output.slice(-4000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${what}: no line matching ${pattern} within ${timeoutMs} ms:\n${output.slice(-4000)}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       for (const line of output.split("\n")) {
@@ -140,7 +176,8 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, 
         if (match) return finish(null, match);
       }
     };
-    const onExit = (code: number | null) => finish(new Error(`${what} exited (${code}) before it was ready:\n${output.slice(-4000)}`));
+    const onExit = (code: number | null) =>
+      finish(new Error(`${what} exited (${code}) before it was ready:\n${output.slice(-4000)}`));
     function finish(error: Error | null, match?: RegExpExecArray) {
       clearTimeout(timer);
       child.stdout?.off("data", onData);
@@ -187,7 +224,11 @@ export interface TBroker {
 }
 
 /** A real fleet-broker on an ephemeral port, ingesting into `databaseUrl`, with the console's service account. */
-export async function startBroker(options: { databaseUrl: string; dir: string; extraArgs?: string[] }): Promise<TBroker> {
+export async function startBroker(options: {
+  databaseUrl: string;
+  dir: string;
+  extraArgs?: string[];
+}): Promise<TBroker> {
   await mkdir(options.dir, { recursive: true });
   const secret = `console-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const accountsFile = path.join(options.dir, "service-accounts.json");
@@ -202,14 +243,22 @@ export async function startBroker(options: { databaseUrl: string; dir: string; e
     process.execPath,
     [
       BROKER_BIN,
-      "--database-url", options.databaseUrl,
-      "--host", "127.0.0.1",
-      "--mqtt-port", "0",
-      "--ws-port", "off",
-      "--metrics-port", "off",
-      "--service-accounts", accountsFile,
-      "--data-dir", options.dir,
-      "--log-level", "warn",
+      "--database-url",
+      options.databaseUrl,
+      "--host",
+      "127.0.0.1",
+      "--mqtt-port",
+      "0",
+      "--ws-port",
+      "off",
+      "--metrics-port",
+      "off",
+      "--service-accounts",
+      accountsFile,
+      "--data-dir",
+      options.dir,
+      "--log-level",
+      "warn",
       ...(options.extraArgs ?? []),
     ],
     { cwd: REPO_ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
@@ -233,21 +282,48 @@ export interface TAgentProcess {
   stop(): Promise<void>;
 }
 
-const agentCommon = (options: { brokerUrl: string; publicKey: string; dataDir: string; telemetryInterval?: number; inferRate?: number }, logLevel: string) => [
-  "--broker", options.brokerUrl,
-  "--public-key", options.publicKey,
-  "--data-dir", options.dataDir,
-  "--telemetry-interval", String(options.telemetryInterval ?? 1),
-  "--infer-rate", String(options.inferRate ?? 1),
-  "--inputs", "sensor",
-  "--log-level", logLevel,
+const agentCommon = (
+  options: { brokerUrl: string; publicKey: string; dataDir: string; telemetryInterval?: number; inferRate?: number },
+  logLevel: string,
+) => [
+  "--broker",
+  options.brokerUrl,
+  "--public-key",
+  options.publicKey,
+  "--data-dir",
+  options.dataDir,
+  "--telemetry-interval",
+  String(options.telemetryInterval ?? 1),
+  "--infer-rate",
+  String(options.inferRate ?? 1),
+  "--inputs",
+  "sensor",
+  "--log-level",
+  logLevel,
 ];
 
 /** `fleet-agent simulate` for every device of the credentials file (2 gateways : 1 wearable by position). */
-export async function startSimulator(options: { brokerUrl: string; publicKey: string; dataDir: string; credentialsFile: string; count: number; telemetryInterval?: number; inferRate?: number; readyTimeoutMs?: number }): Promise<TAgentProcess> {
+export async function startSimulator(options: {
+  brokerUrl: string;
+  publicKey: string;
+  dataDir: string;
+  credentialsFile: string;
+  count: number;
+  telemetryInterval?: number;
+  inferRate?: number;
+  readyTimeoutMs?: number;
+}): Promise<TAgentProcess> {
   const child = spawn(
     process.execPath,
-    [AGENT_BIN, "simulate", ...agentCommon(options, "info"), "--count", String(options.count), "--credentials", options.credentialsFile],
+    [
+      AGENT_BIN,
+      "simulate",
+      ...agentCommon(options, "info"),
+      "--count",
+      String(options.count),
+      "--credentials",
+      options.credentialsFile,
+    ],
     { cwd: REPO_ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   const ready = waitForOutput(child, /simulator started/, options.readyTimeoutMs ?? 120_000, "fleet-agent simulate");
@@ -257,10 +333,30 @@ export async function startSimulator(options: { brokerUrl: string; publicKey: st
 }
 
 /** One real `fleet-agent run` device. Resolves once the process runs (not necessarily connected). */
-export function startAgent(options: { brokerUrl: string; publicKey: string; dataDir: string; deviceId: string; secret: string; deviceClass: "gateway" | "wearable"; telemetryInterval?: number }): TAgentProcess {
+export function startAgent(options: {
+  brokerUrl: string;
+  publicKey: string;
+  dataDir: string;
+  deviceId: string;
+  secret: string;
+  deviceClass: "gateway" | "wearable";
+  telemetryInterval?: number;
+}): TAgentProcess {
   const child = spawn(
     process.execPath,
-    [AGENT_BIN, "run", ...agentCommon(options, "warn"), "--device-id", options.deviceId, "--secret", options.secret, "--class", options.deviceClass, "--http-port", "0"],
+    [
+      AGENT_BIN,
+      "run",
+      ...agentCommon(options, "warn"),
+      "--device-id",
+      options.deviceId,
+      "--secret",
+      options.secret,
+      "--class",
+      options.deviceClass,
+      "--http-port",
+      "0",
+    ],
     { cwd: REPO_ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
   const output = keepTail(child);
@@ -268,12 +364,17 @@ export function startAgent(options: { brokerUrl: string; publicKey: string; data
 }
 
 /** Polls `check` until it returns a non-undefined value. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined>, options: { timeoutMs?: number; intervalMs?: number; describe?: () => Promise<string> | string } = {}): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs?: number; intervalMs?: number; describe?: () => Promise<string> | string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${options.describe ? `: ${await options.describe()}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${options.describe ? `: ${await options.describe()}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
   }
 }
