@@ -111,6 +111,11 @@ function buildConsole() {
   mustRun("console build", bin("fleet-console"), ["build"]);
 }
 
+/** Biome's formatter and linter in check mode: a badly formatted or linted file fails the run before any test. */
+function lint() {
+  mustRun("format and lint check (npm run format fixes formatting)", bin("biome"), ["ci", "--reporter=summary", "."]);
+}
+
 function typecheck() {
   mustRun("typecheck", process.execPath, [path.join(root, "scripts", "typecheck.mjs")]);
 }
@@ -133,8 +138,15 @@ switch (command) {
     typecheck();
     break;
   }
+  case "lint": {
+    setup();
+    lint();
+    break;
+  }
   case "test": {
     setup();
+    log("checking formatting and lint rules (Biome)");
+    lint();
     buildConsole();
     log("type-checking every package (strict TypeScript)");
     typecheck();
@@ -149,5 +161,5 @@ switch (command) {
     break;
   }
   default:
-    die(`unknown command ${command} (setup | migrate | start | test | typecheck)`, 2);
+    die(`unknown command ${command} (setup | migrate | start | test | typecheck | lint)`, 2);
 }

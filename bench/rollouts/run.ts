@@ -197,7 +197,7 @@ async function main() {
     input: { name: "Wearables", priority: 30, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT4"] },
   });
 
-  let t = Date.now();
+  const t = Date.now();
   const credentials = await provisionDemoFleet({ prisma: db.prisma, actor, count: COUNT });
   const credentialsFile = path.join(dir, "credentials.json");
   await writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });

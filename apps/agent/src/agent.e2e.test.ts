@@ -1,6 +1,6 @@
 // The agent end to end: a real MQTT broker (in-process aedes on a loopback port), a real HTTP
 // artifact server with Range, real files on disk and the real runtime loading the variants.
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   desiredTopic,
@@ -173,7 +173,8 @@ describe("agent against an MQTT broker", () => {
       const result = await infer(agent, rows);
       expect(result.status).toBe(200);
       expect(result.body.variantId).toBe("v1");
-      result.body.output.forEach((value, i) => expect(value).toBeCloseTo(variants["v1"]!.expect(TINY_INPUT)[i]!, 4));
+      for (const [i, value] of result.body.output.entries())
+        expect(value).toBeCloseTo(variants["v1"]!.expect(TINY_INPUT)[i]!, 4);
       const birth = await waitFor(
         () =>
           observer
@@ -257,7 +258,8 @@ describe("agent against an MQTT broker", () => {
       const weightRequests = server.requests.filter((r) => r.path === "/v4/weights.bin");
       expect(weightRequests.map((r) => r.range)).toEqual([undefined, "bytes=20-"]);
       const result = await infer(agent, rows);
-      result.body.output.forEach((value, i) => expect(value).toBeCloseTo(variants["v4"]!.expect(TINY_INPUT)[i]!, 4));
+      for (const [i, value] of result.body.output.entries())
+        expect(value).toBeCloseTo(variants["v4"]!.expect(TINY_INPUT)[i]!, 4);
     });
 
     it("keeps the active and the previous variant on disk and removes the rest", async () => {

@@ -62,7 +62,10 @@ export function filterMatches(filter: string, topic: string): boolean {
 /** Record the grant of an accepted filter; return what aedes should store for it (QoS 2: no downgrade of its own). */
 export function recordGrant(grants: Grants, client: Client, subscription: Subscription): Subscription {
   let filters = grants.get(client);
-  if (filters === undefined) grants.set(client, (filters = new Map()));
+  if (filters === undefined) {
+    filters = new Map();
+    grants.set(client, filters);
+  }
   filters.set(subscription.topic, Math.min(Math.max(subscription.qos, 0), 2) as QoS);
   return { ...subscription, qos: 2 };
 }

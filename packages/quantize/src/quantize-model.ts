@@ -93,10 +93,10 @@ function goldenInput(inputShape: (number | null)[], data: Dataset | undefined): 
   // deterministic pseudo-random input in [0, 1) when no data was given
   const shape = [GOLDEN_SAMPLES, ...inputShape.slice(1).map((d) => d ?? 1)];
   let seed = 12345;
-  const x = Float32Array.from(
-    { length: shape.reduce((a, b) => a * b, 1) },
-    () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 10000) / 10000,
-  );
+  const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed % 10000) / 10000;
+  });
   return { x, shape };
 }
 

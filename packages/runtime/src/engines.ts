@@ -26,7 +26,7 @@ export async function probeOnnx(): Promise<EngineProbe> {
     try {
       const out = await session.run({ x: new ort.Tensor("float32", Float32Array.of(-1, 2), [2]) });
       const y = out["y"]?.data as Float32Array | undefined;
-      if (!y || y[0] !== 0 || y[1] !== 2)
+      if (y?.[0] !== 0 || y[1] !== 2)
         return { engine: "onnx", available: false, detail: "ONNX Runtime computed a wrong result" };
     } finally {
       await session.release();

@@ -86,7 +86,8 @@ export async function readModelFiles(dir: string, entry = MODEL_JSON): Promise<M
     files.push(...group.paths);
     const data = Buffer.concat(shards);
     // shard boundaries, to name the shard a tensor falls in
-    const ends = shards.reduce<number[]>((acc, s) => [...acc, (acc.at(-1) ?? 0) + s.byteLength], []);
+    const ends: number[] = [];
+    for (const shard of shards) ends.push((ends.at(-1) ?? 0) + shard.byteLength);
     const shardAt = (offset: number) =>
       group.paths[
         Math.max(

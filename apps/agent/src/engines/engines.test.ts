@@ -66,7 +66,10 @@ describe("device engines", () => {
     let probed = false;
     const engines = new DeviceEngines({
       allowed: ["tfjs"],
-      probeOnnx: async () => ((probed = true), { engine: "onnx", available: true, detail: "" }),
+      probeOnnx: async () => {
+        probed = true;
+        return { engine: "onnx", available: true, detail: "" };
+      },
     });
     expect(await engines.probe()).toEqual([
       expect.objectContaining({ engine: "tfjs", available: true }),

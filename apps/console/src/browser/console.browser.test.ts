@@ -6,7 +6,7 @@
 // main pages land in apps/console/test-artifacts/.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createDb, verifySecret, type FleetDb } from "@fleet/db";

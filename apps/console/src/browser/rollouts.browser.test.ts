@@ -213,13 +213,8 @@ describe.skipIf(!haveChromium)("rollouts in Chromium", () => {
     await page.getByRole("link", { name: "New rollout" }).click();
     await page.waitForURL(/\/rollouts\/new$/);
     const form = page.getByTestId("rollout-form");
-    // A <label> around a <select> names it with its options too: find the control by its label text.
-    const field = (label: string) =>
-      form
-        .locator("label.field")
-        .filter({ has: page.locator(".field-label").getByText(label, { exact: true }) })
-        .locator("input, select, textarea")
-        .first();
+    // Each field's label names its control alone (the label points at it by id).
+    const field = (label: string) => form.getByLabel(label, { exact: true });
     await field("Model").locator("option", { hasText: "MNIST CNN" }).waitFor({ state: "attached" });
     await field("Name").fill("MNIST to the lab");
     await field("Model").selectOption({ label: "MNIST CNN (2 variants)" });

@@ -147,7 +147,7 @@ export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoa
       );
     }
     const meta = session.inputMetadata[0];
-    if (!meta || !meta.isTensor || meta.type !== "float32") {
+    if (!meta?.isTensor || meta.type !== "float32") {
       throw new RuntimeError(
         "UNSUPPORTED",
         `${source}: input "${session.inputNames[0]}" must be a float32 tensor`,

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { cloneElement, type ReactElement, type ReactNode, useId } from "react";
 
 /** What a failed tRPC mutation carries: a message and, for invalid input, zod's flattened issues. */
 export interface TMutationError {
@@ -34,13 +34,40 @@ export function FormError({ error }: { error: TMutationError | null | undefined 
   );
 }
 
-export function Field(props: { label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode }) {
+/**
+ * A labelled form control. The label points at the control by id instead of wrapping it, so a
+ * select's accessible name is its label alone (a wrapping <label> adds every option's text).
+ */
+export function Field(props: {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  children: ReactElement<{ id?: string; "aria-describedby"?: string; "aria-invalid"?: boolean }>;
+}) {
+  const id = useId();
+  const noteId = `${id}-note`;
+  const note = props.error ?? props.hint;
+  const control = cloneElement(props.children, {
+    id,
+    ...(note ? { "aria-describedby": noteId } : {}),
+    ...(props.error ? { "aria-invalid": true } : {}),
+  });
   return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      {props.children}
-      {props.hint && !props.error ? <span className="field-hint muted">{props.hint}</span> : null}
-      {props.error ? <span className="field-error">{props.error}</span> : null}
-    </label>
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {props.label}
+      </label>
+      {control}
+      {props.hint && !props.error ? (
+        <span id={noteId} className="field-hint muted">
+          {props.hint}
+        </span>
+      ) : null}
+      {props.error ? (
+        <span id={noteId} className="field-error">
+          {props.error}
+        </span>
+      ) : null}
+    </div>
   );
 }

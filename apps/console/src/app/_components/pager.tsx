@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 export function useCursorPages(resetOn: unknown[]) {
   const [stack, setStack] = useState<string[]>([]);
   const key = JSON.stringify(resetOn);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: back to the first page whenever the filters (keyed by their JSON) change
   useEffect(() => setStack([]), [key]);
   return {
     cursor: stack.at(-1),

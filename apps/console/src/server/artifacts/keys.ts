@@ -110,9 +110,13 @@ const CACHE_KEY = Symbol.for("fleet.console.keys");
 type TKeyCache = Map<string, { signing?: Promise<TSigningKey>; url?: Promise<Buffer> }>;
 function cache(dataDir: string) {
   const global = globalThis as typeof globalThis & { [CACHE_KEY]?: TKeyCache };
-  const all = (global[CACHE_KEY] ??= new Map());
+  global[CACHE_KEY] ??= new Map();
+  const all = global[CACHE_KEY];
   let entry = all.get(dataDir);
-  if (!entry) all.set(dataDir, (entry = {}));
+  if (!entry) {
+    entry = {};
+    all.set(dataDir, entry);
+  }
   return entry;
 }
 

@@ -87,11 +87,13 @@ async function extractTar(file: string, label: string, into: string, maxBytes: n
         if (problem) return;
         const name = entry.path;
         const pathProblem = entryProblem(name);
+        count += 1;
+        total += entry.size ?? 0;
         if (pathProblem) problem = `entry "${name}" ${pathProblem}`;
         else if (entry.type !== "File" && entry.type !== "OldFile" && entry.type !== "Directory")
           problem = `entry "${name}" is a ${entry.type}, not a file`;
-        else if (++count > MAX_ARCHIVE_ENTRIES) problem = `more than ${MAX_ARCHIVE_ENTRIES} entries`;
-        else if ((total += entry.size ?? 0) > maxBytes)
+        else if (count > MAX_ARCHIVE_ENTRIES) problem = `more than ${MAX_ARCHIVE_ENTRIES} entries`;
+        else if (total > maxBytes)
           problem = `unpacks to more than the upload limit of ${Math.round(maxBytes / 1024 / 1024)} MB`;
       },
     });

@@ -28,36 +28,30 @@ export const devicesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       createDevice({ prisma: ctx.db.prisma, actor: sessionActor(ctx.session.user), config: ctx.config, input }),
     ),
-  createFromCsv: operatorProcedure
-    .input(ZCreateDevicesFromCsvInput)
-    .mutation(({ ctx, input }) =>
-      createDevicesFromCsv({
-        prisma: ctx.db.prisma,
-        actor: sessionActor(ctx.session.user),
-        config: ctx.config,
-        csv: input.csv,
-      }),
-    ),
-  rotateSecret: operatorProcedure
-    .input(ZDeviceRef)
-    .mutation(({ ctx, input }) =>
-      rotateDeviceSecret({
-        prisma: ctx.db.prisma,
-        actor: sessionActor(ctx.session.user),
-        config: ctx.config,
-        id: input.id,
-      }),
-    ),
-  setEnabled: operatorProcedure
-    .input(ZDeviceRef.extend({ enabled: z.boolean() }))
-    .mutation(({ ctx, input }) =>
-      setDeviceEnabled({
-        prisma: ctx.db.prisma,
-        actor: sessionActor(ctx.session.user),
-        id: input.id,
-        enabled: input.enabled,
-      }),
-    ),
+  createFromCsv: operatorProcedure.input(ZCreateDevicesFromCsvInput).mutation(({ ctx, input }) =>
+    createDevicesFromCsv({
+      prisma: ctx.db.prisma,
+      actor: sessionActor(ctx.session.user),
+      config: ctx.config,
+      csv: input.csv,
+    }),
+  ),
+  rotateSecret: operatorProcedure.input(ZDeviceRef).mutation(({ ctx, input }) =>
+    rotateDeviceSecret({
+      prisma: ctx.db.prisma,
+      actor: sessionActor(ctx.session.user),
+      config: ctx.config,
+      id: input.id,
+    }),
+  ),
+  setEnabled: operatorProcedure.input(ZDeviceRef.extend({ enabled: z.boolean() })).mutation(({ ctx, input }) =>
+    setDeviceEnabled({
+      prisma: ctx.db.prisma,
+      actor: sessionActor(ctx.session.user),
+      id: input.id,
+      enabled: input.enabled,
+    }),
+  ),
   delete: operatorProcedure
     .input(ZDeviceRef)
     .mutation(({ ctx, input }) =>

@@ -17,16 +17,14 @@ export const modelsRouter = createTRPCRouter({
     startModelUpload({ config: ctx.config, actor: { id: ctx.session.user.id, label: ctx.session.user.email } }),
   ),
   /** Step 3: validate what was uploaded and queue quantization. */
-  create: operatorProcedure
-    .input(ZCreateModelInput)
-    .mutation(({ ctx, input }) =>
-      createModelFromUpload({
-        prisma: ctx.db.prisma,
-        actor: { id: ctx.session.user.id, label: ctx.session.user.email },
-        config: ctx.config,
-        input,
-      }),
-    ),
+  create: operatorProcedure.input(ZCreateModelInput).mutation(({ ctx, input }) =>
+    createModelFromUpload({
+      prisma: ctx.db.prisma,
+      actor: { id: ctx.session.user.id, label: ctx.session.user.email },
+      config: ctx.config,
+      input,
+    }),
+  ),
   retry: operatorProcedure.input(ZModelRef).mutation(async ({ ctx, input }) => {
     await retryModel({ prisma: ctx.db.prisma, id: input.id });
     await recordAudit({

@@ -21,16 +21,14 @@ export const profilesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       createProfile({ prisma: ctx.db.prisma, actor: sessionActor(ctx.session.user), input }),
     ),
-  update: operatorProcedure
-    .input(z.object({ id: ZProfileId, profile: ZProfileInput }))
-    .mutation(({ ctx, input }) =>
-      updateProfile({
-        prisma: ctx.db.prisma,
-        actor: sessionActor(ctx.session.user),
-        id: input.id,
-        input: input.profile,
-      }),
-    ),
+  update: operatorProcedure.input(z.object({ id: ZProfileId, profile: ZProfileInput })).mutation(({ ctx, input }) =>
+    updateProfile({
+      prisma: ctx.db.prisma,
+      actor: sessionActor(ctx.session.user),
+      id: input.id,
+      input: input.profile,
+    }),
+  ),
   delete: operatorProcedure
     .input(ZRef)
     .mutation(({ ctx, input }) =>

@@ -54,16 +54,14 @@ export function createRolloutsRouter(chooseVariant: TChooseVariant = chooseRollo
       .mutation(({ ctx, input }) =>
         startRollout({ prisma: ctx.db.prisma, actor: sessionActor(ctx.session.user), chooseVariant, id: input.id }),
       ),
-    pause: operatorProcedure
-      .input(ZReasonInput)
-      .mutation(({ ctx, input }) =>
-        pauseRollout({
-          prisma: ctx.db.prisma,
-          actor: sessionActor(ctx.session.user),
-          id: input.id,
-          reason: input.reason,
-        }),
-      ),
+    pause: operatorProcedure.input(ZReasonInput).mutation(({ ctx, input }) =>
+      pauseRollout({
+        prisma: ctx.db.prisma,
+        actor: sessionActor(ctx.session.user),
+        id: input.id,
+        reason: input.reason,
+      }),
+    ),
     resume: operatorProcedure
       .input(ZRolloutRef.extend({ skipGate: z.boolean().default(false) }))
       .mutation(({ ctx, input }) =>
@@ -74,26 +72,22 @@ export function createRolloutsRouter(chooseVariant: TChooseVariant = chooseRollo
           skipGate: input.skipGate,
         }),
       ),
-    abort: operatorProcedure
-      .input(ZReasonInput)
-      .mutation(({ ctx, input }) =>
-        abortRollout({
-          prisma: ctx.db.prisma,
-          actor: sessionActor(ctx.session.user),
-          id: input.id,
-          reason: input.reason,
-        }),
-      ),
-    rollback: operatorProcedure
-      .input(ZReasonInput)
-      .mutation(({ ctx, input }) =>
-        rollbackRollout({
-          prisma: ctx.db.prisma,
-          actor: sessionActor(ctx.session.user),
-          id: input.id,
-          reason: input.reason,
-        }),
-      ),
+    abort: operatorProcedure.input(ZReasonInput).mutation(({ ctx, input }) =>
+      abortRollout({
+        prisma: ctx.db.prisma,
+        actor: sessionActor(ctx.session.user),
+        id: input.id,
+        reason: input.reason,
+      }),
+    ),
+    rollback: operatorProcedure.input(ZReasonInput).mutation(({ ctx, input }) =>
+      rollbackRollout({
+        prisma: ctx.db.prisma,
+        actor: sessionActor(ctx.session.user),
+        id: input.id,
+        reason: input.reason,
+      }),
+    ),
   });
 }
 

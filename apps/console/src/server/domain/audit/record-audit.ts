@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from "@fleet/db";
+import type { Prisma, PrismaClient } from "@fleet/db";
 
 /** Who did it: a signed-in operator, or a named non-user actor (the CLI, the system). */
 export interface TActor {

@@ -3,7 +3,7 @@
 // unpublished and sets sentAt, so a crash between the two only means the message goes out on the
 // next tick, with the same rev. Call these inside a transaction that first updated the Rollout row
 // (that row lock serializes everything that changes one rollout).
-import { Prisma } from "@fleet/db";
+import type { Prisma } from "@fleet/db";
 
 type TTx = Pick<Prisma.TransactionClient, "$executeRaw">;
 

@@ -2,7 +2,7 @@
 // Each is one transaction that changes the Rollout row first (its row lock serializes everything that
 // changes one rollout, including the engine), issues revisions where needed, and writes the audit
 // event. Sending the messages is the engine's job (rollout-engine.ts), on its next tick.
-import { Prisma, type PrismaClient, type RolloutStatus } from "@fleet/db";
+import type { Prisma, PrismaClient, RolloutStatus } from "@fleet/db";
 import { AppError, AppErrorCode } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";
 import { issueRollbackRevisions, issueWaveRevisions } from "./issue-revisions.ts";

@@ -134,6 +134,7 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
           <table className="table">
             <tbody>
               {history.data?.events.map((e, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: events of one device may share a timestamp; the list is only ever replaced whole
                 <tr key={`${e.ts.toISOString()}-${i}`}>
                   <td className="nowrap">{formatDateTime(e.ts)}</td>
                   <td>

@@ -42,6 +42,7 @@ export function TelemetryCharts({ deviceId }: { deviceId: string }) {
   const series = useQuery(trpc.telemetry.series.queryOptions({ deviceId, range }));
   const [live, setLive] = useState<TPoint[]>([]);
   const since = series.data ? series.data.to.getTime() : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: live points start over whenever a new base series arrives
   useEffect(() => setLive([]), [since]);
   const subscription = useSubscription(
     trpc.telemetry.live.subscriptionOptions(

@@ -24,6 +24,7 @@ export function TimeSeriesChart<P extends { t: number }>(props: {
     props.points.map((p) => p.t / 1000),
     ...props.series.map((s) => props.points.map((p) => s.value(p))),
   ];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart is built once per series layout; data updates go through setData below
   useEffect(() => {
     const el = container.current;
     if (!el) return;
@@ -50,8 +51,6 @@ export function TimeSeriesChart<P extends { t: number }>(props: {
       chart.destroy();
       plot.current = null;
     };
-    // The chart is built once per series layout; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.unit, props.series.length]);
   useEffect(() => {
     plot.current?.setData(data());

@@ -16,6 +16,7 @@ export interface TLayerSeries {
 export function LayerSqnrChart(props: { title: string; layers: string[]; series: TLayerSeries[]; testId: string }) {
   const container = useRef<HTMLDivElement>(null);
   const key = JSON.stringify([props.layers, props.series]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt when the data (keyed by its JSON) changes; the data is small
   useEffect(() => {
     const el = container.current;
     if (!el || props.layers.length === 0) return;
@@ -54,8 +55,6 @@ export function LayerSqnrChart(props: { title: string; layers: string[]; series:
       resize.disconnect();
       chart.destroy();
     };
-    // Rebuilt when the data changes (a finished job); the data is small.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return (
     <div

@@ -88,21 +88,27 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
         {canOperate ? (
           <div className="actions">
             {status === "DRAFT" ? (
-              <button className="button primary" onClick={() => start.mutate({ id })} disabled={start.isPending}>
+              <button
+                type="button"
+                className="button primary"
+                onClick={() => start.mutate({ id })}
+                disabled={start.isPending}
+              >
                 Start
               </button>
             ) : null}
             {status === "RUNNING" ? (
-              <button className="button" onClick={() => pause.mutate({ id })}>
+              <button type="button" className="button" onClick={() => pause.mutate({ id })}>
                 Pause
               </button>
             ) : null}
             {status === "PAUSED" ? (
               <>
-                <button className="button primary" onClick={() => resume.mutate({ id, skipGate: false })}>
+                <button type="button" className="button primary" onClick={() => resume.mutate({ id, skipGate: false })}>
                   Resume (re-check gates)
                 </button>
                 <button
+                  type="button"
                   className="button"
                   onClick={() =>
                     confirmThen("Accept the current wave despite its gates and send the next one?", () =>
@@ -116,6 +122,7 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
             ) : null}
             {status === "RUNNING" || status === "PAUSED" || status === "COMPLETED" ? (
               <button
+                type="button"
                 className="button danger"
                 onClick={() =>
                   confirmThen("Send every device of this rollout its previous variant?", () => rollback.mutate({ id }))
@@ -126,6 +133,7 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
             ) : null}
             {status === "DRAFT" || status === "RUNNING" || status === "PAUSED" ? (
               <button
+                type="button"
                 className="button danger"
                 onClick={() =>
                   confirmThen("Stop this rollout for good (devices keep what they have)?", () => abort.mutate({ id }))
@@ -145,8 +153,8 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
             Health gates (wave {r.currentWave}): {r.gateVerdict.summary}
           </h2>
           <ul>
-            {r.gateVerdict.checks.map((check, i) => (
-              <li key={i} style={{ color: check.ok === false ? "#d64545" : check.ok ? "#2e9d5b" : undefined }}>
+            {r.gateVerdict.checks.map((check) => (
+              <li key={check.gate} style={{ color: check.ok === false ? "#d64545" : check.ok ? "#2e9d5b" : undefined }}>
                 {check.ok === null ? "…" : check.ok ? "✓" : "✗"} {check.gate}: {check.text}
               </li>
             ))}
