@@ -1,5 +1,5 @@
 export { ALL_VARIANTS, quantizeModel, type ProgressEvent, type QuantizeOptions } from "./pipeline/quantize-model.ts";
-export { evaluateVariant, type VariantMetrics } from "./evaluate/evaluate-variant.ts";
+export { evaluateVariant, type VariantMetrics } from "./evaluate/written-variant.ts";
 export { QuantizeError, type QuantizeErrorCode } from "./errors.ts";
 export {
   ZLayerReport,

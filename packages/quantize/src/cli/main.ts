@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { isRuntimeError } from "@fleet/runtime";
 import { QuantizeError } from "../errors.ts";
-import { evaluateVariant } from "../evaluate/evaluate-variant.ts";
+import { evaluateVariant } from "../evaluate/written-variant.ts";
 import { ALL_VARIANTS, quantizeModel } from "../pipeline/quantize-model.ts";
 import { parseVariantList } from "../pipeline/variant-list.ts";
 import { progressBar } from "./progress.ts";

@@ -1,38 +1,21 @@
-// What a variant keeps: accuracy, agreement with fp32, and per-layer SQNR / cosine of weights and
-// of activations against fp32.
+// What a TF.js variant keeps of fp32: accuracy, agreement with fp32, and per-layer SQNR / cosine of
+// weights and of activations against fp32 (the onnx variants are compared in pipeline/quantize-onnx-variant.ts).
 import type * as tf from "@tensorflow/tfjs";
 import type { ModelFiles, TVariantKind } from "@fleet/runtime";
 import { captureActivations } from "../calibration/capture-activations.ts";
 import type { Dataset } from "../inputs/dataset.ts";
-import { score } from "./score.ts";
+import { scoreTfModel, type Scores } from "./score.ts";
+import { concatWeights, errorStats } from "./layer-error.ts";
 import type { WeightUnit } from "../tfjs/weight-units.ts";
-import { concatFloat32, cosineSimilarity, sqnrDb } from "../tfjs/quant-math.ts";
 import type { TLayerReport, TVariantReport } from "../pipeline/report-schema.ts";
 import type { BuiltVariant } from "../tfjs/build-tfjs-variant.ts";
 
-export function errorStats(a: ArrayLike<number>, b: ArrayLike<number>): { sqnrDb: number | null; cosine: number } {
-  const sqnr = sqnrDb(a, b);
-  return { sqnrDb: Number.isFinite(sqnr) ? sqnr : null, cosine: cosineSimilarity(a, b) };
-}
-
-export function concatWeights(
-  files: ModelFiles,
-  names: string[],
-  pick: (name: string) => ArrayLike<number>,
-): Float32Array {
-  return concatFloat32(
-    names
-      .filter((n) => files.weights.find((w) => w.entry.name === n)?.values instanceof Float32Array)
-      .map((n) => Float32Array.from(pick(n))),
-  );
-}
-
-export interface AnalysisContext {
+export interface TfjsComparisonContext {
   files: ModelFiles;
   units: WeightUnit[];
   /** validation set, else calibration set (agreement only), else nothing */
   scoring: Dataset | undefined;
-  reference: ReturnType<typeof score> | undefined;
+  reference: Scores | undefined;
   analysisX: tf.Tensor | undefined;
   fp32Activations: Map<string, Float32Array>;
   activationNames: string[];
@@ -40,12 +23,12 @@ export interface AnalysisContext {
   fp32WeightBytes: number;
 }
 
-export async function analyseVariant(
+export async function compareTfjsVariant(
   variant: TVariantKind,
   built: BuiltVariant,
-  ctx: AnalysisContext,
+  ctx: TfjsComparisonContext,
 ): Promise<TVariantReport> {
-  const scores = ctx.scoring ? score(built.model, ctx.scoring, ctx.reference!.predictions) : undefined;
+  const scores = ctx.scoring ? scoreTfModel(built.model, ctx.scoring, ctx.reference!.predictions) : undefined;
   const activations = ctx.analysisX
     ? captureActivations(built.model, ctx.files.format, ctx.activationNames, ctx.analysisX)
     : new Map<string, Float32Array>();

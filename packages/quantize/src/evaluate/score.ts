@@ -1,19 +1,26 @@
-// Runs a model over a data set in batches and scores top-1 accuracy and agreement.
+// How often a model is right: top-1 accuracy on labels and agreement with reference predictions,
+// for a TF.js model in this process or a variant runner on any engine, over a data set in batches.
 import * as tf from "@tensorflow/tfjs";
 import type { TfModel, VariantRunner } from "@fleet/runtime";
 import type { Dataset } from "../inputs/dataset.ts";
 
 export const EVAL_BATCH = 256;
 
-export function predictAll(model: TfModel, dataset: Dataset): { outputs: Float32Array; classes: number } {
+/** the data set in batches of EVAL_BATCH samples: first index, size and values of each */
+function* batches(dataset: Dataset): Generator<{ start: number; n: number; x: Float32Array }> {
   const per = dataset.sampleShape.reduce((a, b) => a * b, 1);
-  const parts: Float32Array[] = [];
-  let classes = 0;
   for (let start = 0; start < dataset.count; start += EVAL_BATCH) {
     const n = Math.min(EVAL_BATCH, dataset.count - start);
+    yield { start, n, x: dataset.x.subarray(start * per, (start + n) * per) };
+  }
+}
+
+export function predictAll(model: TfModel, dataset: Dataset): { outputs: Float32Array; classes: number } {
+  const parts: Float32Array[] = [];
+  let classes = 0;
+  for (const { n, x } of batches(dataset)) {
     const out = tf.tidy(() => {
-      const x = tf.tensor(dataset.x.subarray(start * per, (start + n) * per), [n, ...dataset.sampleShape]);
-      const y = model.predict(x) as tf.Tensor;
+      const y = model.predict(tf.tensor(x, [n, ...dataset.sampleShape])) as tf.Tensor;
       return y.reshape([n, -1]);
     });
     classes = out.shape[1] ?? 0;
@@ -58,19 +65,18 @@ function scoresOf(outputs: Float32Array, classes: number, dataset: Dataset, refe
   return scores;
 }
 
-export function score(model: TfModel, dataset: Dataset, reference?: Int32Array): Scores {
+/** scores of a TF.js model held in this process (the fp32 reference, the dequantized TF.js variants) */
+export function scoreTfModel(model: TfModel, dataset: Dataset, reference?: Int32Array): Scores {
   const { outputs, classes } = predictAll(model, dataset);
   return scoresOf(outputs, classes, dataset, reference);
 }
 
-/** {@link score} for a variant on any engine (ONNX Runtime runs asynchronously) */
+/** {@link scoreTfModel} for a variant on any engine (ONNX Runtime runs asynchronously) */
 export async function scoreRunner(runner: VariantRunner, dataset: Dataset, reference?: Int32Array): Promise<Scores> {
-  const per = dataset.sampleShape.reduce((a, b) => a * b, 1);
   let outputs = new Float32Array(0);
   let classes = 0;
-  for (let start = 0; start < dataset.count; start += EVAL_BATCH) {
-    const n = Math.min(EVAL_BATCH, dataset.count - start);
-    const { data } = await runner.run(dataset.x.subarray(start * per, (start + n) * per), n);
+  for (const { start, n, x } of batches(dataset)) {
+    const { data } = await runner.run(x, n);
     if (start === 0) {
       classes = data.length / n;
       outputs = new Float32Array(dataset.count * classes);

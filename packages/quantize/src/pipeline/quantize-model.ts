@@ -16,15 +16,15 @@ import {
   type TVariantKind,
 } from "@fleet/runtime";
 import { captureActivations, captureLayerInputs, inputLayerName } from "../calibration/capture-activations.ts";
-import { analyseVariant } from "../evaluate/compare-tfjs-variant.ts";
-import { measureWithRuntime } from "../evaluate/written-variant.ts";
+import { compareTfjsVariant } from "../evaluate/compare-tfjs-variant.ts";
+import { measureWrittenVariant } from "../evaluate/written-variant.ts";
 import { simulateFullInt8 } from "../calibration/simulate-full-int8.ts";
 import { openModelInput } from "../inputs/model-input.ts";
 import { channelMeans } from "../tfjs/bias-correction.ts";
 import { CALIBRATION_METHODS, calibrateAll, type CalibrationMethod } from "../calibration/calibrate.ts";
 import { checkDatasetShape, loadDataset, sliceDataset, type Dataset } from "../inputs/dataset.ts";
 import { QuantizeError } from "../errors.ts";
-import { score } from "../evaluate/score.ts";
+import { scoreTfModel } from "../evaluate/score.ts";
 import { chooseMixedPrecision } from "../tfjs/mixed-precision.ts";
 import { findWeightUnits } from "../tfjs/weight-units.ts";
 import { ZReport, type TReport, type TVariantReport } from "./report-schema.ts";
@@ -174,7 +174,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
       : kernelUnits.map((u) => u.name);
     // agreement with fp32 is measured on the validation set, or on the calibration set without one
     const scoring = val ?? calib;
-    const reference = scoring ? score(fp32Model, scoring) : undefined;
+    const reference = scoring ? scoreTfModel(fp32Model, scoring) : undefined;
     const analysisX = analysis ? tensorOf(analysis) : undefined;
     const fp32Activations = analysisX
       ? captureActivations(fp32Model, files.format, activationNames, analysisX)
@@ -241,7 +241,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
           referenceAccuracy: reference!.accuracy!,
           evaluate: async (precisionOf) => {
             const candidate = await buildVariant(files, units, precisionOf, settings);
-            const result = score(candidate.model, val!, reference!.predictions);
+            const result = scoreTfModel(candidate.model, val!, reference!.predictions);
             candidate.model.dispose();
             return { accuracy: result.accuracy!, agreement: result.agreement };
           },
@@ -253,7 +253,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
         const precision = VARIANT_PRECISION[variant];
         built = await buildVariant(files, units, () => precision, settings);
       }
-      const report = await analyseVariant(variant, built, {
+      const report = await compareTfjsVariant(variant, built, {
         files,
         units,
         scoring,
@@ -303,7 +303,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
       report.bytes.total = manifest.bytes;
       if (variant === "fp32") fp32TotalBytes = manifest.bytes;
       if (options.measure ?? true)
-        report.runtime = await measureWithRuntime(
+        report.runtime = await measureWrittenVariant(
           dir,
           golden.x.subarray(0, golden.x.length / golden.shape[0]!),
           options.latencyRuns ?? 50,

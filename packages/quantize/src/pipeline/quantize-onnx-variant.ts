@@ -4,17 +4,16 @@
 import { join, relative } from "node:path";
 import {
   encodeInlineTensor,
-  openVariant,
   roundToFloat16,
   type ModelFiles,
   type TLayerPrecision,
   type TVariantKind,
 } from "@fleet/runtime";
-import { concatWeights, errorStats } from "../evaluate/compare-tfjs-variant.ts";
+import { concatWeights, errorStats } from "../evaluate/layer-error.ts";
 import type { Dataset } from "../inputs/dataset.ts";
 import { QuantizeError } from "../errors.ts";
-import { scoreRunner, type Scores } from "../evaluate/score.ts";
-import { measureWithRuntime } from "../evaluate/written-variant.ts";
+import type { Scores } from "../evaluate/score.ts";
+import { measureWrittenVariant, scoreWrittenVariant } from "../evaluate/written-variant.ts";
 import type { WeightUnit } from "../tfjs/weight-units.ts";
 import { exportOnnxFiles } from "../onnx/export/export-onnx.ts";
 import { toFp16Weights } from "../onnx/fp16/fp16-weights.ts";
@@ -176,21 +175,16 @@ export async function buildOnnxVariant(
   };
   if (ctx.scoring) {
     // scored as a device runs it: the written directory, verified and self-tested by the runtime
-    const runner = await openVariant(dir, { threads: 1 });
-    try {
-      const scores = await scoreRunner(runner, ctx.scoring, ctx.reference?.predictions);
-      report.agreement = scores.agreement;
-      if (scores.accuracy !== undefined && ctx.reference?.accuracy !== undefined) {
-        report.accuracy = scores.accuracy;
-        report.accuracyDelta = scores.accuracy - ctx.reference.accuracy;
-      }
-    } finally {
-      await runner.dispose();
+    const scores = await scoreWrittenVariant(dir, ctx.scoring, ctx.reference?.predictions);
+    report.agreement = scores.agreement;
+    if (scores.accuracy !== undefined && ctx.reference?.accuracy !== undefined) {
+      report.accuracy = scores.accuracy;
+      report.accuracyDelta = scores.accuracy - ctx.reference.accuracy;
     }
   }
   report.quantizeMs = performance.now() - started;
   if (ctx.measure)
-    report.runtime = await measureWithRuntime(
+    report.runtime = await measureWrittenVariant(
       dir,
       ctx.golden.x.subarray(0, ctx.golden.x.length / ctx.golden.shape[0]!),
       ctx.latencyRuns,

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend, loadVariant, openVariant, parseManifest } from "@fleet/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDataset } from "../inputs/dataset.ts";
-import { evaluateVariant } from "../evaluate/evaluate-variant.ts";
+import { evaluateVariant } from "../evaluate/written-variant.ts";
 import { quantizeModel } from "../pipeline/quantize-model.ts";
 import type { TReport, TVariantReport } from "../pipeline/report-schema.ts";
 import { loadMnist } from "./mnist-digits.ts";

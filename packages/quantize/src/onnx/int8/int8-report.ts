@@ -2,7 +2,7 @@
 // of the int8 / int32 weights and activation error of each layer's output, both graphs run on the
 // same samples with the layer outputs exposed (the int8 side dequantized).
 import type { TLayerPrecision } from "@fleet/runtime";
-import { errorStats } from "../../evaluate/compare-tfjs-variant.ts";
+import { errorStats } from "../../evaluate/layer-error.ts";
 import { concatFloat32 as concat } from "../../tfjs/quant-math.ts";
 import type { TLayerReport } from "../../pipeline/report-schema.ts";
 import type { Int8Rewrite } from "./int8-rewrite.ts";
