@@ -14,7 +14,7 @@ import { writeDataset, quantizeModel, type Dataset } from "../../packages/quanti
 import { buildOnnxInt8 } from "../../packages/quantize/src/onnx/int8/build-onnx-int8.ts";
 import { exportOnnxModel } from "../../packages/quantize/src/onnx/export/export-onnx.ts";
 import { profileKernels } from "../../packages/quantize/src/onnx/run/ort-profile.ts";
-import { encodeModel } from "../../packages/quantize/src/onnx/graph/onnx-proto.ts";
+import { encodeModel } from "../../packages/quantize/src/onnx/graph/encode-model.ts";
 import {
   SPEED_CONVNET_INPUT,
   SPEED_MLP_INPUT,

@@ -1,3 +1,4 @@
+// The public API of @fleet/quantize (the console, the agent tests and the benches import from here).
 export { ALL_VARIANTS, quantizeModel, type ProgressEvent, type QuantizeOptions } from "./pipeline/quantize-model.ts";
 export { evaluateVariant, type VariantMetrics } from "./evaluate/written-variant.ts";
 export { QuantizeError, type QuantizeErrorCode } from "./errors.ts";

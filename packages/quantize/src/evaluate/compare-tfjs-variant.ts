@@ -8,7 +8,7 @@ import { scoreTfModel, type Scores } from "./score.ts";
 import { concatWeights, errorStats } from "./layer-error.ts";
 import type { WeightUnit } from "../tfjs/weight-units.ts";
 import type { TLayerReport, TVariantReport } from "../pipeline/report-schema.ts";
-import type { BuiltVariant } from "../tfjs/build-tfjs-variant.ts";
+import type { BuiltTfjsVariant } from "../tfjs/build-tfjs-variant.ts";
 
 export interface TfjsComparisonContext {
   files: ModelFiles;
@@ -25,7 +25,7 @@ export interface TfjsComparisonContext {
 
 export async function compareTfjsVariant(
   variant: TVariantKind,
-  built: BuiltVariant,
+  built: BuiltTfjsVariant,
   ctx: TfjsComparisonContext,
 ): Promise<TVariantReport> {
   const scores = ctx.scoring ? scoreTfModel(built.model, ctx.scoring, ctx.reference!.predictions) : undefined;

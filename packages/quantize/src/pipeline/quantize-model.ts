@@ -28,15 +28,15 @@ import { scoreTfModel } from "../evaluate/score.ts";
 import { chooseMixedPrecision } from "../tfjs/mixed-precision.ts";
 import { findWeightUnits } from "../tfjs/weight-units.ts";
 import { ZReport, type TReport, type TVariantReport } from "./report-schema.ts";
-import { buildVariant, type BuiltVariant } from "../tfjs/build-tfjs-variant.ts";
+import { buildTfjsVariant, type BuiltTfjsVariant } from "../tfjs/build-tfjs-variant.ts";
 import {
-  buildOnnxVariant,
+  quantizeOnnxVariant,
   exportForOnnx,
   isOnnxVariant,
   ONNX_VARIANTS,
   type TOnnxVariant,
 } from "./quantize-onnx-variant.ts";
-import type { OnnxModel } from "../onnx/graph/onnx-proto.ts";
+import type { OnnxModelProto } from "../onnx/graph/onnx-proto.ts";
 import { writeFileAtomic, writeVariantDir } from "./write-variant-dir.ts";
 import { VERSION } from "../version.ts";
 
@@ -150,7 +150,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
       warnings.push("onnx-int8 skipped: it needs --calib or --val data");
     }
     // the onnx engine runs only the layers its exporter knows; the TF.js variants are made regardless
-    let onnxFp32: OnnxModel | undefined;
+    let onnxFp32: OnnxModelProto | undefined;
     if (variants.some(isOnnxVariant)) {
       const exported = exportForOnnx(files);
       if ("refused" in exported) {
@@ -219,7 +219,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
           measure: options.measure ?? true,
           latencyRuns: options.latencyRuns ?? 50,
         };
-        reports.push(await buildOnnxVariant(variant, onnxFp32!, ctx));
+        reports.push(await quantizeOnnxVariant(variant, onnxFp32!, ctx));
         done++;
         continue;
       }
@@ -230,7 +230,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
           ? { inputMeans }
           : {}),
       };
-      let built: BuiltVariant;
+      let built: BuiltTfjsVariant;
       let mixedInfo: TVariantReport["mixed"];
       if (variant === "mixed") {
         const choice = await chooseMixedPrecision({
@@ -240,18 +240,18 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
           budgetPoints: budget,
           referenceAccuracy: reference!.accuracy!,
           evaluate: async (precisionOf) => {
-            const candidate = await buildVariant(files, units, precisionOf, settings);
+            const candidate = await buildTfjsVariant(files, units, precisionOf, settings);
             const result = scoreTfModel(candidate.model, val!, reference!.predictions);
             candidate.model.dispose();
             return { accuracy: result.accuracy!, agreement: result.agreement };
           },
           onStep: (label) => progress(`mixed: ${label}`),
         });
-        built = await buildVariant(files, units, (u) => choice.precision.get(u.name) ?? "fp32", settings);
+        built = await buildTfjsVariant(files, units, (u) => choice.precision.get(u.name) ?? "fp32", settings);
         mixedInfo = { budgetPoints: budget, sensitivity: choice.sensitivity };
       } else {
         const precision = VARIANT_PRECISION[variant];
-        built = await buildVariant(files, units, () => precision, settings);
+        built = await buildTfjsVariant(files, units, () => precision, settings);
       }
       const report = await compareTfjsVariant(variant, built, {
         files,

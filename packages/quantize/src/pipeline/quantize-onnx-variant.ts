@@ -19,7 +19,8 @@ import { exportOnnxFiles } from "../onnx/export/export-onnx.ts";
 import { toFp16Weights } from "../onnx/fp16/fp16-weights.ts";
 import { buildOnnxInt8 } from "../onnx/int8/build-onnx-int8.ts";
 import { runAll } from "../onnx/run/ort-run.ts";
-import { encodeModel, type OnnxModel } from "../onnx/graph/onnx-proto.ts";
+import { encodeModel } from "../onnx/graph/encode-model.ts";
+import type { OnnxModelProto } from "../onnx/graph/onnx-proto.ts";
 import type { TLayerReport, TVariantReport } from "./report-schema.ts";
 import { writeVariantDir } from "./write-variant-dir.ts";
 import { VERSION } from "../version.ts";
@@ -32,7 +33,7 @@ export const isOnnxVariant = (kind: TVariantKind): kind is TOnnxVariant =>
   (ONNX_VARIANTS as readonly string[]).includes(kind);
 
 /** The fp32 export, or the reason this model cannot run on the onnx engine (its TF.js variants are unaffected). */
-export function exportForOnnx(files: ModelFiles): { model: OnnxModel } | { refused: QuantizeError } {
+export function exportForOnnx(files: ModelFiles): { model: OnnxModelProto } | { refused: QuantizeError } {
   try {
     return { model: exportOnnxFiles(files) };
   } catch (error) {
@@ -65,7 +66,7 @@ const TOLERANCE: Record<TOnnxVariant, { absolute: number; relative: number }> = 
   "onnx-int8": { absolute: 2e-2, relative: 5e-2 },
 };
 
-function initializerBytes(model: OnnxModel): number {
+function initializerBytes(model: OnnxModelProto): number {
   return model.graph.initializers.reduce((sum, t) => sum + t.raw.byteLength, 0);
 }
 
@@ -93,7 +94,7 @@ function floatLayers(
 }
 
 async function goldenOutput(
-  model: OnnxModel,
+  model: OnnxModelProto,
   golden: OnnxVariantContext["golden"],
 ): Promise<{ data: Float32Array; shape: number[] }> {
   const [count, ...sampleShape] = golden.shape as [number, ...number[]];
@@ -102,13 +103,13 @@ async function goldenOutput(
 }
 
 /** Builds, writes, scores and measures one onnx variant; returns its report entry. */
-export async function buildOnnxVariant(
+export async function quantizeOnnxVariant(
   kind: TOnnxVariant,
-  fp32: OnnxModel,
+  fp32: OnnxModelProto,
   ctx: OnnxVariantContext,
 ): Promise<TVariantReport> {
   const started = performance.now();
-  let model: OnnxModel;
+  let model: OnnxModelProto;
   let layers: TLayerPrecision[];
   let layerReport: TLayerReport[];
   let calibration: TVariantReport["calibration"];

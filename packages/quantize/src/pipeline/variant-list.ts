@@ -1,3 +1,4 @@
+// The --variants list of fleet-quantize: each name checked against the known variant kinds.
 import { ZVariantKind, type TVariantKind } from "@fleet/runtime";
 import { QuantizeError } from "../errors.ts";
 

@@ -1,4 +1,4 @@
-// Builds one variant in memory from a precision per weight unit: encoded shards, the manifest's
+// Builds one TF.js variant in memory from a precision per weight unit: encoded shards, the manifest's
 // per-layer precision, and a live (dequantized) model to measure it with.
 import {
   buildFromArtifacts,
@@ -19,7 +19,7 @@ export interface BuildSettings {
   inputMeans?: Map<string, Float64Array>;
 }
 
-export interface BuiltVariant {
+export interface BuiltTfjsVariant {
   encoded: EncodedWeights;
   layers: TLayerPrecision[];
   model: TfModel;
@@ -53,12 +53,12 @@ function planner(
   return (name) => plans.get(name) ?? { precision: "fp32" };
 }
 
-export async function buildVariant(
+export async function buildTfjsVariant(
   files: ModelFiles,
   units: WeightUnit[],
   precisionOf: (unit: WeightUnit) => TPrecision,
   settings: BuildSettings,
-): Promise<BuiltVariant> {
+): Promise<BuiltTfjsVariant> {
   const plan = planner(units, precisionOf, settings);
   let encoded = encodeWeights(files, plan);
   const corrected = new Set<string>();

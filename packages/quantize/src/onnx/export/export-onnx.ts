@@ -6,11 +6,12 @@
 // weights; Dropout is removed. Multi-input layers (Add, Concatenate) bring their inputs to one layout.
 import { readModelFiles, type DecodedWeight, type ModelFiles } from "@fleet/runtime";
 import { QuantizeError } from "../../errors.ts";
-import { GraphBuilder, onnxConvKernel, spatialOut, type Value } from "./graph-builder.ts";
+import { OnnxGraphBuilder, onnxConvKernel, spatialOut, type Value } from "./onnx-graph-builder.ts";
 import { exportGraphModel } from "./graph-model/export-graph-model.ts";
-import { encodeModel, type OnnxModel } from "../graph/onnx-proto.ts";
+import { encodeModel } from "../graph/encode-model.ts";
+import type { OnnxModelProto } from "../graph/onnx-proto.ts";
 
-export { ONNX_OPSET } from "./graph-builder.ts";
+export { ONNX_OPSET } from "./onnx-graph-builder.ts";
 export { ONNX_SUPPORTED_GRAPH_OPS } from "./graph-model/export-graph-model.ts";
 
 /** layer classes the exporter turns into ONNX */
@@ -158,12 +159,12 @@ export async function exportOnnx(modelDir: string): Promise<Uint8Array> {
 }
 
 /** The same export as {@link exportOnnx}, as the in-memory graph (for the integer and fp16 rewrites). */
-export async function exportOnnxModel(modelDir: string): Promise<OnnxModel> {
+export async function exportOnnxModel(modelDir: string): Promise<OnnxModelProto> {
   return exportOnnxFiles(await readModelFiles(modelDir));
 }
 
 /** The export of model files already read (the quantize pipeline has them in hand). */
-export function exportOnnxFiles(files: ModelFiles): OnnxModel {
+export function exportOnnxFiles(files: ModelFiles): OnnxModelProto {
   if (files.format === "graph-model") return exportGraphModel(files);
   const { layers, sequential } = layersOf(files.modelJson.modelTopology);
   const weights = weightMap(files.weights);
@@ -204,7 +205,7 @@ export function exportOnnxFiles(files: ModelFiles): OnnxModel {
     }
   }
 
-  const g = new GraphBuilder();
+  const g = new OnnxGraphBuilder();
   const values = new Map<string, Value>();
   let graphInput: Value | undefined;
 

@@ -7,7 +7,8 @@ import { exportOnnxModel } from "../export/export-onnx.ts";
 import { toFp16Weights } from "./fp16-weights.ts";
 import { profileKernels } from "../run/ort-profile.ts";
 import { runAll } from "../run/ort-run.ts";
-import { DataType, encodeModel } from "../graph/onnx-proto.ts";
+import { encodeModel } from "../graph/encode-model.ts";
+import { DataType } from "../graph/onnx-proto.ts";
 
 const MNIST_FIXTURE = join(import.meta.dirname, "..", "..", "..", "fixtures", "mnist-cnn");
 

@@ -5,21 +5,21 @@ import {
   DataType,
   float16Tensor,
   tensorFloats,
-  type OnnxModel,
-  type OnnxNode,
-  type OnnxTensor,
+  type OnnxModelProto,
+  type OnnxNodeProto,
+  type OnnxTensorProto,
 } from "../graph/onnx-proto.ts";
 
 const WEIGHTED_OPS = new Set(["Conv", "Gemm", "MatMul"]);
 
-export function toFp16Weights(fp32: OnnxModel): OnnxModel {
+export function toFp16Weights(fp32: OnnxModelProto): OnnxModelProto {
   const weightNames = new Set<string>();
   for (const node of fp32.graph.nodes) {
     if (!WEIGHTED_OPS.has(node.op) || node.domain) continue;
     for (const input of node.inputs.slice(1)) weightNames.add(input);
   }
-  const casts: OnnxNode[] = [];
-  const initializers: OnnxTensor[] = fp32.graph.initializers.map((t) => {
+  const casts: OnnxNodeProto[] = [];
+  const initializers: OnnxTensorProto[] = fp32.graph.initializers.map((t) => {
     if (!weightNames.has(t.name) || t.dataType !== DataType.FLOAT) return t;
     // the half tensor gets a new name; the Cast re-creates the original one, so no consumer changes
     const half = `${t.name}/fp16`;

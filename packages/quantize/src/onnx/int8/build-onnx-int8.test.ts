@@ -15,7 +15,7 @@ import { exportOnnxModel } from "../export/export-onnx.ts";
 import { profileKernels } from "../run/ort-profile.ts";
 import { runAll } from "../run/ort-run.ts";
 import { WEIGHT_LEVELS } from "./int8-weights.ts";
-import { DataType, MS_DOMAIN, type OnnxModel } from "../graph/onnx-proto.ts";
+import { DataType, MS_DOMAIN, type OnnxModelProto } from "../graph/onnx-proto.ts";
 
 const MNIST_FIXTURE = join(import.meta.dirname, "..", "..", "..", "fixtures", "mnist-cnn");
 const FLOAT_COMPUTE = [
@@ -35,10 +35,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const initializer = (model: OnnxModel, name: string) => model.graph.initializers.find((t) => t.name === name)!;
+const initializer = (model: OnnxModelProto, name: string) => model.graph.initializers.find((t) => t.name === name)!;
 
 describe("buildOnnxInt8 on the MNIST reference model", () => {
-  let fp32: OnnxModel;
+  let fp32: OnnxModelProto;
   let build: OnnxInt8Build;
 
   beforeAll(async () => {

@@ -10,7 +10,7 @@ import type { TLayerReport } from "../../pipeline/report-schema.ts";
 import { layerPrecisions, layerReport } from "./int8-report.ts";
 import { rewriteInt8, type Int8Rewrite, type Range } from "./int8-rewrite.ts";
 import { runAll, withOutputs } from "../run/ort-run.ts";
-import { DataType, type OnnxModel } from "../graph/onnx-proto.ts";
+import { DataType, type OnnxModelProto } from "../graph/onnx-proto.ts";
 
 export interface OnnxInt8Candidate {
   method: CalibrationMethod;
@@ -21,7 +21,7 @@ export interface OnnxInt8Candidate {
 }
 
 export interface OnnxInt8Build {
-  model: OnnxModel;
+  model: OnnxModelProto;
   method: CalibrationMethod;
   candidates: OnnxInt8Candidate[];
   /** the fp32 graph on the same scoring data */
@@ -43,7 +43,7 @@ export interface OnnxInt8Options {
 }
 
 /** the fp32 tensors the rewrite quantizes (they do not depend on the ranges) */
-export function quantizationPoints(fp32: OnnxModel): string[] {
+export function quantizationPoints(fp32: OnnxModelProto): string[] {
   const points = new Set<string>();
   rewriteInt8(fp32, (tensor) => {
     points.add(tensor);
@@ -59,7 +59,7 @@ function slice(data: Dataset, count: number): Dataset {
 }
 
 export async function buildOnnxInt8(
-  fp32: OnnxModel,
+  fp32: OnnxModelProto,
   data: { calib: Dataset; val?: Dataset },
   options: OnnxInt8Options = {},
 ): Promise<OnnxInt8Build> {

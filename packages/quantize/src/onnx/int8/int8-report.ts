@@ -7,7 +7,7 @@ import { concatFloat32 as concat } from "../../tfjs/quant-math.ts";
 import type { TLayerReport } from "../../pipeline/report-schema.ts";
 import type { Int8Rewrite } from "./int8-rewrite.ts";
 import { runAll, withOutputs, type OrtOptions, type Samples } from "../run/ort-run.ts";
-import { DataType, type OnnxModel, type OnnxNode } from "../graph/onnx-proto.ts";
+import { DataType, type OnnxModelProto, type OnnxNodeProto } from "../graph/onnx-proto.ts";
 
 /** `${layer}:n` or `${layer}/what:n` → the TF.js layer name (for nodes the exporter did not stamp with their layer) */
 export function layerOf(tensor: string): string {
@@ -16,13 +16,13 @@ export function layerOf(tensor: string): string {
 
 interface LayerGroup {
   name: string;
-  nodes: OnnxNode[];
+  nodes: OnnxNodeProto[];
   /** the fp32 tensor the layer hands on: its last node's output */
   output: string;
 }
 
 /** fp32 nodes grouped by TF.js layer, in graph order; the exporter's own input / output plumbing is left out */
-export function layerGroups(fp32: OnnxModel): LayerGroup[] {
+export function layerGroups(fp32: OnnxModelProto): LayerGroup[] {
   const plumbing = new Set([...fp32.graph.inputs, ...fp32.graph.outputs].map((v) => v.name));
   const groups = new Map<string, LayerGroup>();
   for (const node of fp32.graph.nodes) {
@@ -47,7 +47,7 @@ function layerOp(group: LayerGroup): string {
 }
 
 /** precision per layer for the manifest: int8 where the layer runs on integer kernels */
-export function layerPrecisions(fp32: OnnxModel, rewrite: Int8Rewrite): TLayerPrecision[] {
+export function layerPrecisions(fp32: OnnxModelProto, rewrite: Int8Rewrite): TLayerPrecision[] {
   return layerGroups(fp32).map((group) => ({
     name: group.name,
     op: layerOp(group),
@@ -57,7 +57,7 @@ export function layerPrecisions(fp32: OnnxModel, rewrite: Int8Rewrite): TLayerPr
 }
 
 export async function layerReport(
-  fp32: OnnxModel,
+  fp32: OnnxModelProto,
   rewrite: Int8Rewrite,
   samples: Samples,
   options: OrtOptions = {},

@@ -15,9 +15,9 @@ import {
   int8Tensor,
   tensorFloats,
   uint8Tensor,
-  type OnnxModel,
-  type OnnxNode,
-  type OnnxTensor,
+  type OnnxModelProto,
+  type OnnxNodeProto,
+  type OnnxTensorProto,
 } from "../graph/onnx-proto.ts";
 
 export interface Range {
@@ -43,7 +43,7 @@ export interface WeightError {
 }
 
 export interface Int8Rewrite {
-  model: OnnxModel;
+  model: OnnxModelProto;
   /** fp32 tensor name → its uint8 form (the calibrated points, with the ranges actually used) */
   quantized: Map<string, QuantPoint>;
   /** fp32 tensor name → its float form in the int8 graph (float fallbacks and dequantized values) */
@@ -60,20 +60,20 @@ export type RangeOf = (tensor: string) => Range;
 const PASS_THROUGH = new Set(["MaxPool", "Transpose", "Flatten", "Reshape", "Identity"]);
 const INTEGER_OPS = new Set(["Conv", "Gemm", "Add", "Concat", "GlobalAveragePool", "AveragePool"]);
 
-export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
+export function rewriteInt8(fp32: OnnxModelProto, rangeOf: RangeOf): Int8Rewrite {
   const { graph } = fp32;
   const initializers = new Map(graph.initializers.map((t) => [t.name, t]));
-  const consumers = new Map<string, OnnxNode[]>();
+  const consumers = new Map<string, OnnxNodeProto[]>();
   for (const node of graph.nodes) for (const i of node.inputs) consumers.set(i, [...(consumers.get(i) ?? []), node]);
   const graphOutputs = new Set(graph.outputs.map((o) => o.name));
 
-  const nodes: OnnxNode[] = [];
-  const added: OnnxTensor[] = [];
+  const nodes: OnnxNodeProto[] = [];
+  const added: OnnxTensorProto[] = [];
   const quantized = new Map<string, QuantPoint>();
   const float = new Map<string, string>();
   const weights = new Map<string, WeightError>();
   const integerNodes = new Set<string>();
-  const absorbed = new Set<OnnxNode>();
+  const absorbed = new Set<OnnxNodeProto>();
   const usedNames = new Set([...graph.initializers.map((t) => t.name), ...graph.nodes.flatMap((n) => n.outputs)]);
 
   const unique = (base: string): string => {
@@ -82,7 +82,7 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
     usedNames.add(name);
     return name;
   };
-  const constant = (tensor: OnnxTensor): string => {
+  const constant = (tensor: OnnxTensorProto): string => {
     added.push(tensor);
     return tensor.name;
   };
@@ -127,8 +127,8 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   };
 
   /** whether a consumer would take this tensor as uint8 (directly, or through pass-through ops) */
-  const memo = new Map<OnnxNode, boolean>();
-  const takesQuant = (node: OnnxNode): boolean => {
+  const memo = new Map<OnnxNodeProto, boolean>();
+  const takesQuant = (node: OnnxNodeProto): boolean => {
     const cached = memo.get(node);
     if (cached !== undefined) return cached;
     memo.set(node, false);
@@ -141,7 +141,7 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   };
 
   /** whether the node has an integer form here (weights as initializers, activations as inputs) */
-  const integerForm = (node: OnnxNode): boolean => {
+  const integerForm = (node: OnnxNodeProto): boolean => {
     const a = node.attributes ?? {};
     switch (node.op) {
       case "Conv":
@@ -167,7 +167,7 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   };
 
   /** a Relu / Clip(min, max) that alone consumes `tensor`: absorbed into the producer's output range */
-  const fusedActivation = (tensor: string): { node: OnnxNode; clamp: Range } | undefined => {
+  const fusedActivation = (tensor: string): { node: OnnxNodeProto; clamp: Range } | undefined => {
     const next = consumers.get(tensor) ?? [];
     if (next.length !== 1 || graphOutputs.has(tensor)) return undefined;
     const node = next[0]!;
@@ -184,7 +184,7 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   };
 
   /** the quantized output of an integer node, with a following Relu / Clip absorbed */
-  const outputPoint = (node: OnnxNode): { tensor: string; q: QuantPoint } => {
+  const outputPoint = (node: OnnxNodeProto): { tensor: string; q: QuantPoint } => {
     const fused = fusedActivation(node.outputs[0]!);
     if (fused) {
       absorbed.add(fused.node);
@@ -197,7 +197,7 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   };
 
   // float nodes keep their names: every name this rewrite adds has a suffix after the ":n"
-  const runFloat = (node: OnnxNode): void => {
+  const runFloat = (node: OnnxNodeProto): void => {
     nodes.push({ ...node, inputs: node.inputs.map((i) => (i === "" ? i : asFloat(i))) });
     for (const o of node.outputs) float.set(o, o);
   };
@@ -349,7 +349,7 @@ export function rewriteInt8(fp32: OnnxModel, rangeOf: RangeOf): Int8Rewrite {
   // keep the fp32 initializers still referenced (Clip bounds, Reshape shapes, unfolded BN, ...)
   const referenced = new Set(nodes.flatMap((n) => n.inputs));
   const kept = graph.initializers.filter((t) => referenced.has(t.name));
-  const model: OnnxModel = {
+  const model: OnnxModelProto = {
     ...fp32,
     graph: { ...graph, name: `${graph.name}-int8`, nodes, initializers: [...kept, ...added] },
   };

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { encodeModel, type OnnxModel } from "../graph/onnx-proto.ts";
+import { encodeModel } from "../graph/encode-model.ts";
+import type { OnnxModelProto } from "../graph/onnx-proto.ts";
 
 export interface KernelTime {
   /** the executed op type (after ORT's fusions, e.g. QLinearConv, QGemm, MatMulIntegerToFloat) */
@@ -17,7 +18,11 @@ export interface KernelTime {
 }
 
 /** runs `model` `runs` times on a constant input of `shape` with profiling on, one thread */
-export async function profileKernels(model: OnnxModel | Uint8Array, shape: number[], runs = 20): Promise<KernelTime[]> {
+export async function profileKernels(
+  model: OnnxModelProto | Uint8Array,
+  shape: number[],
+  runs = 20,
+): Promise<KernelTime[]> {
   const dir = mkdtempSync(join(tmpdir(), "fleet-ort-profile-"));
   try {
     const bytes = model instanceof Uint8Array ? model : encodeModel(model);

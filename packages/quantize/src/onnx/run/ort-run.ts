@@ -2,7 +2,8 @@
 // fetching intermediate tensors (added as extra graph outputs without a shape).
 import * as ort from "onnxruntime-node";
 import { concatFloat32 as concat } from "../../tfjs/quant-math.ts";
-import { encodeModel, type OnnxModel } from "../graph/onnx-proto.ts";
+import { encodeModel } from "../graph/encode-model.ts";
+import type { OnnxModelProto } from "../graph/onnx-proto.ts";
 
 export interface OrtOptions {
   threads?: number;
@@ -17,7 +18,7 @@ export interface Samples {
 }
 
 /** `model` with extra graph outputs (name + element type); graph inputs and existing outputs are left alone */
-export function withOutputs(model: OnnxModel, extra: { name: string; elemType: number }[]): OnnxModel {
+export function withOutputs(model: OnnxModelProto, extra: { name: string; elemType: number }[]): OnnxModelProto {
   const have = new Set([...model.graph.outputs, ...model.graph.inputs].map((o) => o.name));
   const outputs = [
     ...model.graph.outputs,
@@ -26,7 +27,7 @@ export function withOutputs(model: OnnxModel, extra: { name: string; elemType: n
   return { ...model, graph: { ...model.graph, outputs } };
 }
 
-export async function createSession(model: OnnxModel | Uint8Array, threads = 1): Promise<ort.InferenceSession> {
+export async function createSession(model: OnnxModelProto | Uint8Array, threads = 1): Promise<ort.InferenceSession> {
   const bytes = model instanceof Uint8Array ? model : encodeModel(model);
   return ort.InferenceSession.create(bytes, {
     intraOpNumThreads: threads,
@@ -41,7 +42,7 @@ export async function createSession(model: OnnxModel | Uint8Array, threads = 1):
  * fetched too: they come straight from the samples.
  */
 export async function runAll(
-  model: OnnxModel,
+  model: OnnxModelProto,
   samples: Samples,
   fetch: string[],
   options: OrtOptions = {},

@@ -5,8 +5,8 @@
 // MatMul that feeds nothing else is folded into its weights.
 import type { ModelFiles } from "@fleet/runtime";
 import { QuantizeError } from "../../../errors.ts";
-import { GraphBuilder, onnxConvKernel, product, spatialOut, type Value } from "../graph-builder.ts";
-import type { OnnxModel } from "../../graph/onnx-proto.ts";
+import { OnnxGraphBuilder, onnxConvKernel, product, spatialOut, type Value } from "../onnx-graph-builder.ts";
+import type { OnnxModelProto } from "../../graph/onnx-proto.ts";
 import {
   attrBool,
   attrFloat,
@@ -75,7 +75,7 @@ interface Const {
 }
 type Slot = { tensor: Value } | { constant: Const };
 
-export function exportGraphModel(files: ModelFiles): OnnxModel {
+export function exportGraphModel(files: ModelFiles): OnnxModelProto {
   const parsed = ZGraphDef.safeParse(files.modelJson.modelTopology);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -109,7 +109,7 @@ export function exportGraphModel(files: ModelFiles): OnnxModel {
   };
 
   const weights = new Map(files.weights.map((w) => [w.entry.name, { data: w.values, shape: w.entry.shape }]));
-  const g = new GraphBuilder();
+  const g = new OnnxGraphBuilder();
   const slots = new Map<string, Slot>();
   let graphInput: Value | undefined;
   const supported = ONNX_SUPPORTED_GRAPH_OPS as readonly string[];
@@ -500,7 +500,7 @@ function fusedArgs(
 
 /** a constant operand of an elementwise op, broadcast against `t` and put in `t`'s layout */
 function broadcastConstant(
-  g: GraphBuilder,
+  g: OnnxGraphBuilder,
   t: Value,
   c: Const,
   base: string,

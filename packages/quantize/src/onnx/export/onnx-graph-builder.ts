@@ -1,14 +1,14 @@
-// The graph builder shared by the LayersModel and GraphModel exporters: fresh value names, constants,
+// The ONNX graph builder shared by the LayersModel and GraphModel exporters: fresh value names, constants,
 // the NHWC <-> NCHW transposes, activations, n-ary Add / Concat with layout agreement, folding of
 // per-channel affine ops into a preceding linear Conv / Gemm, and the `output` tail.
 import {
   DataType,
   floatTensor,
   int64Tensor,
-  type AttributeValue,
-  type OnnxGraph,
-  type OnnxModel,
-  type OnnxNode,
+  type OnnxAttributeValue,
+  type OnnxGraphProto,
+  type OnnxModelProto,
+  type OnnxNodeProto,
 } from "../graph/onnx-proto.ts";
 
 export const ONNX_OPSET = 17;
@@ -86,9 +86,9 @@ export function onnxConvKernel(
   return w;
 }
 
-export class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly graph: OnnxGraph = { name: "fleet", nodes: this.nodes, initializers: [], inputs: [], outputs: [] };
+export class OnnxGraphBuilder {
+  readonly nodes: OnnxNodeProto[] = [];
+  readonly graph: OnnxGraphProto = { name: "fleet", nodes: this.nodes, initializers: [], inputs: [], outputs: [] };
   private counter = 0;
   private readonly data = new Map<string, Float32Array>();
   private readonly linear = new Map<string, Linear>();
@@ -113,7 +113,7 @@ export class GraphBuilder {
     return name;
   }
 
-  node(op: string, base: string, inputs: string[], attributes?: Record<string, AttributeValue>): string {
+  node(op: string, base: string, inputs: string[], attributes?: Record<string, OnnxAttributeValue>): string {
     const output = this.fresh(base);
     this.nodes.push({
       op,
@@ -225,7 +225,7 @@ export class GraphBuilder {
   /** a Keras activation name (or a TF op name in lower case); throws `fail` for one outside the set */
   activation(v: Value, activation: unknown, base: string, fail: (why: string) => Error, alpha = 0.2): Value {
     const kind = typeof activation === "string" ? activation : "linear";
-    const op = (name: string, attrs?: Record<string, AttributeValue>) => ({
+    const op = (name: string, attrs?: Record<string, OnnxAttributeValue>) => ({
       ...v,
       name: this.node(name, `${base}/${kind}`, [v.name], attrs),
     });
@@ -269,7 +269,7 @@ export class GraphBuilder {
   }
 
   /** the graph output `output` in TF.js element order, and the model around the graph */
-  finish(result: Value): OnnxModel {
+  finish(result: Value): OnnxModelProto {
     const final = this.toNhwc(result, "output");
     this.nodes.push({ op: "Identity", name: "output", inputs: [final.name], outputs: ["output"] });
     this.graph.outputs.push({ name: "output", elemType: DataType.FLOAT, shape: ["batch", ...final.shape] });
