@@ -342,6 +342,17 @@ describe("exportOnnx (fp32)", () => {
     expect((error as QuantizeError).message).toContain('node "logits/MatMul" uses op "QuantumMatMul"');
   });
 
+  it("refuses a graph op named like an Object property (the op table is no plain object lookup)", async () => {
+    for (const op of ["toString", "constructor", "__proto__"]) {
+      const dir = join(root, `graph-${op}`);
+      writeGraphModel(dir, { op });
+      const error = await exportOnnx(dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QuantizeError);
+      expect((error as QuantizeError).code).toBe("MODEL_UNSUPPORTED");
+      expect((error as QuantizeError).message).toContain(`node "logits/MatMul" uses op "${op}"`);
+    }
+  });
+
   it("refuses a layer outside the supported set, naming it", async () => {
     const model = tf.sequential({
       layers: [

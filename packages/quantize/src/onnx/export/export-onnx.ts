@@ -12,7 +12,7 @@ import { encodeModel } from "../graph/encode-model.ts";
 import type { OnnxModelProto } from "../graph/onnx-proto.ts";
 
 export { ONNX_OPSET } from "./onnx-graph-builder.ts";
-export { ONNX_SUPPORTED_GRAPH_OPS } from "./graph-model/export-graph-model.ts";
+export { ONNX_SUPPORTED_GRAPH_OPS } from "./graph-model/op-handlers.ts";
 
 /** layer classes the exporter turns into ONNX */
 export const ONNX_SUPPORTED_LAYERS = [
