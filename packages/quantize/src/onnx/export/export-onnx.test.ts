@@ -382,4 +382,28 @@ describe("exportOnnx (fp32)", () => {
     );
     expect(existsSync(join(root, "unsupported-out", "onnx-fp32"))).toBe(false);
   });
+
+  it("refuses a layer class named like an Object property (the layer table is no plain object lookup)", async () => {
+    const dir = await saved(
+      "prototype-class",
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ name: "first", inputShape: [4], units: 4 }),
+          tf.layers.dense({ name: "odd", units: 2 }),
+        ],
+      }),
+    );
+    const file = join(dir, "model.json");
+    const json = JSON.parse(readFileSync(file, "utf8")) as {
+      modelTopology: { config: { layers: { class_name: string }[] } };
+    };
+    for (const className of ["toString", "constructor", "__proto__"]) {
+      json.modelTopology.config.layers[1]!.class_name = className;
+      writeFileSync(file, JSON.stringify(json));
+      const error = await exportOnnx(dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QuantizeError);
+      expect((error as QuantizeError).code).toBe("MODEL_UNSUPPORTED");
+      expect((error as QuantizeError).message).toContain(`layer "odd" (${className}): layer class ${className}`);
+    }
+  });
 });
