@@ -11,17 +11,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeDataset, quantizeModel, type Dataset } from "../../packages/quantize/src/index.ts";
-import { buildOnnxInt8 } from "../../packages/quantize/src/onnx/onnx-int8.ts";
-import { exportOnnxModel } from "../../packages/quantize/src/onnx/export-onnx.ts";
-import { profileKernels } from "../../packages/quantize/src/onnx/ort-profile.ts";
-import { encodeModel } from "../../packages/quantize/src/onnx/proto.ts";
+import { buildOnnxInt8 } from "../../packages/quantize/src/onnx/int8/build-onnx-int8.ts";
+import { exportOnnxModel } from "../../packages/quantize/src/onnx/export/export-onnx.ts";
+import { profileKernels } from "../../packages/quantize/src/onnx/run/ort-profile.ts";
+import { encodeModel } from "../../packages/quantize/src/onnx/graph/encode-model.ts";
 import {
   SPEED_CONVNET_INPUT,
   SPEED_MLP_INPUT,
   saveSpeedModel,
   speedConvnet,
   speedMlp,
-} from "../../packages/quantize/src/onnx/speed-models.ts";
+} from "../../packages/quantize/src/testing/speed-models.ts";
 import { loadMnist } from "../../packages/quantize/src/reference/mnist-digits.ts";
 import { syntheticData } from "../../packages/quantize/src/testing/synthetic-model.ts";
 import type { EngineFigures } from "./measure-engine.ts";

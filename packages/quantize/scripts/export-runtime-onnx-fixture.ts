@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { exportOnnx } from "../src/onnx/export-onnx.ts";
+import { exportOnnx } from "../src/onnx/export/export-onnx.ts";
 
 const { values } = parseArgs({
   options: {

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "@fleet/runtime";
 import { loadMnist, MNIST_PIXELS } from "../src/reference/mnist-digits.ts";
-import { saveLayersModel } from "../src/save-layers-model.ts";
+import { saveLayersModel } from "../src/inputs/save-layers-model.ts";
 
 const { values } = parseArgs({
   options: {

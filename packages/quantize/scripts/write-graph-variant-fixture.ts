@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "@fleet/runtime";
-import { quantizeModel } from "../src/quantize-model.ts";
+import { quantizeModel } from "../src/pipeline/quantize-model.ts";
 import { writeGraphModel } from "../src/testing/graph-model.ts";
 
 const target = join(import.meta.dirname, "..", "..", "runtime", "fixtures", "graph-dense-int8-channel");

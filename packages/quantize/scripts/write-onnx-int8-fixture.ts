@@ -6,8 +6,8 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeDataset } from "../src/dataset.ts";
-import { quantizeModel } from "../src/quantize-model.ts";
+import { writeDataset } from "../src/inputs/dataset.ts";
+import { quantizeModel } from "../src/pipeline/quantize-model.ts";
 import { loadMnist, MNIST_SIDE } from "../src/reference/mnist-digits.ts";
 
 const target = join(import.meta.dirname, "..", "..", "runtime", "fixtures", "mnist-cnn-onnx-int8");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { initBackend, ZManifest } from "@fleet/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZReport } from "../report-schema.ts";
+import { ZReport } from "../pipeline/report-schema.ts";
 import { syntheticWorkspace, type SyntheticWorkspace } from "../testing/fixture-dirs.ts";
 
 const run = promisify(execFile);

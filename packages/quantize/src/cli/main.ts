@@ -3,9 +3,9 @@
 import { parseArgs } from "node:util";
 import { isRuntimeError } from "@fleet/runtime";
 import { QuantizeError } from "../errors.ts";
-import { evaluateVariant } from "../evaluate-variant.ts";
-import { ALL_VARIANTS, quantizeModel } from "../quantize-model.ts";
-import { parseVariantList } from "../options.ts";
+import { evaluateVariant } from "../evaluate/written-variant.ts";
+import { ALL_VARIANTS, quantizeModel } from "../pipeline/quantize-model.ts";
+import { parseVariantList } from "../pipeline/variant-list.ts";
 import { progressBar } from "./progress.ts";
 import { formatSummary } from "./summary.ts";
 

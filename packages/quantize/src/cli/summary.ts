@@ -1,4 +1,4 @@
-import type { TReport } from "../report-schema.ts";
+import type { TReport } from "../pipeline/report-schema.ts";
 
 const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "-" : n.toFixed(digits));
 

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, loadVariant, openVariant, parseManifest } from "@fleet/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeDataset } from "../dataset.ts";
-import { evaluateVariant } from "../evaluate-variant.ts";
-import { quantizeModel } from "../quantize-model.ts";
-import type { TReport, TVariantReport } from "../report-schema.ts";
+import { writeDataset } from "../inputs/dataset.ts";
+import { evaluateVariant } from "../evaluate/written-variant.ts";
+import { quantizeModel } from "../pipeline/quantize-model.ts";
+import type { TReport, TVariantReport } from "../pipeline/report-schema.ts";
 import { loadMnist } from "./mnist-digits.ts";
 
 export const MNIST_FIXTURE = join(import.meta.dirname, "..", "..", "fixtures", "mnist-cnn");

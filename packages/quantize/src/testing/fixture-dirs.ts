@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { writeDataset } from "../dataset.ts";
+import { writeDataset } from "../inputs/dataset.ts";
 import {
   centerOutputs,
   saveLayersModel,

@@ -1,7 +1,7 @@
 // Seeded, untrained models for tests and benchmarks: a model the engine has never seen, of any
 // size, without training (weights from seeded initializers).
 import * as tf from "@tensorflow/tfjs";
-export { saveLayersModel } from "../save-layers-model.ts";
+export { saveLayersModel } from "../inputs/save-layers-model.ts";
 
 export interface SyntheticOptions {
   inputShape?: [number, number, number];
