@@ -5,6 +5,7 @@
 import {
   decodePayload,
   SCHEMA_VERSION,
+  type TAgentErrorCode,
   type TDesiredPayload,
   type TReportedPayload,
   type TReportedState,
@@ -134,7 +135,7 @@ export class Reconciler {
     rev: number,
     state: TReportedState,
     targetVariantId: string | null,
-    error?: { code: string; message: string },
+    error?: { code: TAgentErrorCode; message: string },
     progress?: number,
   ): void {
     const report: TReport = { rev, state, activeVariantId: this.activeId(), targetVariantId };
