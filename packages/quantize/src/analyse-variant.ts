@@ -1,7 +1,8 @@
 // What a variant keeps: accuracy, agreement with fp32, and per-layer SQNR / cosine of weights and
 // of activations against fp32.
 import type * as tf from "@tensorflow/tfjs";
-import type { ModelFiles, TVariantKind } from "@fleet/runtime";
+import type { ModelFiles } from "@fleet/runtime";
+import type { TVariantKind } from "@fleet/variants";
 import { captureActivations } from "./activations.ts";
 import type { Dataset } from "./dataset.ts";
 import { score } from "./evaluate.ts";

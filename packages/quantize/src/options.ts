@@ -1,4 +1,4 @@
-import { ZVariantKind, type TVariantKind } from "@fleet/runtime";
+import { ZVariantKind, type TVariantKind } from "@fleet/variants";
 import { QuantizeError } from "./errors.ts";
 
 /** "fp16,int8-channel" -> ["fp16", "int8-channel"]; unknown names are refused by name */
