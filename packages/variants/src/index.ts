@@ -45,4 +45,3 @@ export {
   compareAssumedQuality,
   compareKindsByAssumedQuality,
 } from "./assumed-quality.ts";
-export { displayLabel } from "./labels.ts";

@@ -1,5 +1,5 @@
 // Precisions: how many bits, and of which kind, a variant's weights are stored in. One spelling,
-// lower case, everywhere (wire, manifests, reports, database).
+// lower case, everywhere (wire, manifests, reports, database, what operators read).
 import { z } from "zod";
 
 /** A variant's precision; `mixed` means its layers have different ones (see WEIGHT_PRECISIONS). */

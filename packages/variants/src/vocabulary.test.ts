@@ -1,7 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ENGINE_DESCRIPTIONS, ENGINES, ZEngine, type TEngine } from "./engines.ts";
 import { fileFormatOfModelFormat, MODEL_FORMATS, ZModelFormat } from "./file-formats.ts";
-import { displayLabel } from "./labels.ts";
 import {
   isWeightPrecision,
   PRECISIONS,
@@ -42,11 +41,5 @@ describe("the vocabulary's enums", () => {
   it("maps every manifest modelFormat to one file format", () => {
     expect(ZModelFormat.options).toEqual(["layers-model", "graph-model", "onnx"]);
     expect(MODEL_FORMATS.map(fileFormatOfModelFormat)).toEqual(["tfjs-model", "tfjs-model", "onnx-model"]);
-  });
-
-  it("shows operators the upper-case form", () => {
-    expect(displayLabel("int8")).toBe("INT8");
-    expect(displayLabel("onnx")).toBe("ONNX");
-    expect(displayLabel("mixed")).toBe("MIXED");
   });
 });
