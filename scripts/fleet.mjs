@@ -113,7 +113,12 @@ function buildConsole() {
 
 /** Biome's formatter and linter in check mode: a badly formatted or linted file fails the run before any test. */
 function lint() {
-  mustRun("format and lint check (npm run format fixes formatting)", bin("biome"), ["ci", "--reporter=summary", "."]);
+  mustRun("format and lint check (npm run format fixes formatting)", bin("biome"), [
+    "ci",
+    "--error-on-warnings",
+    "--reporter=summary",
+    ".",
+  ]);
 }
 
 function typecheck() {

@@ -178,7 +178,7 @@ async function main() {
       name: "Gateways arm64",
       priority: 10,
       rules: { classes: ["gateway"], arch: ["arm64"] },
-      allowedPrecisions: ["FP16"],
+      allowedPrecisions: ["fp16"],
     },
   });
   await createProfile({
@@ -188,13 +188,13 @@ async function main() {
       name: "Gateways x64",
       priority: 20,
       rules: { classes: ["gateway"], arch: ["x64"] },
-      allowedPrecisions: ["INT8"],
+      allowedPrecisions: ["int8"],
     },
   });
   await createProfile({
     prisma: db.prisma,
     actor,
-    input: { name: "Wearables", priority: 30, rules: { classes: ["wearable"] }, allowedPrecisions: ["INT4"] },
+    input: { name: "Wearables", priority: 30, rules: { classes: ["wearable"] }, allowedPrecisions: ["int4"] },
   });
 
   const t = Date.now();

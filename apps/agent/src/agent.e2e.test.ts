@@ -188,7 +188,7 @@ describe("agent against an MQTT broker", () => {
     it("applies a newer revision and ignores an older or equal one", async () => {
       await publishDesired(deviceId, 3, variant("v2"));
       await waitReport(deviceId, 3, ["active"]);
-      expect(agent.engine.active?.variant.id).toBe("v2");
+      expect(agent.slot.active?.variant.id).toBe("v2");
       const before = reports(deviceId).length;
       await publishDesired(deviceId, 2, variant("v1"));
       await publishDesired(deviceId, 3, variant("v1"));
@@ -201,7 +201,7 @@ describe("agent against an MQTT broker", () => {
           .slice(before)
           .map((r) => r.rev),
       ).toEqual([4]);
-      expect(agent.engine.active?.variant.id).toBe("v2");
+      expect(agent.slot.active?.variant.id).toBe("v2");
     });
 
     it("refuses a tampered artifact and keeps the current model", async () => {
@@ -305,7 +305,7 @@ describe("agent against an MQTT broker", () => {
         inputs: ["http"],
       });
       expect(agent.connected).toBe(false);
-      expect(agent.engine.active?.variant.id).toBe("v4");
+      expect(agent.slot.active?.variant.id).toBe("v4");
       const result = await infer(agent, rows);
       expect(result.status).toBe(200);
       expect(result.body.variantId).toBe("v4");

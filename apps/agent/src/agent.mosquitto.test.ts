@@ -102,8 +102,8 @@ describe.runIf(available)("agent against Mosquitto", () => {
       () => observer.on<TReportedPayload>(reportedTopic(deviceId)).find((r) => r.rev === 3 && r.state === "active"),
       "onnx active",
     );
-    expect(agent.engine.active?.model.engine).toBe("onnx");
-    expect((await agent.engine.infer(onnx.example)).variantId).toBe("m2-onnx");
+    expect(agent.slot.active?.model.engine).toBe("onnx");
+    expect((await agent.slot.infer(onnx.example)).variantId).toBe("m2-onnx");
     const birth = await waitFor(
       () =>
         observer

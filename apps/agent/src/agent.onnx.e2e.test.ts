@@ -145,8 +145,8 @@ describe("an agent running an onnx variant", () => {
         .filter((r) => r.rev === 1)
         .map((r) => r.state),
     ).toEqual(expect.arrayContaining(["downloading", "verifying", "activating", "active"]));
-    expect(agent.engine.active?.model.engine).toBe("onnx");
-    expect(agent.engine.active?.model.describe()).toBe("onnxruntime cpu (1 thread)");
+    expect(agent.slot.active?.model.engine).toBe("onnx");
+    expect(agent.slot.active?.model.describe()).toBe("onnxruntime cpu (1 thread)");
 
     const result = await infer(agent, Array.from(onnx.good.example));
     expect(result.status).toBe(200);
@@ -228,7 +228,7 @@ describe("an agent running an onnx variant", () => {
   it("switches to a tfjs variant and back to onnx", async () => {
     await publishDesired(deviceId, 4, tinyVariant("tiny-1"));
     await waitReport(deviceId, 4, ["active"]);
-    expect(agent.engine.active?.model.engine).toBe("tfjs");
+    expect(agent.slot.active?.model.engine).toBe("tfjs");
     expect((await infer(agent, Array.from(TINY_INPUT.slice(0, 4)))).body.variantId).toBe("tiny-1");
     await publishDesired(deviceId, 5, onnxVariant("good", "mnist-onnx"));
     await waitReport(deviceId, 5, ["active"]);
@@ -244,7 +244,7 @@ describe("an agent running an onnx variant", () => {
       publicKeyPem: keys.publicKeyPem,
       inputs: ["http"],
     });
-    expect(agent.engine.active?.variant).toMatchObject({ id: "mnist-onnx", engine: "onnx" });
+    expect(agent.slot.active?.variant).toMatchObject({ id: "mnist-onnx", engine: "onnx" });
     expectGolden((await infer(agent, Array.from(onnx.good.example))).body.output, onnx.good);
   });
 });
@@ -342,7 +342,7 @@ describe("a swap while an inference runs", () => {
       await waitFor(() => started > 0, "inference started");
       await publishDesired(deviceId, 2, tinyVariant("tiny-1"));
       await waitReport(deviceId, 2, ["active"]);
-      expect(agent.engine.active?.variant.id).toBe("tiny-1");
+      expect(agent.slot.active?.variant.id).toBe("tiny-1");
       expect(disposed).toEqual([]); // the onnx session is still running an inference
 
       open();

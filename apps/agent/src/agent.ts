@@ -8,7 +8,7 @@ import { openVariant } from "@fleet/runtime";
 import type { TInputKind } from "./config.ts";
 import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
 import { detectHardware, ramFreeMb } from "./hardware.ts";
-import { InferenceEngine } from "./inference/inference-engine.ts";
+import { ActiveModelSlot } from "./inference/active-model-slot.ts";
 import { ModelPool } from "./inference/model-pool.ts";
 import { HttpInput } from "./inputs/http-input.ts";
 import { SensorInput } from "./inputs/sensor-input.ts";
@@ -61,7 +61,8 @@ export interface TAgentOptions {
 }
 
 export class Agent {
-  readonly engine = new InferenceEngine();
+  /** The active model: what inputs run on, swapped by updates. */
+  readonly slot = new ActiveModelSlot();
   readonly reconciler: Reconciler;
   readonly cache: VariantCache;
   readonly engines: DeviceEngines;
@@ -95,7 +96,7 @@ export class Agent {
     this.reconciler = new Reconciler({
       cache: this.cache,
       pool: this.pool,
-      engine: this.engine,
+      slot: this.slot,
       stateFile: new DeviceStateFile(options.dataDir, this.logger),
       report: (report) => this.report(report),
       logger: this.logger,
@@ -119,14 +120,14 @@ export class Agent {
     if (options.inputs.includes("sensor")) {
       this.sensor = new SensorInput(
         new SimulatedSensor(options.deviceClass, seed),
-        this.engine,
+        this.slot,
         options.inferRate,
         this.logger,
       );
       this.sensor.start();
     }
     if (options.inputs.includes("http")) {
-      this.http = new HttpInput(this.engine, this.logger);
+      this.http = new HttpInput(this.slot, this.logger);
       this.httpPort = await this.http.start(options.httpPort);
     }
     await this.probeEngines();
@@ -151,7 +152,7 @@ export class Agent {
     this.reporter = new TelemetryReporter(
       connection,
       queue,
-      { engine: this.engine, stats: new ProcessStats(), ...(battery ? { battery } : {}) },
+      { slot: this.slot, stats: new ProcessStats(), ...(battery ? { battery } : {}) },
       options.telemetryIntervalSec,
       this.logger,
     );
@@ -167,7 +168,7 @@ export class Agent {
   /** Which engines run here (once per process for shared engines); logs why any allowed one does not. */
   private async probeEngines(): Promise<void> {
     const shared = this.engines.probes !== undefined;
-    const probes = await this.engines.probe(this.engine.active?.model);
+    const probes = await this.engines.probe(this.slot.active?.model);
     if (shared) return;
     for (const probe of probes) {
       if (!probe.available && this.engines.allowed.includes(probe.engine))
@@ -189,7 +190,7 @@ export class Agent {
 
   private publishBirth(): void {
     if (!this.connection?.connected || !this.hardware) return;
-    const active = this.engine.active?.variant;
+    const active = this.slot.active?.variant;
     const hardware = { ...this.hardware, ramFreeMb: this.options.hardware ? this.hardware.ramFreeMb : ramFreeMb() };
     this.connection
       .publish("status", {
@@ -231,9 +232,9 @@ export class Agent {
     await this.http?.stop();
     await this.reconciler.idle();
     await this.connection?.stop();
-    const active = this.engine.swap(undefined);
+    const active = this.slot.swap(undefined);
     if (active) {
-      await this.engine.drained(active.model);
+      await this.slot.drained(active.model);
       await this.pool.release(this.cache.dirOf(active.variant.dir));
     }
   }

@@ -1,24 +1,7 @@
-// Typed agent errors. `code` is the snake_case reason published in `reported.error.code`; the
-// message is for people and never carries a stack trace.
-import { ENGINES } from "@fleet/protocol";
+// Typed agent errors. `code` is the reason published in `reported.error.code`, one of the protocol's
+// AGENT_ERROR_CODES; the message is for people and never carries a stack trace.
+import { ENGINES, type TAgentErrorCode } from "@fleet/protocol";
 import { isRuntimeError } from "@fleet/runtime";
-
-export const AGENT_ERROR_CODES = [
-  "bad_desired",
-  "too_large",
-  "download_failed",
-  "download_truncated",
-  "bad_signature",
-  "hash_mismatch",
-  "bad_manifest",
-  "load_failed",
-  "self_test_failed",
-  "out_of_memory",
-  "no_public_key",
-  "unsupported_engine",
-  "storage_failed",
-] as const;
-export type TAgentErrorCode = (typeof AGENT_ERROR_CODES)[number];
 
 export class AgentError extends Error {
   override readonly name = "AgentError";

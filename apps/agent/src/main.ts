@@ -81,7 +81,7 @@ async function run(config: TAgentConfig): Promise<void> {
   logger.info("agent started", {
     broker: identity.brokerUrl,
     dataDir: config.dataDir,
-    activeVariant: agent.engine.active?.variant.id ?? null,
+    activeVariant: agent.slot.active?.variant.id ?? null,
   });
 }
 

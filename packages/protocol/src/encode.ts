@@ -1,4 +1,5 @@
-// Typed payloads → JSON for the wire. Strict writer: refuses unknown keys, so typos fail in our code.
+// Typed payloads → JSON for the wire. Strict writer: refuses unknown keys and values the reader would
+// read as something else, so typos fail in our code.
 import { isPayloadChannel, type TPayloadChannel } from "./channels.ts";
 import { fail, ok, quote, type TResult } from "./errors.ts";
 import { MAX_PAYLOAD_BYTES } from "./limits.ts";
@@ -17,13 +18,12 @@ export function encodePayload<C extends TPayloadChannel>(channel: C, value: TPay
     }
     const parsed = PAYLOAD_SCHEMAS[channel].safeParse(value);
     if (!parsed.success) return { ok: false, error: invalidPayloadError(channel, parsed.error.issues) };
-    const unknown = findUnknownKey(value, parsed.data, []);
-    if (unknown !== undefined) {
-      const path = formatPath(unknown);
-      const message = "unknown key (not in the schema; a typo?)";
-      return fail("invalid", `invalid ${channel} payload at ${path}: ${message}`, {
+    const lost = findLoss(value, parsed.data, []);
+    if (lost !== undefined) {
+      const path = formatPath(lost.path);
+      return fail("invalid", `invalid ${channel} payload at ${path}: ${lost.message}`, {
         path,
-        issues: [{ path, message }],
+        issues: [{ path, message: lost.message }],
       });
     }
     const json = JSON.stringify(parsed.data);
@@ -37,24 +37,33 @@ export function encodePayload<C extends TPayloadChannel>(channel: C, value: TPay
 }
 
 /**
- * The schemas strip unknown keys; a key present in the input but not in the parsed output was unknown.
- * Walks only where the output has objects, so the depth is bounded by the schema.
+ * What the reader would not get as written: a key the schema strips (unknown: a typo?) or a value
+ * it reads as another (an agent error code it does not know reads as `other`). Walks only where the
+ * output has objects, so the depth is bounded by the schema.
  */
-function findUnknownKey(input: unknown, output: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+function findLoss(
+  input: unknown,
+  output: unknown,
+  path: PropertyKey[],
+): { path: PropertyKey[]; message: string } | undefined {
   if (Array.isArray(output) && Array.isArray(input)) {
     for (let i = 0; i < output.length; i++) {
-      const found = findUnknownKey(input[i], output[i], [...path, i]);
+      const found = findLoss(input[i], output[i], [...path, i]);
       if (found !== undefined) return found;
     }
     return undefined;
   }
-  if (!isPlainObject(output) || !isPlainObject(input)) return undefined;
+  if (!isPlainObject(output) || !isPlainObject(input)) {
+    if (typeof output === "object" || Object.is(input, output)) return undefined;
+    return { path, message: `not a value this version knows (it would be read as ${JSON.stringify(output)})` };
+  }
   for (const key of Object.keys(input)) {
     if (!Object.hasOwn(output, key)) {
-      if (input[key] !== undefined) return [...path, key];
+      if (input[key] !== undefined)
+        return { path: [...path, key], message: "unknown key (not in the schema; a typo?)" };
       continue;
     }
-    const found = findUnknownKey(input[key], output[key], [...path, key]);
+    const found = findLoss(input[key], output[key], [...path, key]);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -110,13 +110,21 @@ export {
 export {
   REPORTED_STATES,
   REPORTED_STATES_WITH_ERROR,
-  ZReportedError,
   ZReportedPayload,
   ZReportedState,
-  type TReportedError,
   type TReportedPayload,
   type TReportedState,
 } from "./schemas/reported.ts";
+export {
+  AGENT_ERROR_CODES,
+  isAgentErrorCode,
+  OTHER_AGENT_ERROR,
+  ZAgentErrorCode,
+  ZReportedError,
+  type TAgentErrorCode,
+  type TReportedError,
+  type TReportedErrorCode,
+} from "./schemas/agent-error-codes.ts";
 export {
   EVENT_KINDS,
   LOG_LEVELS,

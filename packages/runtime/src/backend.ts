@@ -45,7 +45,7 @@ async function trySet(name: "wasm" | "cpu"): Promise<void> {
   await tf.ready();
 }
 
-/** Initialises the backend once per process (TF.js has one global engine); later calls return the choice. */
+/** Initialises the backend once per process (TF.js runs one backend per process); later calls return the choice. */
 export async function initBackend(preference: BackendPreference = "auto"): Promise<BackendChoice> {
   if (current && (preference === "auto" || current.preference === preference)) return current;
   const order: BackendName[] =

@@ -1,10 +1,10 @@
 // Which engines run on this device: each one is loaded and made to compute something, so a
 // platform without an ONNX Runtime binary (or where no TF.js backend starts) reports it honestly.
+import type { TEngine } from "@fleet/variants";
 import { describeBackend, initBackend, type BackendPreference } from "./backend.ts";
-import type { TEngineName } from "./manifest.ts";
 
 export interface EngineProbe {
-  engine: TEngineName;
+  engine: TEngine;
   available: boolean;
   /** the backend that loaded, or why the engine did not */
   detail: string;
@@ -51,6 +51,6 @@ export async function probeEngines(options: { backend?: BackendPreference } = {}
 }
 
 /** The names of the engines that run here, e.g. ["tfjs", "onnx"]. */
-export async function availableEngines(options: { backend?: BackendPreference } = {}): Promise<TEngineName[]> {
+export async function availableEngines(options: { backend?: BackendPreference } = {}): Promise<TEngine[]> {
   return (await probeEngines(options)).filter((p) => p.available).map((p) => p.engine);
 }

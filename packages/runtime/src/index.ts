@@ -9,36 +9,29 @@ export {
 export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from "./errors.ts";
 export { float16BitsToFloat32, float32ToFloat16Bits, roundToFloat16 } from "./float16.ts";
 export { LoadedModel, loadVariant, type LoadOptions, type SelfTestResult } from "./load-variant.ts";
-export { openVariant, loadOnnxModel, type OpenOptions } from "./open-variant.ts";
+export { openVariant, openOnnxSession, type OpenOptions } from "./open-variant.ts";
 export { availableEngines, probeEngines, probeOnnx, type EngineProbe } from "./engines.ts";
 export type { RunOutput, VariantRunner } from "./variant-runner.ts";
 // types only: the onnx engine's modules load ONNX Runtime, so they are imported on demand
-export type { OnnxLoadOptions, OnnxModel } from "./onnx/onnx-engine.ts";
+export type { OnnxSession, OnnxSessionOptions } from "./onnx/onnx-session.ts";
 export type { OnnxVariant } from "./onnx/onnx-variant.ts";
+// engines, precisions and variant kinds: import them from @fleet/variants
 export {
   MANIFEST_FILE,
   MANIFEST_FORMAT_VERSION,
   ZActivationRange,
-  ZEngineName,
   ZInlineTensor,
   ZLayerPrecision,
   ZManifest,
   ZManifestFile,
-  ZModelFormat,
-  ZPrecision,
-  ZVariantKind,
   decodeInlineTensor,
   encodeInlineTensor,
-  engineOfVariant,
   parseManifest,
   type TActivationRange,
-  type TEngineName,
   type TInlineTensor,
   type TLayerPrecision,
   type TManifest,
   type TManifestFile,
-  type TPrecision,
-  type TVariantKind,
 } from "./manifest.ts";
 export { latencyStats, percentile, MB, type LatencyStats, type MemoryStats } from "./measure.ts";
 export {

@@ -40,6 +40,15 @@ describe("manifest", () => {
     ],
     ["a bad sha256", { files: [{ path: "model.json", bytes: 1, sha256: "xyz" }] }, "files.0.sha256"],
     ["an unknown engine", { engine: "onnx-magic" }, "engine"],
+    [
+      "a layer of precision mixed (a variant's, never a layer's)",
+      { layers: [{ name: "d", op: "Dense", precision: "mixed", weights: [] }] },
+      "layers.0.precision",
+    ],
+    ["an upper-case precision", { layers: [{ name: "d", op: "Dense", precision: "INT8", weights: [] }] }, "layers"],
+    ["a kind of another engine", { variant: "onnx-int8" }, "variant"],
+    ["an onnx variant in a TF.js model format", { engine: "onnx", variant: "onnx-int8" }, "modelFormat"],
+    ["a TF.js variant in the onnx model format", { modelFormat: "onnx" }, "modelFormat"],
   ])("refuses %s, naming the field", (_name, patch, field) => {
     try {
       parseManifest(JSON.stringify({ ...valid, ...patch }));

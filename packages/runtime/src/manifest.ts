@@ -1,38 +1,20 @@
 // manifest.json of a variant (DESIGN.md "Artifacts and trust"). The console signs these exact
-// bytes (ed25519), so the signature lives outside the file.
+// bytes (ed25519), so the signature lives outside the file. What a variant is (its kind, engine,
+// layer precisions, model format) is spelled by @fleet/variants' table, which the schema holds it to.
+import {
+  FILE_FORMATS,
+  fileFormatOfModelFormat,
+  VARIANT_KINDS,
+  ZEngine,
+  ZModelFormat,
+  ZVariantKind,
+  ZWeightPrecision,
+} from "@fleet/variants";
 import { z } from "zod";
 import { RuntimeError } from "./errors.ts";
 
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_FORMAT_VERSION = 1;
-
-export const ZPrecision = z.enum(["fp32", "fp16", "uint8", "int8", "int4"]);
-export type TPrecision = z.infer<typeof ZPrecision>;
-
-export const ZVariantKind = z.enum([
-  "fp32",
-  "fp16",
-  "uint8-tensor",
-  "int8-channel",
-  "int4-group",
-  "mixed",
-  "onnx-fp32",
-  "onnx-fp16",
-  "onnx-int8",
-]);
-export type TVariantKind = z.infer<typeof ZVariantKind>;
-
-/** the runtime that executes a variant (DESIGN.md "Real components") */
-export const ZEngineName = z.enum(["tfjs", "onnx"]);
-export type TEngineName = z.infer<typeof ZEngineName>;
-
-/** what the entry file is: a TF.js model.json (layers or graph) or an ONNX model */
-export const ZModelFormat = z.enum(["layers-model", "graph-model", "onnx"]);
-
-/** the engine each variant kind runs on */
-export function engineOfVariant(kind: TVariantKind): TEngineName {
-  return kind.startsWith("onnx-") ? "onnx" : "tfjs";
-}
 
 const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits");
 /** a plain relative file name inside the variant directory: no traversal, no absolute paths */
@@ -60,7 +42,7 @@ export const ZLayerPrecision = z.object({
   name: z.string(),
   /** Conv2D, DepthwiseConv2D, Dense or the graph op */
   op: z.string(),
-  precision: ZPrecision,
+  precision: ZWeightPrecision,
   /** the weight tensors of this layer, as named in model.json */
   weights: z.array(z.string()),
   /** int4: elements per scale along the reduction axis (0 = one scale per output channel) */
@@ -81,7 +63,8 @@ export const ZActivationRange = z.object({
 export const ZManifest = z
   .object({
     formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
-    engine: ZEngineName,
+    engine: ZEngine,
+    /** what the entry file is: a TF.js model.json (layers or graph) or an ONNX model */
     modelFormat: ZModelFormat,
     variant: ZVariantKind,
     createdBy: z.string(),
@@ -107,13 +90,20 @@ export const ZManifest = z
       tolerance: z.object({ absolute: z.number().nonnegative(), relative: z.number().nonnegative() }),
     }),
   })
-  .refine((m) => (m.engine === "onnx") === (m.modelFormat === "onnx"), {
-    message: "engine onnx runs exactly the modelFormat onnx",
-    path: ["engine"],
-  })
-  .refine((m) => engineOfVariant(m.variant) === m.engine, {
-    message: "the variant kind belongs to another engine",
-    path: ["variant"],
+  .superRefine((m, ctx) => {
+    // the kind's row decides the engine and the file format; the manifest must say the same
+    const kind = VARIANT_KINDS[m.variant];
+    if (kind.engine !== m.engine) {
+      ctx.addIssue({ code: "custom", path: ["variant"], message: "the variant kind belongs to another engine" });
+    }
+    if (kind.fileFormat !== fileFormatOfModelFormat(m.modelFormat)) {
+      const formats = FILE_FORMATS[kind.fileFormat].modelFormats.join(" or ");
+      ctx.addIssue({
+        code: "custom",
+        path: ["modelFormat"],
+        message: `the ${m.variant} variant of engine ${kind.engine} runs exactly the modelFormat ${formats}`,
+      });
+    }
   });
 export type TManifest = z.infer<typeof ZManifest>;
 export type TManifestFile = z.infer<typeof ZManifestFile>;

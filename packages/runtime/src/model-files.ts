@@ -2,6 +2,7 @@
 // float32, checking sizes on the way so a short or missing shard names itself and the tensor.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { FILE_FORMATS } from "@fleet/variants";
 import { z } from "zod";
 import { RuntimeError } from "./errors.ts";
 import { decodeWeight, entryByteLength, ZWeightEntry, type TWeightEntry } from "./weight-codec.ts";
@@ -24,7 +25,8 @@ export const ZModelJson = z.looseObject({
   weightsManifest: z.array(z.object({ paths: z.array(ZShardPath).min(1), weights: z.array(ZWeightEntry) })),
 });
 export type TModelJson = z.infer<typeof ZModelJson>;
-export type ModelFormat = "layers-model" | "graph-model";
+/** the format of a TF.js model.json: the vocabulary's model formats of the `tfjs-model` file format */
+export type ModelFormat = (typeof FILE_FORMATS)["tfjs-model"]["modelFormats"][number];
 
 export interface DecodedWeight {
   entry: TWeightEntry;

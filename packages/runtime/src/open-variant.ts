@@ -3,11 +3,11 @@
 // runs TF.js variants never loads it.
 import { access } from "node:fs/promises";
 import { join } from "node:path";
+import type { TEngine } from "@fleet/variants";
 import { initBackend } from "./backend.ts";
 import { RuntimeError } from "./errors.ts";
 import { loadTfjsVariant, readManifest, type LoadOptions } from "./load-variant.ts";
-import type { TEngineName } from "./manifest.ts";
-import type { OnnxLoadOptions, OnnxModel } from "./onnx/onnx-engine.ts";
+import type { OnnxSession, OnnxSessionOptions } from "./onnx/onnx-session.ts";
 import type { OnnxVariantOptions } from "./onnx/onnx-variant.ts";
 import type { VariantRunner } from "./variant-runner.ts";
 
@@ -15,7 +15,7 @@ export interface OpenOptions extends LoadOptions {
   /** onnx engine: ONNX Runtime intra-op threads (default: one per core) */
   threads?: number;
   /** engines this process may use (default both); a variant of another engine is refused before loading */
-  engines?: readonly TEngineName[];
+  engines?: readonly TEngine[];
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -30,7 +30,7 @@ export async function openVariant(dir: string, options: OpenOptions = {}): Promi
   const started = performance.now();
   const manifest = await readManifest(dir, options.requireManifest ?? true);
   // a stock model without manifest: model.onnx means onnx, anything else is TF.js
-  const engine: TEngineName = manifest?.engine ?? ((await exists(join(dir, "model.onnx"))) ? "onnx" : "tfjs");
+  const engine: TEngine = manifest?.engine ?? ((await exists(join(dir, "model.onnx"))) ? "onnx" : "tfjs");
   if (options.engines && !options.engines.includes(engine)) {
     throw new RuntimeError(
       "UNSUPPORTED",
@@ -47,8 +47,11 @@ export async function openVariant(dir: string, options: OpenOptions = {}): Promi
   return loadTfjsVariant(dir, manifest, options, performance.now());
 }
 
-/** Loads a bare .onnx graph (path or bytes) on ONNX Runtime, without a manifest. */
-export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoadOptions = {}): Promise<OnnxModel> {
-  const engine = await import("./onnx/onnx-engine.ts");
-  return engine.loadOnnxModel(model, options);
+/** Opens an ONNX Runtime session on a bare .onnx graph (path or bytes), without a manifest. */
+export async function openOnnxSession(
+  model: string | Uint8Array,
+  options: OnnxSessionOptions = {},
+): Promise<OnnxSession> {
+  const onnx = await import("./onnx/onnx-session.ts");
+  return onnx.openOnnxSession(model, options);
 }

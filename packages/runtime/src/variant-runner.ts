@@ -1,7 +1,8 @@
 // What every engine's loaded variant offers (tfjs: LoadedModel, onnx: OnnxVariant), so the agent,
 // the quantizer's measurements and benchmarks run any variant the same way.
+import type { TEngine } from "@fleet/variants";
 import type { LatencyStats, MemoryStats } from "./measure.ts";
-import type { TEngineName, TManifest } from "./manifest.ts";
+import type { TManifest } from "./manifest.ts";
 import type { SelfTestResult } from "./self-test.ts";
 
 export interface RunOutput {
@@ -10,7 +11,7 @@ export interface RunOutput {
 }
 
 export interface VariantRunner {
-  readonly engine: TEngineName;
+  readonly engine: TEngine;
   readonly dir: string;
   readonly manifest: TManifest | undefined;
   /** input shape with the batch dimension first (null = any) */

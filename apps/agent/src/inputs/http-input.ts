@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { isRuntimeError } from "@fleet/runtime";
 import { z } from "zod";
-import { NoModelError, type InferenceEngine } from "../inference/inference-engine.ts";
+import { NoModelError, type ActiveModelSlot } from "../inference/active-model-slot.ts";
 import type { Logger } from "../logger.ts";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -57,7 +57,7 @@ export class HttpInput {
   private server: Server | undefined;
 
   constructor(
-    private readonly engine: InferenceEngine,
+    private readonly slot: ActiveModelSlot,
     private readonly logger: Logger,
   ) {}
 
@@ -78,7 +78,7 @@ export class HttpInput {
     const shapeError = this.checkRows(rows);
     if (shapeError) return send(res, 400, { error: shapeError });
     try {
-      const result = await this.engine.infer(Float32Array.from(rows.flat()), rows.length);
+      const result = await this.slot.infer(Float32Array.from(rows.flat()), rows.length);
       return send(res, 200, result);
     } catch (error) {
       if (error instanceof NoModelError) return send(res, 503, { error: error.message });
@@ -90,8 +90,8 @@ export class HttpInput {
 
   /** Every example must hold exactly one input's values (a ragged batch could add up by chance). */
   private checkRows(rows: number[][]): string | undefined {
-    const size = this.engine.inputSize();
-    const shape = this.engine.exampleShape();
+    const size = this.slot.inputSize();
+    const shape = this.slot.exampleShape();
     if (size === undefined || !shape) return undefined; // no model: infer answers 503
     const bad = rows.findIndex((row) => row.length !== size);
     if (bad < 0) return undefined;

@@ -1,6 +1,6 @@
 // Feeds the simulated sensor into the model at a fixed rate; failures are counted, not fatal.
-import type { InferenceEngine } from "../inference/inference-engine.ts";
-import { NoModelError } from "../inference/inference-engine.ts";
+import type { ActiveModelSlot } from "../inference/active-model-slot.ts";
+import { NoModelError } from "../inference/active-model-slot.ts";
 import type { Logger } from "../logger.ts";
 import type { SimulatedSensor } from "./simulated-sensor.ts";
 
@@ -10,7 +10,7 @@ export class SensorInput {
 
   constructor(
     private readonly sensor: SimulatedSensor,
-    private readonly engine: InferenceEngine,
+    private readonly slot: ActiveModelSlot,
     private readonly ratePerSec: number,
     private readonly logger: Logger,
   ) {}
@@ -19,11 +19,11 @@ export class SensorInput {
   async step(): Promise<void> {
     // a model slower than the rate skips readings instead of queueing them without bound
     if (this.busy) return;
-    const size = this.engine.inputSize();
+    const size = this.slot.inputSize();
     if (size === undefined) return;
     this.busy = true;
     try {
-      await this.engine.infer(this.sensor.next(size));
+      await this.slot.infer(this.sensor.next(size));
     } catch (error) {
       if (!(error instanceof NoModelError)) this.logger.debug("sensor inference failed", { error });
     } finally {

@@ -1,7 +1,7 @@
 // Every interval: one sample (inferences, latency percentiles, errors, CPU, RSS, battery, variant)
 // into the queue, then the queue drained to the broker in order, oldest first, while connected.
 import { SCHEMA_VERSION, type TTelemetrySample } from "@fleet/protocol";
-import type { InferenceEngine } from "../inference/inference-engine.ts";
+import type { ActiveModelSlot } from "../inference/active-model-slot.ts";
 import type { Logger } from "../logger.ts";
 import type { DeviceConnection } from "../mqtt/connection.ts";
 import type { ProcessStats } from "./process-stats.ts";
@@ -11,7 +11,7 @@ import type { TelemetryQueue } from "./telemetry-queue.ts";
 const FLUSH_BATCH = 100;
 
 export interface TTelemetrySources {
-  engine: InferenceEngine;
+  slot: ActiveModelSlot;
   stats: ProcessStats;
   /** undefined on mains power */
   battery?: (intervalSec: number, inferences: number) => number;
@@ -30,7 +30,7 @@ export class TelemetryReporter {
   ) {}
 
   sample(now = Date.now()): TTelemetrySample {
-    const { inferences, errors, latencyMs } = this.sources.engine.window.take();
+    const { inferences, errors, latencyMs } = this.sources.slot.window.take();
     const sample: TTelemetrySample = {
       ts: now,
       inferences,
@@ -38,7 +38,7 @@ export class TelemetryReporter {
       cpuPct: this.sources.stats.cpuPct(),
       rssMb: this.sources.stats.rssMb(),
       errors,
-      variantId: this.sources.engine.active?.variant.id ?? null,
+      variantId: this.sources.slot.active?.variant.id ?? null,
     };
     if (this.sources.battery) sample.batteryPct = this.sources.battery(this.intervalSec, inferences);
     return sample;

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { TDesiredVariant, TPrecision } from "@fleet/protocol";
 import { decodeInlineTensor, MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
+import { precisionOf } from "@fleet/variants";
 import { writeOnnxVariant } from "@fleet/runtime/testing";
 import { desiredVariant, type TSigningKeys } from "./tiny-variant.ts";
 
@@ -39,11 +40,6 @@ export interface TOnnxVariantFaults {
   /** the manifest declares this input shape instead of the graph's */
   manifestInputShape?: (number | null)[];
 }
-
-const PRECISION_OF_KIND: Partial<Record<TManifest["variant"], TPrecision>> = {
-  "onnx-fp16": "fp16",
-  "onnx-int8": "int8",
-};
 
 /**
  * Writes an onnx test variant (or a broken copy of it) into `dir`: by default the MNIST CNN's
@@ -81,7 +77,7 @@ export async function writeOnnxTestVariant(
     dir,
     manifest,
     manifestBytes,
-    precision: PRECISION_OF_KIND[manifest.variant] ?? "fp32",
+    precision: precisionOf(manifest.variant),
     example: inputs.slice(0, inputs.length / batch),
     expected: outputs.slice(0, outputs.length / batch),
     tolerance,

@@ -5,12 +5,13 @@
 import {
   decodePayload,
   SCHEMA_VERSION,
+  type TAgentErrorCode,
   type TDesiredPayload,
   type TReportedPayload,
   type TReportedState,
 } from "@fleet/protocol";
 import { AgentError, describeFailure } from "../errors.ts";
-import type { InferenceEngine, TActiveModel } from "../inference/inference-engine.ts";
+import type { ActiveModelSlot, TActiveModel } from "../inference/active-model-slot.ts";
 import type { ModelPool } from "../inference/model-pool.ts";
 import type { Logger } from "../logger.ts";
 import { EMPTY_STATE, type DeviceStateFile, type TDeviceState, type TInstalledVariant } from "../store/device-state.ts";
@@ -21,7 +22,7 @@ export type TReport = Omit<TReportedPayload, "v" | "ts">;
 export interface TReconcilerDeps {
   cache: VariantCache;
   pool: ModelPool;
-  engine: InferenceEngine;
+  slot: ActiveModelSlot;
   stateFile: DeviceStateFile;
   /** publishes on `reported` (retained); must not throw */
   report: (report: TReport) => void;
@@ -60,7 +61,7 @@ export class Reconciler {
           runsOn: model.describe(),
           loadMs: Math.round(model.loadMs),
         });
-        this.deps.engine.swap({ variant: candidate, model });
+        this.deps.slot.swap({ variant: candidate, model });
         if (candidate !== this.state.active) {
           this.state = { ...this.state, active: candidate, previous: null };
           await this.deps.stateFile.write(this.state);
@@ -127,14 +128,14 @@ export class Reconciler {
   }
 
   private activeId(): string | null {
-    return this.deps.engine.active?.variant.id ?? null;
+    return this.deps.slot.active?.variant.id ?? null;
   }
 
   private reportState(
     rev: number,
     state: TReportedState,
     targetVariantId: string | null,
-    error?: { code: string; message: string },
+    error?: { code: TAgentErrorCode; message: string },
     progress?: number,
   ): void {
     const report: TReport = { rev, state, activeVariantId: this.activeId(), targetVariantId };
@@ -158,7 +159,7 @@ export class Reconciler {
       return;
     }
     const active = this.state.active;
-    if (active && active.id === variant.id && active.manifestSha256 === variant.sha256 && this.deps.engine.active) {
+    if (active && active.id === variant.id && active.manifestSha256 === variant.sha256 && this.deps.slot.active) {
       await this.saveRev(rev);
       this.reportState(rev, "active", variant.id);
       return;
@@ -200,7 +201,7 @@ export class Reconciler {
       if (!keep.has(installed.dirName) && this.deps.cleanCache !== false)
         await this.deps.cache.remove(installed.dirName);
       await this.saveRev(rev);
-      this.reportState(rev, this.deps.engine.active ? "rolled_back" : "failed", variant.id, failure);
+      this.reportState(rev, this.deps.slot.active ? "rolled_back" : "failed", variant.id, failure);
       return;
     }
     try {
@@ -208,7 +209,7 @@ export class Reconciler {
     } catch (error) {
       const failure = describeFailure(error);
       log.error("swap failed; keeping the current variant", failure);
-      this.reportState(rev, this.deps.engine.active ? "rolled_back" : "failed", variant.id, failure);
+      this.reportState(rev, this.deps.slot.active ? "rolled_back" : "failed", variant.id, failure);
       return;
     }
     this.reportState(rev, "active", variant.id);
@@ -227,7 +228,7 @@ export class Reconciler {
    */
   private retire(replaced: TActiveModel): void {
     const dir = this.deps.cache.dirOf(replaced.variant.dir);
-    const done: Promise<void> = this.deps.engine
+    const done: Promise<void> = this.deps.slot
       .drained(replaced.model)
       .then(() => this.deps.pool.release(dir))
       .catch((error: unknown) =>
@@ -238,7 +239,7 @@ export class Reconciler {
   }
 
   /** The atomic swap: state.json first (what a restart boots), then the in-memory model. */
-  private async swapTo(next: Parameters<InferenceEngine["swap"]>[0], rev: number): Promise<void> {
+  private async swapTo(next: Parameters<ActiveModelSlot["swap"]>[0], rev: number): Promise<void> {
     const before = this.state.active;
     const nextVariant = next?.variant ?? null;
     const previous = before && before.dir !== nextVariant?.dir ? before : this.state.previous;
@@ -249,7 +250,7 @@ export class Reconciler {
       if (next) await this.deps.pool.release(this.deps.cache.dirOf(next.variant.dir)).catch(() => {});
       throw new AgentError("storage_failed", `state.json could not be written: ${(error as Error).message}`);
     }
-    const replaced = this.deps.engine.swap(next);
+    const replaced = this.deps.slot.swap(next);
     if (replaced) this.retire(replaced);
     if (this.deps.cleanCache === false) return;
     const keep = new Set(

@@ -145,7 +145,7 @@ beforeAll(async () => {
   const gateways = await createProfile({
     prisma: db.prisma,
     actor,
-    input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] },
+    input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["fp32", "fp16"] },
   });
   const wearables = await createProfile({
     prisma: db.prisma,
@@ -154,7 +154,7 @@ beforeAll(async () => {
       name: "Wearables",
       priority: 20,
       rules: { classes: ["wearable"] },
-      allowedPrecisions: ["INT8", "INT4"],
+      allowedPrecisions: ["int8", "int4"],
       maxModelBytes: 40_000,
     },
   });
@@ -165,7 +165,7 @@ beforeAll(async () => {
       name: "Tiny sensors",
       priority: 30,
       rules: { classes: ["wearable"] },
-      allowedPrecisions: ["INT8"],
+      allowedPrecisions: ["int8"],
       maxModelBytes: 1_000,
     },
   });

@@ -28,13 +28,8 @@ export const ZEd25519SignatureBase64 = z
   .string()
   .regex(/^[A-Za-z0-9+/]{86}==$/, "expected a base64 ed25519 signature (88 characters)");
 
-export const PRECISIONS = ["fp32", "fp16", "uint8", "int8", "int4", "mixed"] as const;
-export const ZPrecision = z.enum(PRECISIONS);
-export type TPrecision = z.infer<typeof ZPrecision>;
-
-export const ENGINES = ["tfjs", "onnx"] as const;
-export const ZEngine = z.enum(ENGINES);
-export type TEngine = z.infer<typeof ZEngine>;
+// A variant's precision and engine on the wire: the vocabulary's own enums (lower case), not copies.
+export { ENGINES, PRECISIONS, ZEngine, ZPrecision, type TEngine, type TPrecision } from "@fleet/variants";
 
 /** A size in bytes of an artifact or file: 1 B .. 64 GiB. */
 export const ZByteSize = z.int().min(1).max(MAX_ARTIFACT_BYTES);

@@ -27,8 +27,8 @@ describe("ZReportedPayload", () => {
     ["progress", (r) => Object.assign(r, { progress: 1.01 })],
     ["progress", (r) => Object.assign(r, { progress: -0.1 })],
     ["error.code", (r) => Object.assign(r, { error: { code: "Hash Mismatch", message: "x" } })],
-    ["error.message", (r) => Object.assign(r, { error: { code: "x", message: "y".repeat(1025) } })],
-    ["error.message", (r) => Object.assign(r, { error: { code: "x" } })],
+    ["error.message", (r) => Object.assign(r, { error: { code: "load_failed", message: "y".repeat(1025) } })],
+    ["error.message", (r) => Object.assign(r, { error: { code: "load_failed" } })],
     ["error", (r) => Object.assign(r, { error: "boom" })],
   ])("names the wrong field %s", (path, change) => {
     expect(issuePaths(ZReportedPayload, mutate(reported(), change))).toEqual([path]);

@@ -1,24 +1,13 @@
 // fleet/v1/{id}/reported — device → console, QoS 1, retained. Progress towards the desired state.
 import { z } from "zod";
-import { MAX_ERROR_MESSAGE_LENGTH } from "../limits.ts";
-import { textBlock, ZEntityId, ZSchemaVersion, ZTimestampMs } from "./common.ts";
+import { ZReportedError } from "./agent-error-codes.ts";
+import { ZEntityId, ZSchemaVersion, ZTimestampMs } from "./common.ts";
 
 export const REPORTED_STATES = ["downloading", "verifying", "activating", "active", "failed", "rolled_back"] as const;
 export const ZReportedState = z.enum(REPORTED_STATES);
 
 /** States that must say why in `error`. */
 export const REPORTED_STATES_WITH_ERROR = ["failed", "rolled_back"] as const satisfies readonly TReportedState[];
-
-// Not strict: a newer agent may add detail (e.g. `retryable`).
-export const ZReportedError = z.object({
-  /** Machine-readable snake_case code, e.g. `hash_mismatch`, `bad_signature`, `self_test_failed`. */
-  code: z
-    .string()
-    .max(64)
-    .regex(/^[a-z][a-z0-9_.-]*$/, "expected a snake_case error code"),
-  /** Human-readable, no stack trace. */
-  message: textBlock(MAX_ERROR_MESSAGE_LENGTH),
-});
 
 // Not strict: a newer agent may report more progress detail; the console keeps what it knows.
 export const ZReportedPayload = z
@@ -42,5 +31,4 @@ export const ZReportedPayload = z
   );
 
 export type TReportedState = z.infer<typeof ZReportedState>;
-export type TReportedError = z.infer<typeof ZReportedError>;
 export type TReportedPayload = z.infer<typeof ZReportedPayload>;

@@ -1,7 +1,8 @@
 // What a TF.js variant keeps of fp32: accuracy, agreement with fp32, and per-layer SQNR / cosine of
 // weights and of activations against fp32 (the onnx variants are compared in pipeline/quantize-onnx-variant.ts).
 import type * as tf from "@tensorflow/tfjs";
-import type { ModelFiles, TVariantKind } from "@fleet/runtime";
+import type { ModelFiles } from "@fleet/runtime";
+import type { TVariantKind } from "@fleet/variants";
 import { captureActivations } from "../calibration/capture-activations.ts";
 import type { Dataset } from "../inputs/dataset.ts";
 import { scoreTfModel, type Scores } from "./score.ts";

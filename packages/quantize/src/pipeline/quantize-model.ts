@@ -12,9 +12,8 @@ import {
   type BackendPreference,
   type TActivationRange,
   type TfModel,
-  type TPrecision,
-  type TVariantKind,
 } from "@fleet/runtime";
+import { precisionOf, VARIANT_KIND_NAMES, variantKindsOn, type TVariantKind } from "@fleet/variants";
 import { captureActivations, captureLayerInputs, inputLayerName } from "../calibration/capture-activations.ts";
 import { compareTfjsVariant } from "../evaluate/compare-tfjs-variant.ts";
 import { measureWrittenVariant } from "../evaluate/written-variant.ts";
@@ -29,19 +28,13 @@ import { chooseMixedPrecision } from "../tfjs/mixed-precision.ts";
 import { findWeightUnits } from "../tfjs/weight-units.ts";
 import { ZReport, type TReport, type TVariantReport } from "./report-schema.ts";
 import { buildTfjsVariant, type BuiltTfjsVariant } from "../tfjs/build-tfjs-variant.ts";
-import {
-  quantizeOnnxVariant,
-  exportForOnnx,
-  isOnnxVariant,
-  ONNX_VARIANTS,
-  type TOnnxVariant,
-} from "./quantize-onnx-variant.ts";
+import { quantizeOnnxVariant, exportForOnnx, isOnnxVariant } from "./quantize-onnx-variant.ts";
 import type { OnnxModelProto } from "../onnx/graph/onnx-proto.ts";
 import { writeFileAtomic, writeVariantDir } from "./write-variant-dir.ts";
 import { VERSION } from "../version.ts";
 
-export const TFJS_VARIANTS: TVariantKind[] = ["fp32", "fp16", "uint8-tensor", "int8-channel", "int4-group", "mixed"];
-export const ALL_VARIANTS: TVariantKind[] = [...TFJS_VARIANTS, ...ONNX_VARIANTS];
+export const TFJS_VARIANTS: TVariantKind[] = variantKindsOn("tfjs");
+export const ALL_VARIANTS: TVariantKind[] = [...VARIANT_KIND_NAMES];
 
 export interface QuantizeOptions {
   /** model directory, model.json, or .zip/.tar/.tar.gz archive */
@@ -73,13 +66,6 @@ export interface ProgressEvent {
 /** samples used for activation statistics, calibration and bias correction */
 const ANALYSIS_SAMPLES = 256;
 const GOLDEN_SAMPLES = 2;
-const VARIANT_PRECISION: Record<Exclude<TVariantKind, "mixed" | TOnnxVariant>, TPrecision> = {
-  fp32: "fp32",
-  fp16: "fp16",
-  "uint8-tensor": "uint8",
-  "int8-channel": "int8",
-  "int4-group": "int4",
-};
 
 function tensorOf(dataset: Dataset): tf.Tensor {
   return tf.tensor(dataset.x, [dataset.count, ...dataset.sampleShape]);
@@ -250,7 +236,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<TReport> 
         built = await buildTfjsVariant(files, units, (u) => choice.precision.get(u.name) ?? "fp32", settings);
         mixedInfo = { budgetPoints: budget, sensitivity: choice.sensitivity };
       } else {
-        const precision = VARIANT_PRECISION[variant];
+        const precision = precisionOf(variant);
         built = await buildTfjsVariant(files, units, () => precision, settings);
       }
       const report = await compareTfjsVariant(variant, built, {

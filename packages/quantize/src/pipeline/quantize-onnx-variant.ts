@@ -2,13 +2,8 @@
 // the full-integer int8 graph, each written as a verified variant directory (model.onnx +
 // manifest.json) and measured on ONNX Runtime like a device would run it.
 import { join, relative } from "node:path";
-import {
-  encodeInlineTensor,
-  roundToFloat16,
-  type ModelFiles,
-  type TLayerPrecision,
-  type TVariantKind,
-} from "@fleet/runtime";
+import { encodeInlineTensor, roundToFloat16, type ModelFiles, type TLayerPrecision } from "@fleet/runtime";
+import { isVariantKindOn, precisionOf, variantKindsOn, type TVariantKind, type TVariantKindOn } from "@fleet/variants";
 import { concatWeights, errorStats } from "../evaluate/layer-error.ts";
 import type { Dataset } from "../inputs/dataset.ts";
 import { QuantizeError } from "../errors.ts";
@@ -25,12 +20,11 @@ import type { TLayerReport, TVariantReport } from "./report-schema.ts";
 import { writeVariantDir } from "./write-variant-dir.ts";
 import { VERSION } from "../version.ts";
 
-export const ONNX_VARIANTS = ["onnx-fp32", "onnx-fp16", "onnx-int8"] as const satisfies readonly TVariantKind[];
-export type TOnnxVariant = (typeof ONNX_VARIANTS)[number];
+export const ONNX_VARIANTS = variantKindsOn("onnx");
+export type TOnnxVariant = TVariantKindOn<"onnx">;
 export const ONNX_ENTRY = "model.onnx";
 
-export const isOnnxVariant = (kind: TVariantKind): kind is TOnnxVariant =>
-  (ONNX_VARIANTS as readonly string[]).includes(kind);
+export const isOnnxVariant = (kind: TVariantKind): kind is TOnnxVariant => isVariantKindOn("onnx", kind);
 
 /** The fp32 export, or the reason this model cannot run on the onnx engine (its TF.js variants are unaffected). */
 export function exportForOnnx(files: ModelFiles): { model: OnnxModelProto } | { refused: QuantizeError } {
@@ -134,7 +128,7 @@ export async function quantizeOnnxVariant(
     activations = { method: built.method, samples: ctx.analysis.count, ranges: built.ranges };
   } else {
     model = kind === "onnx-fp16" ? toFp16Weights(fp32) : fp32;
-    ({ layers, report: layerReport } = floatLayers(ctx, kind === "onnx-fp16" ? "fp16" : "fp32"));
+    ({ layers, report: layerReport } = floatLayers(ctx, precisionOf(kind)));
   }
   const bytes = encodeModel(model);
   const golden = await goldenOutput(model, ctx.golden);

@@ -1,6 +1,6 @@
 // report.json: what each variant costs and what it keeps, per variant and per layer.
 import { z } from "zod";
-import { ZEngineName, ZPrecision, ZVariantKind } from "@fleet/runtime";
+import { ZEngine, ZVariantKind, ZWeightPrecision } from "@fleet/variants";
 
 /** SQNR in dB; null when the values are reproduced exactly (infinite SQNR) */
 const ZErrorStats = z.object({ sqnrDb: z.number().nullable(), cosine: z.number() });
@@ -8,7 +8,7 @@ const ZErrorStats = z.object({ sqnrDb: z.number().nullable(), cosine: z.number()
 export const ZLayerReport = z.object({
   name: z.string(),
   op: z.string(),
-  precision: ZPrecision,
+  precision: ZWeightPrecision,
   weights: ZErrorStats,
   /** layer output vs fp32 on the analysis samples, both models run end to end from the same input */
   activations: ZErrorStats.optional(),
@@ -33,7 +33,7 @@ export const ZFullInt8 = z.object({
 
 export const ZSensitivity = z.object({
   layer: z.string(),
-  precision: ZPrecision,
+  precision: ZWeightPrecision,
   accuracyDrop: z.number().optional(),
   agreement: z.number(),
 });
@@ -53,7 +53,7 @@ export const ZOnnxCalibration = z.object({
 export const ZVariantReport = z.object({
   variant: ZVariantKind,
   /** the runtime the variant runs on (absent in reports written before the onnx engine: tfjs) */
-  engine: ZEngineName.optional(),
+  engine: ZEngine.optional(),
   dir: z.string(),
   bytes: z.object({ weights: z.number().int(), total: z.number().int() }),
   /** bytes / fp32 bytes */

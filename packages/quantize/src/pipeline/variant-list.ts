@@ -1,5 +1,5 @@
 // The --variants list of fleet-quantize: each name checked against the known variant kinds.
-import { ZVariantKind, type TVariantKind } from "@fleet/runtime";
+import { ZVariantKind, type TVariantKind } from "@fleet/variants";
 import { QuantizeError } from "../errors.ts";
 
 /** "fp16,int8-channel" -> ["fp16", "int8-channel"]; unknown names are refused by name */

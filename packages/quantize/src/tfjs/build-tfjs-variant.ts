@@ -6,8 +6,8 @@ import {
   type ModelFiles,
   type TfModel,
   type TLayerPrecision,
-  type TPrecision,
 } from "@fleet/runtime";
+import type { TWeightPrecision as TPrecision } from "@fleet/variants";
 import { correctBias } from "./bias-correction.ts";
 import { encodeWeights, type EncodedWeights, type WeightPlan } from "./encode-weights.ts";
 import type { WeightUnit } from "./weight-units.ts";

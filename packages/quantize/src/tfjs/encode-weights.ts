@@ -5,9 +5,9 @@ import {
   float32ToFloat16Bits,
   type ModelFiles,
   type TModelJson,
-  type TPrecision,
   type TWeightEntry,
 } from "@fleet/runtime";
+import type { TWeightPrecision as TPrecision } from "@fleet/variants";
 import { quantizeAffineUint8, quantizeSymmetric } from "./quant-math.ts";
 
 export interface WeightPlan {

@@ -1,4 +1,5 @@
-import type { ModelFiles, TPrecision } from "@fleet/runtime";
+import type { ModelFiles } from "@fleet/runtime";
+import type { TWeightPrecision as TPrecision } from "@fleet/variants";
 import { describe, expect, it } from "vitest";
 import { chooseMixedPrecision, unitBytes } from "./mixed-precision.ts";
 import type { WeightUnit } from "./weight-units.ts";

@@ -1,7 +1,8 @@
 // Mixed precision under an accuracy budget: measure each layer's sensitivity alone, start with
 // every kernel at int4, then upgrade the layer that buys back the most accuracy per extra byte
 // until the whole model is within budget (checked on the real combined model, not by adding up).
-import { elementCount, entryByteLength, type ModelFiles, type TPrecision } from "@fleet/runtime";
+import { elementCount, entryByteLength, type ModelFiles } from "@fleet/runtime";
+import type { TWeightPrecision as TPrecision } from "@fleet/variants";
 import type { WeightUnit } from "./weight-units.ts";
 import type { TSensitivity } from "../pipeline/report-schema.ts";
 

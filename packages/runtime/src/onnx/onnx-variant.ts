@@ -8,7 +8,7 @@ import { MB, type LatencyStats, type MemoryStats } from "../measure.ts";
 import { compareWithGolden, goldenInput, selfTestError, type SelfTestResult } from "../self-test.ts";
 import type { RunOutput, VariantRunner } from "../variant-runner.ts";
 import { verifyManifestFiles } from "../verify-files.ts";
-import { loadOnnxModel, type OnnxModel } from "./onnx-engine.ts";
+import { openOnnxSession, type OnnxSession } from "./onnx-session.ts";
 
 export const ONNX_ENTRY = "model.onnx";
 
@@ -23,7 +23,7 @@ export class OnnxVariant implements VariantRunner {
   constructor(
     readonly dir: string,
     readonly manifest: TManifest | undefined,
-    readonly model: OnnxModel,
+    readonly session: OnnxSession,
     /** bytes of the graph ONNX Runtime holds (int8 weights stay 1 byte each) */
     readonly modelBytes: number,
     readonly threads: number | undefined,
@@ -31,7 +31,7 @@ export class OnnxVariant implements VariantRunner {
   ) {}
 
   get inputShape(): (number | null)[] {
-    return this.model.inputShape;
+    return this.session.inputShape;
   }
 
   describe(): string {
@@ -39,7 +39,7 @@ export class OnnxVariant implements VariantRunner {
   }
 
   run(x: Float32Array, batch: number): Promise<RunOutput> {
-    return this.model.predict(x, batch);
+    return this.session.predict(x, batch);
   }
 
   async selfTest(): Promise<SelfTestResult> {
@@ -48,16 +48,16 @@ export class OnnxVariant implements VariantRunner {
   }
 
   measureLatency(runs = 50, warmup = 5, input?: Float32Array): Promise<LatencyStats> {
-    return this.model.measureLatency(runs, warmup, input);
+    return this.session.measureLatency(runs, warmup, input);
   }
 
   memory(): MemoryStats {
     // ONNX Runtime allocates natively: RSS is the figure that counts; no TF.js tensors are involved
-    return { ...this.model.memory(), tensorMB: 0, modelMB: this.modelBytes / MB };
+    return { ...this.session.memory(), tensorMB: 0, modelMB: this.modelBytes / MB };
   }
 
   dispose(): Promise<void> {
-    return this.model.dispose();
+    return this.session.dispose();
   }
 }
 
@@ -79,9 +79,9 @@ export async function loadOnnxVariant(
     await verifyManifestFiles(dir, manifest);
   }
   const entry = join(dir, manifest?.entry ?? ONNX_ENTRY);
-  const model = await loadOnnxModel(entry, options.threads === undefined ? {} : { threads: options.threads });
+  const session = await openOnnxSession(entry, options.threads === undefined ? {} : { threads: options.threads });
   const bytes = manifest?.files.find((f) => f.path === manifest.entry)?.bytes ?? 0;
-  const loaded = new OnnxVariant(dir, manifest, model, bytes, options.threads, performance.now() - started);
+  const loaded = new OnnxVariant(dir, manifest, session, bytes, options.threads, performance.now() - started);
   try {
     if (manifest && !sameShape(manifest.input.shape, loaded.inputShape)) {
       throw new RuntimeError(
@@ -90,7 +90,7 @@ export async function loadOnnxVariant(
         manifest.input.name,
       );
     }
-    const graphOutput = model.outputShape;
+    const graphOutput = session.outputShape;
     if (manifest && graphOutput && !sameShape(manifest.output.shape, graphOutput)) {
       throw new RuntimeError(
         "SHAPE_MISMATCH",

@@ -1,9 +1,9 @@
-// Test helper: the MNIST CNN fixture (fixtures/mnist-cnn.onnx) written as an onnx-engine variant
+// Test helper: the MNIST CNN fixture (fixtures/mnist-cnn.onnx) written as a variant of the onnx engine
 // directory with a correct manifest and golden output computed by ONNX Runtime.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeInlineTensor, MANIFEST_FILE, type TManifest } from "../manifest.ts";
-import { loadOnnxModel } from "../onnx/onnx-engine.ts";
+import { openOnnxSession } from "../onnx/onnx-session.ts";
 import { sha256Hex } from "../verify-files.ts";
 
 export const ONNX_FIXTURE = join(import.meta.dirname, "..", "..", "fixtures", "mnist-cnn.onnx");
@@ -24,10 +24,10 @@ export async function writeOnnxVariant(
   mkdirSync(dir, { recursive: true });
   copyFileSync(ONNX_FIXTURE, join(dir, "model.onnx"));
   const bytes = readFileSync(join(dir, "model.onnx"));
-  const model = await loadOnnxModel(bytes, { threads: 1 });
+  const session = await openOnnxSession(bytes, { threads: 1 });
   const x = goldenDigits();
-  const { data } = await model.predict(x, 2);
-  await model.dispose();
+  const { data } = await session.predict(x, 2);
+  await session.dispose();
   const manifest: TManifest = {
     formatVersion: 1,
     engine: "onnx",

@@ -114,15 +114,15 @@ describe("model upload and quantization", () => {
     ]);
     // Each variant is stored with the engine its signed manifest names and its kind's precision.
     expect(Object.fromEntries(model.variants.map((v) => [v.name, `${v.engine} ${v.precision}`]))).toEqual({
-      fp32: "TFJS FP32",
-      fp16: "TFJS FP16",
-      "uint8-tensor": "TFJS UINT8",
-      "int8-channel": "TFJS INT8",
-      "int4-group": "TFJS INT4",
-      mixed: "TFJS MIXED",
-      "onnx-fp32": "ONNX FP32",
-      "onnx-fp16": "ONNX FP16",
-      "onnx-int8": "ONNX INT8",
+      fp32: "tfjs fp32",
+      fp16: "tfjs fp16",
+      "uint8-tensor": "tfjs uint8",
+      "int8-channel": "tfjs int8",
+      "int4-group": "tfjs int4",
+      mixed: "tfjs mixed",
+      "onnx-fp32": "onnx fp32",
+      "onnx-fp16": "onnx fp16",
+      "onnx-int8": "onnx int8",
     });
     expect(model.report?.data.validation?.samples).toBe(100);
 
@@ -188,29 +188,29 @@ describe("model upload and quantization", () => {
     expect(model.choices.find((c) => c.profileName === "Gateways")?.variant).not.toBeNull();
     expect(model.variants.find((v) => v.id === tiny.variant?.id)?.chosenFor).toContain("Tiny wearables");
 
-    // A profile preferring ONNX gets its int8 variant; the explanation names the engine.
+    // A profile preferring onnx gets its int8 variant; the explanation names the engine.
     await operator.caller.profiles.create({
       name: "ONNX int8",
       priority: 300,
-      allowedPrecisions: ["INT8"],
-      preferredEngine: "ONNX",
+      allowedPrecisions: ["int8"],
+      preferredEngine: "onnx",
     });
     await operator.caller.profiles.create({
       name: "TF.js int8",
       priority: 301,
-      allowedPrecisions: ["INT8"],
-      allowedEngines: ["TFJS"],
+      allowedPrecisions: ["int8"],
+      allowedEngines: ["tfjs"],
     });
     const again = await viewer.caller.models.get({ id: modelId });
     const onnx = again.choices.find((c) => c.profileName === "ONNX int8")!;
     expect(onnx.variant?.name).toBe("onnx-int8");
-    expect(onnx.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+    expect(onnx.reason).toMatch(/^Chose onnx-int8 \(int8, onnx, .*onnx is the preferred engine/);
     expect(onnx.reason).toContain(
       "Devices that do not report onnx among their engines get the best variant of an engine they run.",
     );
     const tfjs = again.choices.find((c) => c.profileName === "TF.js int8")!;
     expect(tfjs.variant?.name).toBe("int8-channel");
-    expect(tfjs.excluded).toContainEqual({ id: expect.any(String), name: "onnx-int8", why: "engine ONNX not allowed" });
+    expect(tfjs.excluded).toContainEqual({ id: expect.any(String), name: "onnx-int8", why: "engine onnx not allowed" });
   });
 
   it("an upload of an archive (tar.gz holding a folder) works like loose files", async () => {

@@ -48,7 +48,7 @@ describe("hardware profiles", () => {
       name: "Big gateways",
       priority: 10,
       rules: { classes: ["gateway"], ramMinMb: 2_048 },
-      allowedPrecisions: ["INT8", "FP16"],
+      allowedPrecisions: ["int8", "fp16"],
       maxModelBytes: 5_000_000,
     });
     expect(created.rematched).toBe(3);
@@ -68,7 +68,7 @@ describe("hardware profiles", () => {
     expect((await viewer.caller.devices.get({ id: "new-1" })).engines).toBeNull();
 
     const list = await viewer.caller.profiles.list();
-    expect(list[0]).toMatchObject({ name: "Big gateways", deviceCount: 1, allowedPrecisions: ["INT8", "FP16"] });
+    expect(list[0]).toMatchObject({ name: "Big gateways", deviceCount: 1, allowedPrecisions: ["int8", "fp16"] });
     const audit = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "profile.create" } });
     expect(audit).toMatchObject({ entityId: created.profile.id, after: { name: "Big gateways" } });
   });
@@ -107,7 +107,7 @@ describe("hardware profiles", () => {
     const noPrecision = await trpcError(operator.caller.profiles.create({ name: "X", allowedPrecisions: [] }));
     expect(noPrecision.message).toContain("Allow at least one precision.");
     const preferred = await trpcError(
-      operator.caller.profiles.create({ name: "X", allowedEngines: ["TFJS"], preferredEngine: "ONNX" }),
+      operator.caller.profiles.create({ name: "X", allowedEngines: ["tfjs"], preferredEngine: "onnx" }),
     );
     expect(preferred.message).toContain("preferred engine");
     const noEngine = await trpcError(operator.caller.profiles.create({ name: "X", allowedEngines: [] }));
@@ -118,7 +118,7 @@ describe("hardware profiles", () => {
     const editing = await trpcError(
       operator.caller.profiles.update({
         id: "nope",
-        profile: { name: "X", allowedEngines: ["ONNX"], preferredEngine: "TFJS" },
+        profile: { name: "X", allowedEngines: ["onnx"], preferredEngine: "tfjs" },
       }),
     );
     expect(editing.message).toContain("The preferred engine must be one of the allowed engines.");
@@ -129,15 +129,15 @@ describe("hardware profiles", () => {
     const created = await operator.caller.profiles.create({
       name: "ONNX first",
       priority: 500,
-      allowedEngines: ["ONNX", "TFJS", "ONNX"],
-      preferredEngine: "ONNX",
+      allowedEngines: ["onnx", "tfjs", "onnx"],
+      preferredEngine: "onnx",
     });
-    expect(created.profile).toMatchObject({ allowedEngines: ["ONNX", "TFJS"], preferredEngine: "ONNX" });
+    expect(created.profile).toMatchObject({ allowedEngines: ["onnx", "tfjs"], preferredEngine: "onnx" });
     const updated = await operator.caller.profiles.update({
       id: created.profile.id,
-      profile: { name: "ONNX first", priority: 500, allowedEngines: ["TFJS"], preferredEngine: "TFJS" },
+      profile: { name: "ONNX first", priority: 500, allowedEngines: ["tfjs"], preferredEngine: "tfjs" },
     });
-    expect(updated.profile).toMatchObject({ allowedEngines: ["TFJS"], preferredEngine: "TFJS" });
+    expect(updated.profile).toMatchObject({ allowedEngines: ["tfjs"], preferredEngine: "tfjs" });
     await operator.caller.profiles.delete({ id: created.profile.id });
   });
 

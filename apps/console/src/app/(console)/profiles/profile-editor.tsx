@@ -1,5 +1,6 @@
 "use client";
 
+import { ENGINES, PRECISIONS, type TEngine } from "@fleet/variants";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -9,8 +10,6 @@ import { Field, FormError, type TMutationError } from "../../_components/form-fe
 
 type TProfile = RouterOutputs["profiles"]["get"];
 type TInput = RouterInputs["profiles"]["create"];
-const PRECISIONS = ["FP32", "FP16", "UINT8", "INT8", "INT4", "MIXED"] as const;
-const ENGINES = ["TFJS", "ONNX"] as const;
 
 const splitList = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
 const num = (text: string) => (text.trim() === "" ? undefined : Number(text));
@@ -44,7 +43,7 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
     allowedPrecisions: profile?.allowedPrecisions ?? [...PRECISIONS],
     allowedEngines: profile?.allowedEngines ?? [...ENGINES],
     /** "" = no preference. */
-    preferredEngine: (profile?.preferredEngine ?? "") as (typeof ENGINES)[number] | "",
+    preferredEngine: (profile?.preferredEngine ?? "") as TEngine | "",
   });
   const done = () => {
     void queryClient.invalidateQueries();
@@ -86,7 +85,7 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
       problems.push("Allow at least one engine: a profile that forbids every engine can never be sent a variant.");
     else if (form.preferredEngine !== "" && !form.allowedEngines.includes(form.preferredEngine)) {
       problems.push(
-        `The preferred engine ${form.preferredEngine.toLowerCase()} is not allowed: allow it, or choose another preference.`,
+        `The preferred engine ${form.preferredEngine} is not allowed: allow it, or choose another preference.`,
       );
     }
     return problems;
@@ -158,7 +157,7 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
               checked={form.allowedPrecisions.includes(p)}
               onChange={() => toggle("allowedPrecisions", p)}
             />
-            {p.toLowerCase()}
+            {p}
           </label>
         ))}
         <span className="field-label" style={{ marginLeft: 16 }}>
@@ -168,11 +167,11 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
           <label key={p} className="actions" style={{ gap: 4 }}>
             <input
               type="checkbox"
-              name={`engine-${p.toLowerCase()}`}
+              name={`engine-${p}`}
               checked={form.allowedEngines.includes(p)}
               onChange={() => toggle("allowedEngines", p)}
             />
-            {p.toLowerCase()}
+            {p}
           </label>
         ))}
         <label className="actions" style={{ gap: 4, marginLeft: 16 }}>
@@ -180,12 +179,12 @@ export function ProfileEditor({ profile, onCreated }: { profile?: TProfile; onCr
           <select
             name="preferredEngine"
             value={form.preferredEngine}
-            onChange={(e) => setForm({ ...form, preferredEngine: e.target.value as (typeof ENGINES)[number] | "" })}
+            onChange={(e) => setForm({ ...form, preferredEngine: e.target.value as TEngine | "" })}
           >
             <option value="">none</option>
             {ENGINES.map((p) => (
               <option key={p} value={p}>
-                {p.toLowerCase()}
+                {p}
                 {form.allowedEngines.includes(p) ? "" : " (not allowed)"}
               </option>
             ))}

@@ -31,9 +31,9 @@ export function ProfilesList({ canOperate }: { canOperate: boolean }) {
               </td>
               <td>{describeRules(p.rules)}</td>
               <td className="muted">
-                {p.allowedPrecisions.map((x) => x.toLowerCase()).join(", ")}
-                {` · engines ${p.allowedEngines.map((x) => x.toLowerCase()).join(", ")}`}
-                {p.preferredEngine ? ` (prefers ${p.preferredEngine.toLowerCase()})` : ""}
+                {p.allowedPrecisions.join(", ")}
+                {` · engines ${p.allowedEngines.join(", ")}`}
+                {p.preferredEngine ? ` (prefers ${p.preferredEngine})` : ""}
                 {p.maxModelBytes ? ` · ≤ ${(p.maxModelBytes / 1e6).toFixed(1)} MB` : ""}
                 {p.latencyBudgetMs ? ` · ≤ ${p.latencyBudgetMs} ms` : ""}
               </td>

@@ -2,15 +2,15 @@
 // constraint of the profile (and, for one device, load on its engines), those of the profile's preferred
 // engine come first when any fits; the most accurate of them wins, ties go to the smaller. Pure, so the
 // model page, the API and rollouts explain the choice the same way.
-import type { Engine, Precision } from "@fleet/db";
+import { compareAssumedQuality, type TEngine, type TPrecision } from "@fleet/variants";
 import { z } from "zod";
 import { formatBytes } from "./format-bytes.ts";
 
 export interface TChoosableVariant {
   id: string;
   name: string;
-  precision: Precision;
-  engine: Engine;
+  precision: TPrecision;
+  engine: TEngine;
   /** Bytes a device downloads (the files the manifest lists). */
   bytes: number;
   /** The quantize report of this variant (accuracy, agreement, runtime…); unreadable parts are ignored. */
@@ -21,16 +21,16 @@ export interface TChoosableProfile {
   name: string;
   maxModelBytes: number | null;
   ramBudgetMb: number | null;
-  allowedPrecisions: readonly Precision[];
-  allowedEngines: readonly Engine[];
-  preferredEngine: Engine | null;
+  allowedPrecisions: readonly TPrecision[];
+  allowedEngines: readonly TEngine[];
+  preferredEngine: TEngine | null;
   latencyBudgetMs: number | null;
 }
 
 /**
  * The device a choice is made for. Without one (the model page), the choice is the profile's alone.
  * `reportedEngines`: the engines the device's last birth reported as loading (`hardware.engines`,
- * lower-case names as the agent sends them), or null when it has reported none yet (no birth, or
+ * as the agent sends them; compared without case), or null when it has reported none yet (no birth, or
  * hardware the console cannot read). Unknown hardware counts as tfjs only: every agent runs tfjs,
  * while onnx needs ONNX Runtime's native binaries, which an operator cannot assume on a device that
  * never said so; sending it an onnx variant would only make the agent refuse it.
@@ -40,20 +40,20 @@ export interface TChoosableDevice {
 }
 
 /** The engines a device is assumed to run when it has not reported any (see TChoosableDevice). */
-export const ENGINES_OF_UNKNOWN_HARDWARE: readonly Engine[] = ["TFJS"];
+export const ENGINES_OF_UNKNOWN_HARDWARE: readonly TEngine[] = ["tfjs"];
 
 /** Whether `device` runs `engine` (true without a device: then only the profile decides). */
-export function deviceRunsEngine(device: TChoosableDevice | undefined, engine: Engine): boolean {
+export function deviceRunsEngine(device: TChoosableDevice | undefined, engine: TEngine): boolean {
   if (!device) return true;
   if (device.reportedEngines === null) return ENGINES_OF_UNKNOWN_HARDWARE.includes(engine);
-  return device.reportedEngines.some((name) => name.toUpperCase() === engine);
+  return device.reportedEngines.some((name) => name.toLowerCase() === engine);
 }
 
 /** Why `device` cannot run `engine`, or null. */
-export function deviceEngineProblem(device: TChoosableDevice | undefined, engine: Engine): string | null {
+export function deviceEngineProblem(device: TChoosableDevice | undefined, engine: TEngine): string | null {
   if (!device || deviceRunsEngine(device, engine)) return null;
   if (device.reportedEngines === null) {
-    return `engine ${engine} is not known to load on this device (it has not reported its engines; only ${ENGINES_OF_UNKNOWN_HARDWARE.map((e) => e.toLowerCase()).join(", ")} is assumed)`;
+    return `engine ${engine} is not known to load on this device (it has not reported its engines; only ${ENGINES_OF_UNKNOWN_HARDWARE.join(", ")} is assumed)`;
   }
   const reported = device.reportedEngines.length ? device.reportedEngines.join(", ") : "no engine";
   return `engine ${engine} does not load on this device (it reports ${reported})`;
@@ -87,9 +87,6 @@ const ZChoiceMetrics = z.looseObject({
     .optional(),
 });
 type TChoiceMetrics = z.infer<typeof ZChoiceMetrics>;
-
-/** Without measured accuracy, more bits are assumed to keep more. */
-const PRECISION_RANK: Record<Precision, number> = { FP32: 6, FP16: 5, MIXED: 4, INT8: 3, UINT8: 3, INT4: 1 };
 
 function metricsOf(variant: TChoosableVariant): TChoiceMetrics {
   const parsed = ZChoiceMetrics.safeParse(variant.metrics);
@@ -168,9 +165,9 @@ export function chooseVariant(
     if (qa && qb && qa.value !== qb.value) return qb.value - qa.value;
     if (qa && !qb) return -1;
     if (!qa && qb) return 1;
-    if (!qa && !qb && PRECISION_RANK[a.variant.precision] !== PRECISION_RANK[b.variant.precision]) {
-      return PRECISION_RANK[b.variant.precision] - PRECISION_RANK[a.variant.precision];
-    }
+    // without measured accuracy, the vocabulary's one rule: more bits are assumed to keep more
+    const assumed = !qa && !qb ? compareAssumedQuality(a.variant.precision, b.variant.precision) : 0;
+    if (assumed !== 0) return assumed;
     if (a.variant.bytes !== b.variant.bytes) return a.variant.bytes - b.variant.bytes;
     return a.variant.name.localeCompare(b.variant.name);
   };
@@ -200,7 +197,7 @@ export function chooseVariant(
   // A profile-level choice (model page) of an engine not every agent has: rollouts choose per device.
   const perDevice =
     !device && !ENGINES_OF_UNKNOWN_HARDWARE.includes(best.variant.engine)
-      ? ` Devices that do not report ${best.variant.engine.toLowerCase()} among their engines get the best variant of an engine they run.`
+      ? ` Devices that do not report ${best.variant.engine} among their engines get the best variant of an engine they run.`
       : "";
   return {
     variant: { id: best.variant.id, name: best.variant.name },

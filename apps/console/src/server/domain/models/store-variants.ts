@@ -1,27 +1,12 @@
 // After quantization: every variant directory goes into the artifact store, its manifest is signed,
 // and one ModelVariant row records it (upserted by model and name, so a re-run replaces, never duplicates).
 import path from "node:path";
-import type { Engine, Precision, Prisma, PrismaClient } from "@fleet/db";
-import type { TReport, TVariantReport } from "@fleet/quantize";
-import type { TEngineName } from "@fleet/runtime";
+import type { Prisma, PrismaClient } from "@fleet/db";
+import type { TReport } from "@fleet/quantize";
+import { precisionOf } from "@fleet/variants";
 import type { TArtifactStore } from "../../artifacts/artifact-store.ts";
 import type { TSigningKey } from "../../artifacts/keys.ts";
 import { storeVariantDir } from "../../artifacts/variant-artifacts.ts";
-
-export const PRECISION_OF_VARIANT: Record<TVariantReport["variant"], Precision> = {
-  fp32: "FP32",
-  fp16: "FP16",
-  "uint8-tensor": "UINT8",
-  "int8-channel": "INT8",
-  "int4-group": "INT4",
-  mixed: "MIXED",
-  "onnx-fp32": "FP32",
-  "onnx-fp16": "FP16",
-  "onnx-int8": "INT8",
-};
-
-/** The database's name of a manifest's engine. */
-export const ENGINE_OF_MANIFEST: Record<TEngineName, Engine> = { tfjs: "TFJS", onnx: "ONNX" };
 
 export class VariantEngineMismatchError extends Error {
   override readonly name = "VariantEngineMismatchError";
@@ -48,14 +33,15 @@ export async function storeQuantizedVariants(options: {
     // The signed manifest names the engine the agent will load it with (parseManifest holds it to the
     // manifest's variant kind); the report's kind must be that same kind, or a device could be chosen
     // for an engine it cannot run.
-    const engine = ENGINE_OF_MANIFEST[stored.manifest.engine];
+    const { engine } = stored.manifest;
     if (stored.manifest.variant !== variant.variant) {
       throw new VariantEngineMismatchError(
         `${variant.dir}: report.json says variant ${variant.variant} but its manifest.json says ${stored.manifest.variant} on engine ${stored.manifest.engine}`,
       );
     }
     const data = {
-      precision: PRECISION_OF_VARIANT[variant.variant],
+      // the database spells the vocabulary as it is: the kind's precision, the manifest's engine
+      precision: precisionOf(variant.variant),
       engine,
       bytes: stored.manifest.bytes,
       sha256: stored.manifestSha256,

@@ -1,4 +1,5 @@
-import { Engine, Precision, type Prisma } from "@fleet/db";
+import type { Prisma } from "@fleet/db";
+import { ENGINES, PRECISIONS, ZEngine, ZPrecision } from "@fleet/variants";
 import { z } from "zod";
 
 const ZName = z
@@ -51,17 +52,17 @@ export const ZProfileInput = z
       .default(null),
     ramBudgetMb: z.int().min(1).max(1_000_000).nullable().default(null),
     allowedPrecisions: z
-      .array(z.enum(Precision))
+      .array(ZPrecision)
       .min(1, "Allow at least one precision.")
-      .default(Object.values(Precision)),
+      .default([...PRECISIONS]),
     /** Engines not listed are forbidden for the profile's devices. */
     allowedEngines: z
-      .array(z.enum(Engine))
+      .array(ZEngine)
       .min(1, "Allow at least one engine: a profile that forbids every engine can never be sent a variant.")
       .transform((list) => [...new Set(list)])
-      .default(Object.values(Engine)),
+      .default([...ENGINES]),
     /** Its variants are chosen first whenever one fits (domain/models/choose-variant.ts). */
-    preferredEngine: z.enum(Engine).nullable().default(null),
+    preferredEngine: ZEngine.nullable().default(null),
     latencyBudgetMs: z.number().positive("Must be above 0.").max(600_000).nullable().default(null),
   })
   .refine((p) => p.preferredEngine === null || p.allowedEngines.includes(p.preferredEngine), {

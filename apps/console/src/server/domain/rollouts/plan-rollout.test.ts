@@ -11,8 +11,8 @@ const profile = (id: string, patch: Partial<TRolloutProfile>): TRolloutProfile =
   name: id,
   maxModelBytes: null,
   ramBudgetMb: null,
-  allowedPrecisions: ["FP32", "FP16", "UINT8", "INT8", "INT4", "MIXED"],
-  allowedEngines: ["TFJS", "ONNX"],
+  allowedPrecisions: ["fp32", "fp16", "uint8", "int8", "int4", "mixed"],
+  allowedEngines: ["tfjs", "onnx"],
   preferredEngine: null,
   latencyBudgetMs: null,
   ...patch,
@@ -27,7 +27,7 @@ const variant = (
   modelId: "m",
   name: id,
   precision,
-  engine: "TFJS",
+  engine: "tfjs",
   bytes,
   sha256: "a".repeat(64),
   signature: "s",
@@ -35,12 +35,12 @@ const variant = (
   metrics: { accuracy },
 });
 const variants = [
-  variant("fp16", "FP16", 4_000, 0.99),
-  variant("int8", "INT8", 2_000, 0.98),
-  variant("int4", "INT4", 1_000, 0.95),
+  variant("fp16", "fp16", 4_000, 0.99),
+  variant("int8", "int8", 2_000, 0.98),
+  variant("int4", "int4", 1_000, 0.95),
 ];
-const gw = profile("gw", { allowedPrecisions: ["FP16", "INT8"] });
-const wr = profile("wr", { allowedPrecisions: ["INT8", "INT4"], maxModelBytes: 1_500 });
+const gw = profile("gw", { allowedPrecisions: ["fp16", "int8"] });
+const wr = profile("wr", { allowedPrecisions: ["int8", "int4"], maxModelBytes: 1_500 });
 const tiny = profile("tiny", { maxModelBytes: 10 });
 const devices = (count: number, prof: TRolloutProfile | null, prefix: string): TPlanDevice[] =>
   Array.from({ length: count }, (_, i) => ({
@@ -140,9 +140,9 @@ describe("planRollout", () => {
   });
 
   it("chooses per profile and reported engines: a device never gets a variant of an engine it did not report", () => {
-    const onnxInt8: TRolloutVariant = { ...variant("onnx-int8", "INT8", 2_100, 0.98), engine: "ONNX" };
+    const onnxInt8: TRolloutVariant = { ...variant("onnx-int8", "int8", 2_100, 0.98), engine: "onnx" };
     const both = [...variants, onnxInt8];
-    const prefersOnnx = profile("gw", { allowedPrecisions: ["INT8"], preferredEngine: "ONNX" });
+    const prefersOnnx = profile("gw", { allowedPrecisions: ["int8"], preferredEngine: "onnx" });
     const fleet: TPlanDevice[] = [
       ...devices(2, prefersOnnx, "tfjs").map((d) => ({ ...d, reportedEngines: ["tfjs"] })),
       ...devices(2, prefersOnnx, "onnx").map((d) => ({ ...d, reportedEngines: ["onnx", "tfjs"] })),
@@ -163,18 +163,18 @@ describe("planRollout", () => {
     ]);
     expect(["onnx-0", "onnx-1"].map((id) => byDevice.get(id)?.variantId)).toEqual(["onnx-int8", "onnx-int8"]);
     expect(byDevice.get("tfjs-0")?.reason).toContain(
-      "onnx-int8 (engine ONNX does not load on this device (it reports tfjs))",
+      "onnx-int8 (engine onnx does not load on this device (it reports tfjs))",
     );
     expect(byDevice.get("unknown-0")?.reason).toContain("it has not reported its engines; only tfjs is assumed");
-    expect(byDevice.get("onnx-0")?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+    expect(byDevice.get("onnx-0")?.reason).toMatch(/^Chose onnx-int8 \(int8, onnx, .*onnx is the preferred engine/);
     expect(plan.byVariant.map((v) => [v.name, v.engine, v.devices])).toEqual([
-      ["int8", "TFJS", 3],
-      ["onnx-int8", "ONNX", 2],
+      ["int8", "tfjs", 3],
+      ["onnx-int8", "onnx", 2],
     ]);
   });
 
   it("refuses a chooser's answer whose engine the device does not run", () => {
-    const onnxOnly: TRolloutVariant = { ...variant("onnx-int8", "INT8", 2_000, 0.98), engine: "ONNX" };
+    const onnxOnly: TRolloutVariant = { ...variant("onnx-int8", "int8", 2_000, 0.98), engine: "onnx" };
     const careless = () => ({ variantId: "onnx-int8", reason: "fastest" });
     const plan = planRollout({
       devices: devices(1, gw, "gw"),
@@ -185,7 +185,7 @@ describe("planRollout", () => {
     });
     expect(plan.compatibleCount).toBe(0);
     expect(plan.incompatible[0]!.reason).toBe(
-      "The chooser named onnx-int8, but engine ONNX does not load on this device (it reports tfjs); nothing is sent.",
+      "The chooser named onnx-int8, but engine onnx does not load on this device (it reports tfjs); nothing is sent.",
     );
   });
 

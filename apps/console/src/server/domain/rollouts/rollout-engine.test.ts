@@ -428,8 +428,8 @@ describe("engines per device", () => {
     };
     const preview = await previewRollout({ prisma, chooseVariant: chooseRolloutVariant, input });
     expect(preview.byVariant.map((v) => [v.name, v.engine, v.devices])).toEqual([
-      ["int8-channel", "TFJS", 4],
-      ["onnx-int8", "ONNX", 3],
+      ["int8-channel", "tfjs", 4],
+      ["onnx-int8", "onnx", 3],
     ]);
     const created = await createRollout({
       prisma,
@@ -446,14 +446,14 @@ describe("engines per device", () => {
     const planned = new Map(plan.map((row) => [row.deviceId, row]));
     for (const id of fleet.onnxDevices) {
       expect(planned.get(id)?.variantId).toBe(fleet.variants.onnx);
-      expect(planned.get(id)?.reason).toMatch(/^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/);
+      expect(planned.get(id)?.reason).toMatch(/^Chose onnx-int8 \(int8, onnx, .*onnx is the preferred engine/);
     }
     for (const id of [...fleet.tfjsDevices, fleet.unknownDevice]) {
       expect(planned.get(id)?.variantId).toBe(fleet.variants.tfjs);
-      expect(planned.get(id)?.reason).toContain("no variant of the preferred engine ONNX fits");
+      expect(planned.get(id)?.reason).toContain("no variant of the preferred engine onnx fits");
     }
     expect(planned.get(fleet.tfjsDevices[0]!)?.reason).toContain(
-      "onnx-int8 (engine ONNX does not load on this device (it reports tfjs))",
+      "onnx-int8 (engine onnx does not load on this device (it reports tfjs))",
     );
     expect(planned.get(fleet.unknownDevice)?.reason).toContain("only tfjs is assumed");
 
@@ -484,7 +484,7 @@ describe("engines per device", () => {
       state: "INCOMPATIBLE",
       wave: 0,
       variantId: null,
-      reason: "Not sent: engine ONNX does not load on this device any more (it reports tfjs).",
+      reason: "Not sent: engine onnx does not load on this device any more (it reports tfjs).",
     });
 
     // Rolling back sends every device its previous variant, the engine named in lower case too.

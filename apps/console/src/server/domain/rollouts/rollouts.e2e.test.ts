@@ -180,7 +180,7 @@ beforeAll(async () => {
   await createProfile({
     prisma: db.prisma,
     actor,
-    input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["FP32", "FP16"] },
+    input: { name: "Gateways", priority: 10, rules: { classes: ["gateway"] }, allowedPrecisions: ["fp32", "fp16"] },
   });
   await createProfile({
     prisma: db.prisma,
@@ -189,7 +189,7 @@ beforeAll(async () => {
       name: "Wearables",
       priority: 20,
       rules: { classes: ["wearable"] },
-      allowedPrecisions: ["INT8", "INT4"],
+      allowedPrecisions: ["int8", "int4"],
       maxModelBytes: 40_000,
     },
   });
@@ -467,8 +467,8 @@ describe("rollouts with the real broker, database and agents", () => {
         priority,
         rules: ZProfileRules.parse(rules),
         maxModelBytes,
-        allowedPrecisions: [...new Set([...allowedPrecisions, "INT8" as const])],
-        preferredEngine: "ONNX" as const,
+        allowedPrecisions: [...new Set([...allowedPrecisions, "int8" as const])],
+        preferredEngine: "onnx" as const,
       };
       await updateProfile({ prisma: db.prisma, actor, id: profile.id, input });
     }
@@ -484,7 +484,7 @@ describe("rollouts with the real broker, database and agents", () => {
     for (const device of [...gateways, ...wearables]) {
       expect(after.get(device)?.activeVariantId, device).toBe(models.onnx.variants["onnx-int8"]);
       expect(rows.find((row) => row.deviceId === device)?.reason).toMatch(
-        /^Chose onnx-int8 \(INT8, ONNX, .*ONNX is the preferred engine/,
+        /^Chose onnx-int8 \(int8, onnx, .*onnx is the preferred engine/,
       );
     }
     // Running it: telemetry on the onnx-int8 variant from every device, without inference errors.

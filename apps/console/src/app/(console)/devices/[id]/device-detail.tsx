@@ -62,14 +62,12 @@ export function DeviceDetail({ id, canOperate }: { id: string; canOperate: boole
             <dt>Active variant</dt>
             <dd>
               {d.activeVariant
-                ? `${d.activeVariant.model.name} · ${d.activeVariant.name} (${d.activeVariant.precision.toLowerCase()}, ${d.activeVariant.engine.toLowerCase()})`
+                ? `${d.activeVariant.model.name} · ${d.activeVariant.name} (${d.activeVariant.precision}, ${d.activeVariant.engine})`
                 : "none"}
             </dd>
             <dt>Previous variant</dt>
             <dd>
-              {d.prevVariant
-                ? `${d.prevVariant.model.name} · ${d.prevVariant.name} (${d.prevVariant.engine.toLowerCase()})`
-                : "none"}
+              {d.prevVariant ? `${d.prevVariant.model.name} · ${d.prevVariant.name} (${d.prevVariant.engine})` : "none"}
             </dd>
             <dt>Engines</dt>
             <dd data-testid="device-engines">

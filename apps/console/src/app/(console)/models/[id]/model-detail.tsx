@@ -146,7 +146,7 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
                   {v.sha256.slice(0, 12)}… · signed
                 </div>
               </td>
-              <td>{v.precision.toLowerCase()}</td>
+              <td>{v.precision}</td>
               <td>{formatBytes(v.bytes)}</td>
               <td>{v.ratio ? v.ratio.total.toFixed(3) : "—"}</td>
               <td>
@@ -161,7 +161,7 @@ function VariantsTable({ variants }: { variants: TVariant[] }) {
               <td>{v.accuracyDelta === null ? "—" : v.accuracyDelta.toFixed(2)}</td>
               <td>{pct(v.agreement)}</td>
               <td data-col="engine">
-                {v.engine.toLowerCase()}
+                {v.engine}
                 {v.backend ? <div className="muted">{v.backend}</div> : null}
               </td>
               <td className="nowrap">

@@ -5,7 +5,6 @@
 import type { Engine, Precision, PrismaClient } from "@fleet/db";
 import type { TDesiredPayload, TDesiredVariant } from "@fleet/protocol";
 import { deviceRunsEngine } from "../../models/choose-variant.ts";
-import { ENGINE_ON_WIRE, PRECISION_ON_WIRE } from "../describe-variant.ts";
 import type { MemoryDesiredPublisher } from "../memory-desired-publisher.ts";
 import type { TChooseVariant, TDescribeVariant, TRolloutVariant } from "../rollout-deps.ts";
 
@@ -38,8 +37,8 @@ export const fakeDescribe: TDescribeVariant = async (variant): Promise<TDesiredV
   sha256: variant.sha256,
   bytes: 1_000,
   signature: variant.signature,
-  precision: PRECISION_ON_WIRE[variant.precision],
-  engine: ENGINE_ON_WIRE[variant.engine],
+  precision: variant.precision,
+  engine: variant.engine,
 });
 
 export interface TFleetFixture {
@@ -67,7 +66,7 @@ export async function seedFleet(
       name: `${p} gateways`,
       rules: { classes: ["gateway"] },
       priority: 10,
-      allowedPrecisions: ["FP16", "INT8"],
+      allowedPrecisions: ["fp16", "int8"],
       maxModelBytes: 10_000_000,
       latencyBudgetMs: 50,
     },
@@ -78,7 +77,7 @@ export async function seedFleet(
       name: `${p} wearables`,
       rules: { classes: ["wearable"] },
       priority: 20,
-      allowedPrecisions: ["INT8", "INT4"],
+      allowedPrecisions: ["int8", "int4"],
       maxModelBytes: 1_500_000,
       latencyBudgetMs: 200,
     },
@@ -106,7 +105,7 @@ export async function seedFleet(
     select: { id: true },
   });
   const oldVariant = await prisma.modelVariant.create({
-    data: variant(old.id, "int8", "INT8", 1_000_000, 0.9),
+    data: variant(old.id, "int8", "int8", 1_000_000, 0.9),
     select: { id: true },
   });
   const model = await prisma.model.create({
@@ -121,15 +120,15 @@ export async function seedFleet(
     select: { id: true },
   });
   const fp16 = await prisma.modelVariant.create({
-    data: variant(model.id, "fp16", "FP16", 4_000_000, 0.99),
+    data: variant(model.id, "fp16", "fp16", 4_000_000, 0.99),
     select: { id: true },
   });
   const int8 = await prisma.modelVariant.create({
-    data: variant(model.id, "int8", "INT8", 2_000_000, 0.98),
+    data: variant(model.id, "int8", "int8", 2_000_000, 0.98),
     select: { id: true },
   });
   const int4 = await prisma.modelVariant.create({
-    data: variant(model.id, "int4", "INT4", 1_000_000, 0.95),
+    data: variant(model.id, "int4", "int4", 1_000_000, 0.95),
     select: { id: true },
   });
 
@@ -194,7 +193,7 @@ export interface TEngineFleetFixture {
 }
 
 /**
- * A fleet of one profile (INT8, ONNX preferred) for a model with an int8 variant on each engine
+ * A fleet of one profile (int8, onnx preferred) for a model with an int8 variant on each engine
  * (same accuracy): devices whose last birth reported onnx, devices reporting tfjs only, and one
  * that has reported no hardware.
  */
@@ -208,9 +207,9 @@ export async function seedEngineFleet(
       name: `${p} edge`,
       rules: {},
       priority: 5,
-      allowedPrecisions: ["INT8", "FP32"],
-      allowedEngines: ["TFJS", "ONNX"],
-      preferredEngine: "ONNX",
+      allowedPrecisions: ["int8", "fp32"],
+      allowedEngines: ["tfjs", "onnx"],
+      preferredEngine: "onnx",
     },
     select: { id: true },
   });
@@ -246,24 +245,24 @@ export async function seedEngineFleet(
     });
   const old = await model("old");
   const oldTfjs = await prisma.modelVariant.create({
-    data: variant(old.id, "int8-channel", "INT8", "TFJS", 30_000, 93),
+    data: variant(old.id, "int8-channel", "int8", "tfjs", 30_000, 93),
     select: { id: true },
   });
   const oldOnnx = await prisma.modelVariant.create({
-    data: variant(old.id, "onnx-int8", "INT8", "ONNX", 31_000, 93),
+    data: variant(old.id, "onnx-int8", "int8", "onnx", 31_000, 93),
     select: { id: true },
   });
   const fresh = await model("new");
   const tfjs = await prisma.modelVariant.create({
-    data: variant(fresh.id, "int8-channel", "INT8", "TFJS", 30_000, 95),
+    data: variant(fresh.id, "int8-channel", "int8", "tfjs", 30_000, 95),
     select: { id: true },
   });
   const onnx = await prisma.modelVariant.create({
-    data: variant(fresh.id, "onnx-int8", "INT8", "ONNX", 31_000, 95),
+    data: variant(fresh.id, "onnx-int8", "int8", "onnx", 31_000, 95),
     select: { id: true },
   });
   await prisma.modelVariant.create({
-    data: variant(fresh.id, "onnx-fp32", "FP32", "ONNX", 100_000, 94),
+    data: variant(fresh.id, "onnx-fp32", "fp32", "onnx", 100_000, 94),
     select: { id: true },
   });
 

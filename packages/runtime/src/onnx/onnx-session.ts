@@ -1,13 +1,13 @@
-// The `onnx` engine: runs a .onnx model on ONNX Runtime (onnxruntime-node, CPU execution provider)
-// with the same surface as the tfjs engine's LoadedModel (predict, latency, memory, input shape),
-// except that inference is asynchronous. Variants of this engine open through openVariant
-// (onnx-variant.ts); this module is imported on demand because it loads the native addon.
+// The `onnx` engine's core: an ONNX Runtime session (onnxruntime-node, CPU execution provider) over
+// one .onnx model, with the same surface as the tfjs engine's LoadedModel (predict, latency, memory,
+// input shape), except that inference is asynchronous. Variants of this engine open through
+// openVariant (onnx-variant.ts); this module is imported on demand because it loads the native addon.
 import { readFile } from "node:fs/promises";
 import * as ort from "onnxruntime-node";
 import { RuntimeError } from "../errors.ts";
 import { latencyStats, MB, type LatencyStats } from "../measure.ts";
 
-export interface OnnxLoadOptions {
+export interface OnnxSessionOptions {
   /** intra-op threads of ONNX Runtime (default: ONNX Runtime's choice, one per core) */
   threads?: number;
 }
@@ -17,11 +17,12 @@ export interface OnnxMemoryStats {
   heapUsedMB: number;
 }
 
-export class OnnxModel {
+/** An open ONNX Runtime session on one model; `dispose` releases it. */
+export class OnnxSession {
   private released = false;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ortSession: ort.InferenceSession,
     /** the file the model came from, or "<bytes>" */
     readonly source: string,
     readonly inputName: string,
@@ -53,7 +54,7 @@ export class OnnxModel {
     }
     let outputs: ort.InferenceSession.ReturnType;
     try {
-      outputs = await this.session.run({ [this.inputName]: new ort.Tensor("float32", x, shape) });
+      outputs = await this.ortSession.run({ [this.inputName]: new ort.Tensor("float32", x, shape) });
     } catch (error) {
       throw new RuntimeError(
         "INPUT_INVALID",
@@ -96,7 +97,7 @@ export class OnnxModel {
   async dispose(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await this.session.release();
+    await this.ortSession.release();
   }
 }
 
@@ -105,7 +106,10 @@ function firstLine(error: unknown): string {
 }
 
 /** Loads a .onnx model from a path or from its bytes and opens an ONNX Runtime session on the CPU. */
-export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoadOptions = {}): Promise<OnnxModel> {
+export async function openOnnxSession(
+  model: string | Uint8Array,
+  options: OnnxSessionOptions = {},
+): Promise<OnnxSession> {
   const { threads } = options;
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
     throw new RuntimeError("UNSUPPORTED", `threads must be a positive integer, got ${threads}`);
@@ -162,7 +166,7 @@ export async function loadOnnxModel(model: string | Uint8Array, options: OnnxLoa
       out?.isTensor && out.shape.length > 0
         ? out.shape.map((d) => (typeof d === "number" && d > 0 ? d : null))
         : undefined;
-    return new OnnxModel(
+    return new OnnxSession(
       session,
       source,
       session.inputNames[0]!,

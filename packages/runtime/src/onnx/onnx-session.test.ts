@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backend.ts";
 import { loadVariant, type LoadedModel } from "../load-variant.ts";
-import { loadOnnxModel, type OnnxModel } from "./onnx-engine.ts";
+import { openOnnxSession, type OnnxSession } from "./onnx-session.ts";
 import { seededRandom } from "../seeded-random.ts";
 import { expectCode } from "../testing/expect-code.ts";
 
@@ -43,12 +43,12 @@ function inputs(count: number): Float32Array {
 }
 
 let tfjs: LoadedModel;
-let onnx: OnnxModel;
+let onnx: OnnxSession;
 
 beforeAll(async () => {
   await initBackend();
   tfjs = await loadVariant(TFJS_FIXTURE, { requireManifest: false });
-  onnx = await loadOnnxModel(ONNX_FIXTURE);
+  onnx = await openOnnxSession(ONNX_FIXTURE);
 });
 afterAll(async () => {
   tfjs?.dispose();
@@ -86,7 +86,7 @@ describe("onnx engine", () => {
   });
 
   it("loads from bytes with threads: 1 and gives the same outputs", async () => {
-    const single = await loadOnnxModel(readFileSync(ONNX_FIXTURE), { threads: 1 });
+    const single = await openOnnxSession(readFileSync(ONNX_FIXTURE), { threads: 1 });
     try {
       const x = inputs(4);
       const [a, b] = [await single.predict(x, 4), await onnx.predict(x, 4)];
@@ -104,11 +104,11 @@ describe("onnx engine", () => {
   it("refuses a corrupt .onnx file with a RuntimeError", async () => {
     const bytes = new Uint8Array(readFileSync(ONNX_FIXTURE));
     const truncated = bytes.slice(0, 5000);
-    await expectCode(loadOnnxModel(truncated), "MODEL_INVALID", "not a valid ONNX model");
+    await expectCode(openOnnxSession(truncated), "MODEL_INVALID", "not a valid ONNX model");
     const garbage = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
-    await expectCode(loadOnnxModel(garbage), "MODEL_INVALID", "not a valid ONNX model");
+    await expectCode(openOnnxSession(garbage), "MODEL_INVALID", "not a valid ONNX model");
     await expectCode(
-      loadOnnxModel(join(import.meta.dirname, "no-such-model.onnx")),
+      openOnnxSession(join(import.meta.dirname, "no-such-model.onnx")),
       "FILE_MISSING",
       "no-such-model.onnx",
     );
@@ -124,6 +124,6 @@ describe("onnx engine", () => {
   });
 
   it("rejects a bad thread count", async () => {
-    await expectCode(loadOnnxModel(ONNX_FIXTURE, { threads: 0 }), "UNSUPPORTED", "threads");
+    await expectCode(openOnnxSession(ONNX_FIXTURE, { threads: 0 }), "UNSUPPORTED", "threads");
   });
 });

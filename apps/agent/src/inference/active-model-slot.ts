@@ -1,7 +1,8 @@
-// Runs the active model for every input source and measures each inference. Swapping the model is
-// one assignment between two inferences, so no input ever sees a half-activated variant; inference
-// is asynchronous (ONNX Runtime), so a replaced model is disposed only once the runs started on it
-// have finished (see drained).
+// The slot that holds the active model: every input source runs its inferences here, each one
+// timed into the latency window, and updates swap the model in it. Swapping is one assignment
+// between two inferences, so no input ever sees a half-activated variant; inference is asynchronous
+// (ONNX Runtime), so a replaced model is disposed only once the runs in flight on it have finished
+// (see drained). Not an engine: the engine (tfjs or onnx) is what runs the model in the slot.
 import type { VariantRunner } from "@fleet/runtime";
 import type { TInstalledVariant } from "../store/device-state.ts";
 import { LatencyWindow } from "./latency-window.ts";
@@ -30,7 +31,8 @@ interface TRuns {
   idle: (() => void)[];
 }
 
-export class InferenceEngine {
+/** The active model, its in-flight runs and its latency window. */
+export class ActiveModelSlot {
   private current: TActiveModel | undefined;
   private readonly running = new Map<VariantRunner, TRuns>();
   readonly window = new LatencyWindow();
