@@ -1,5 +1,5 @@
-// The rollout engine: `tick()` (called every second by a timer in main.ts) moves every rollout one
-// step. All state lives in the database, so any console process can run it and a restarted one
+// The rollout driver: `tick()` (called every second by a timer in main.ts) moves every rollout one
+// step. (A driver, not an engine: in Fleet an engine is the runtime a variant executes on, tfjs|onnx.) All state lives in the database, so any console process can run it and a restarted one
 // resumes where the last left off:
 //   1. agent reports (DeviceReport rows written by the broker) → RolloutDevice states (sync-reports.ts);
 //   2. per rollout with work, under a lease (leaseOwner/leaseUntil, taken by a conditional UPDATE, so
@@ -24,9 +24,13 @@ import type { TDescribeVariant, TDesiredPublisher, TRolloutLogger, TRolloutVaria
 import { parseRolloutSettings } from "./rollout.types.ts";
 import { syncReports } from "./sync-reports.ts";
 
-export const ENGINE_ACTOR: TActor = { id: null, label: "rollout-engine" };
+/**
+ * Who the driver's transitions are audited as. The label keeps its old value ("rollout-engine", from
+ * before the rename): stored audit rows carry it, and one actor should not appear under two names.
+ */
+export const DRIVER_ACTOR: TActor = { id: null, label: "rollout-engine" };
 
-export interface TRolloutEngineOptions {
+export interface TRolloutDriverOptions {
   prisma: PrismaClient;
   publisher: TDesiredPublisher;
   describeVariant: TDescribeVariant;
@@ -74,7 +78,7 @@ interface TRolloutRow {
 const ROLLBACK_STATUSES: readonly RolloutStatus[] = ["ROLLING_BACK", "ROLLED_BACK"];
 const SILENT_LOG: TRolloutLogger = { info: () => {}, warn: () => {} };
 
-export class RolloutEngine {
+export class RolloutDriver {
   readonly owner: string;
   private readonly prisma: PrismaClient;
   private readonly publisher: TDesiredPublisher;
@@ -86,7 +90,7 @@ export class RolloutEngine {
   private readonly log: TRolloutLogger;
   private running: Promise<TTickResult> | null = null;
 
-  constructor(options: TRolloutEngineOptions) {
+  constructor(options: TRolloutDriverOptions) {
     this.prisma = options.prisma;
     this.publisher = options.publisher;
     this.describeVariant = options.describeVariant;
@@ -215,7 +219,7 @@ export class RolloutEngine {
           if (changed.count === 0) return false;
           await recordAudit({
             tx,
-            actor: ENGINE_ACTOR,
+            actor: DRIVER_ACTOR,
             action: "rollout.complete",
             entityType: "rollout",
             entityId: rollout.id,
@@ -241,7 +245,7 @@ export class RolloutEngine {
           const issued = await issueWaveRevisions(tx, rollout.id, next);
           await recordAudit({
             tx,
-            actor: ENGINE_ACTOR,
+            actor: DRIVER_ACTOR,
             action: "rollout.wave",
             entityType: "rollout",
             entityId: rollout.id,
@@ -273,7 +277,7 @@ export class RolloutEngine {
         const issued = rollback ? await issueRollbackRevisions(tx, rollout.id) : 0;
         await recordAudit({
           tx,
-          actor: ENGINE_ACTOR,
+          actor: DRIVER_ACTOR,
           action: "rollout.gate_failed",
           entityType: "rollout",
           entityId: rollout.id,
@@ -307,7 +311,7 @@ export class RolloutEngine {
       if (changed.count === 0) return false;
       await recordAudit({
         tx,
-        actor: ENGINE_ACTOR,
+        actor: DRIVER_ACTOR,
         action: "rollout.rolled_back",
         entityType: "rollout",
         entityId: rollout.id,
