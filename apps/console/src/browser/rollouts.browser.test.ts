@@ -23,9 +23,9 @@ import {
   storeModel,
   type TBroker,
 } from "../server/domain/rollouts/testing/rollout-stack.ts";
-import { writeMnistValidation } from "../test-support/mnist-fixture.ts";
-import { haveChromium, launchChromium } from "../test-support/chromium.ts";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
+import { writeMnistValidation } from "../testing/mnist-fixture.ts";
+import { haveChromium, launchChromium } from "../testing/chromium.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../testing/run-bin.ts";
 
 const artifacts = path.join(consoleDir, "test-artifacts");
 

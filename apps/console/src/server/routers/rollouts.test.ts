@@ -8,13 +8,7 @@ import {
   SimulatedAgents,
   type TFleetFixture,
 } from "../domain/rollouts/testing/rollout-fixtures.ts";
-import {
-  createCallerHarness,
-  trpcCode,
-  trpcError,
-  testConfig,
-  type TCallerHarness,
-} from "../../test-support/callers.ts";
+import { createCallerHarness, trpcCode, trpcError, testConfig, type TCallerHarness } from "../../testing/callers.ts";
 import { createCallerFactory, createContextInner, createTRPCRouter } from "../trpc.ts";
 import { rolloutsRouter } from "./rollouts.ts";
 

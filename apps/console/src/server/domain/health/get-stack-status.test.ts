@@ -2,7 +2,7 @@ import { createPrismaClient } from "@fleet/db";
 import { readMigrations } from "@fleet/db/migrator";
 import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPort, listeningPort } from "../../../test-support/closed-port.ts";
+import { closedPort, listeningPort } from "../../../testing/closed-port.ts";
 import { checkBroker } from "./check-broker.ts";
 import { checkDatabase } from "./check-database.ts";
 import { getStackStatus } from "./get-stack-status.ts";

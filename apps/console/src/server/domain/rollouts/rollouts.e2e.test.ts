@@ -14,7 +14,7 @@ import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import type { TReport } from "@fleet/quantize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishConsoleConfig, type TConsoleConfig } from "../../../config.ts";
-import { writeMnistValidation } from "../../../test-support/mnist-fixture.ts";
+import { writeMnistValidation } from "../../../testing/mnist-fixture.ts";
 import { getSigningKey } from "../../artifacts/keys.ts";
 import { startRollouts } from "../../jobs/start-rollouts.ts";
 import type { TActor } from "../audit/record-audit.ts";
