@@ -4,7 +4,8 @@
 // then migrates and starts the stack, or runs every test. Plain Node: nothing is installed yet.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync, chmodSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStack } from "./start-stack.mjs";
@@ -60,15 +61,33 @@ function pnpm(entry, args, label) {
   mustRun(label ?? `pnpm ${args.join(" ")}`, process.execPath, [entry, ...args]);
 }
 
-/** `prisma generate` needs no engine here, but the CLI insists on a schema engine path: give it a stub. */
-function generatePrismaClient() {
-  const schema = readFileSync(path.join(root, "prisma", "schema.prisma"));
-  const prismaPkg = path.join(root, "node_modules", "prisma", "package.json");
-  const version = existsSync(prismaPkg) ? JSON.parse(readFileSync(prismaPkg, "utf8")).version : "?";
-  const stamp = createHash("sha256").update(schema).update(version).digest("hex");
-  const stampFile = path.join(tools, "prisma-client.stamp");
-  const output = path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts");
-  if (existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
+/**
+ * The schema engine binary that Prisma's own packages keep: @prisma/engines' folder, where its install
+ * script downloads it, named for this platform. The Prisma CLI finds it there itself. null when absent.
+ */
+async function bundledSchemaEngine() {
+  try {
+    const prismaDir = realpathSync(path.join(root, "node_modules", "prisma"));
+    const enginesDir = path.dirname(
+      createRequire(path.join(prismaDir, "package.json")).resolve("@prisma/engines/package.json"),
+    );
+    const platform = createRequire(path.join(enginesDir, "package.json"))("@prisma/get-platform");
+    const target = await platform.getBinaryTargetForCurrentPlatform();
+    const file = path.join(enginesDir, `schema-engine-${target}${target === "windows" ? ".exe" : ""}`);
+    return existsSync(file) ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What `prisma generate` gets for a schema engine. Generating needs none, but without one the CLI
+ * tries to download it (impossible offline). PRISMA_SCHEMA_ENGINE_BINARY when set, else Prisma's own
+ * binary when installed (nothing to set), else a stub that only says it is one, with one line saying so.
+ */
+async function schemaEngineEnv() {
+  if (process.env.PRISMA_SCHEMA_ENGINE_BINARY) return {};
+  if (await bundledSchemaEngine()) return {};
   const stub = path.join(tools, "schema-engine-stub");
   mkdirSync(tools, { recursive: true });
   writeFileSync(
@@ -76,11 +95,27 @@ function generatePrismaClient() {
     '#!/bin/sh\necho "prisma schema engine is not available here; migrations are applied by fleet-db" >&2\nexit 1\n',
   );
   chmodSync(stub, 0o755);
+  log(
+    "Prisma's schema engine is not installed here: generating with a stub (PRISMA_SCHEMA_ENGINE_BINARY names a real one)",
+  );
+  return { PRISMA_SCHEMA_ENGINE_BINARY: stub };
+}
+
+/** Generates the Prisma client when schema.prisma or the Prisma version changed since the last run. */
+async function generatePrismaClient() {
+  const schema = readFileSync(path.join(root, "prisma", "schema.prisma"));
+  const prismaPkg = path.join(root, "node_modules", "prisma", "package.json");
+  const version = existsSync(prismaPkg) ? JSON.parse(readFileSync(prismaPkg, "utf8")).version : "?";
+  const stamp = createHash("sha256").update(schema).update(version).digest("hex");
+  const stampFile = path.join(tools, "prisma-client.stamp");
+  const output = path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts");
+  if (existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
+  const engineEnv = await schemaEngineEnv();
   log("generating the Prisma client");
   mustRun("prisma generate", path.join(root, "node_modules", ".bin", "prisma"), ["generate"], {
     env: {
       ...process.env,
-      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? stub,
+      ...engineEnv,
       PRISMA_HIDE_UPDATE_MESSAGE: "1",
       CHECKPOINT_DISABLE: "1",
     },
@@ -88,13 +123,13 @@ function generatePrismaClient() {
   writeFileSync(stampFile, stamp);
 }
 
-function setup() {
+async function setup() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 20) die(`Node.js 20 or newer is required (this is ${process.version})`);
   const entry = ensurePnpm();
   log(ci ? "installing dependencies (frozen lockfile)" : "installing dependencies");
   pnpm(entry, ["install", ...(ci ? ["--frozen-lockfile"] : []), "--reporter=append-only"], "pnpm install");
-  generatePrismaClient();
+  await generatePrismaClient();
   // The agent runs precompiled on devices (half the memory of tsx); its bin falls back to the
   // sources whenever this build is older than them.
   mustRun("agent build", process.execPath, [path.join(root, "apps", "agent", "scripts", "build.mjs")]);
@@ -132,24 +167,24 @@ function migrate() {
 const [command = "help", ...rest] = process.argv.slice(2);
 switch (command) {
   case "setup":
-    setup();
+    await setup();
     break;
   case "migrate":
-    setup();
+    await setup();
     migrate();
     break;
   case "typecheck": {
-    setup();
+    await setup();
     typecheck();
     break;
   }
   case "lint": {
-    setup();
+    await setup();
     lint();
     break;
   }
   case "test": {
-    setup();
+    await setup();
     log("checking formatting and lint rules (Biome)");
     lint();
     buildConsole();
@@ -160,7 +195,7 @@ switch (command) {
     break;
   }
   case "start": {
-    setup();
+    await setup();
     buildConsole();
     await startStack({ bin, log });
     break;

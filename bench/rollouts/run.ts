@@ -1,6 +1,6 @@
 // Rollout benchmark: 1,000 simulated devices (one real `fleet-agent simulate --count N` process) across
 // three hardware profiles, a real fleet-broker process ingesting into the database, the console's
-// rollout engine as the console runs it (startRollouts: 1 s ticks, MQTT as the `console` service
+// rollout driver as the console runs it (startRollouts: 1 s ticks, MQTT as the `console` service
 // account) and the console's artifact route serving real MNIST variants signed by the console.
 //   1. forward: waves 10 % → 50 % → 100 %, zero soak: time from start to every device active;
 //   2. gate:    a variant whose golden output is wrong, same waves: the agents' self-test fails, the
@@ -61,10 +61,10 @@ let db: TTestDatabase | undefined;
 let broker: TBroker | undefined;
 let artifacts: TArtifactServer | undefined;
 let simulator: TAgentProcess | undefined;
-let engine: { stop: () => Promise<void> } | undefined;
+let rollouts: { stop: () => Promise<void> } | undefined;
 
 async function cleanup() {
-  await engine?.stop().catch(() => {});
+  await rollouts?.stop().catch(() => {});
   await simulator?.stop().catch(() => {});
   await broker?.stop().catch(() => {});
   await artifacts?.close().catch(() => {});
@@ -245,7 +245,7 @@ async function main() {
     `setup ${seconds(Date.now() - t)}: provisioned, broker, ${COUNT} agents online; profiles ${byProfile.map((row) => `${profileNames.get(row.profileId ?? "") ?? "none"} ${row._count._all}`).join(", ")}`,
   );
 
-  engine = startRollouts({ prisma: db.prisma, config, log: () => {} });
+  rollouts = startRollouts({ prisma: db.prisma, config, log: () => {} });
   log("");
 
   if (PHASES.has("forward")) {

@@ -90,3 +90,43 @@ describe("agent config", () => {
     expect(() => loadAgentConfig(required, ["run", "--brokr", "x"])).toThrow(ConfigError);
   });
 });
+
+describe("settings", () => {
+  const base = {
+    FLEET_AGENT_BROKER_URL: "mqtts://broker:8883",
+    FLEET_AGENT_DEVICE_ID: "gw-1",
+    FLEET_AGENT_SECRET: "0123456789abcdef0123",
+  };
+  it("has documented defaults for the runtime settings", () => {
+    expect(loadAgentConfig(base, ["run"]).config).toMatchObject({
+      telemetryInterval: 10,
+      inputs: ["sensor", "http"],
+      inferRate: 1,
+      httpPort: 8470,
+      queueMax: 8640,
+      maxModelMb: 256,
+    });
+  });
+  it("reads numbers and lists from flags and the environment", () => {
+    const { config } = loadAgentConfig({ ...base, FLEET_AGENT_TELEMETRY_INTERVAL: "0.5" }, [
+      "run",
+      "--inputs",
+      "http",
+      "--http-port",
+      "0",
+    ]);
+    expect(config).toMatchObject({ telemetryInterval: 0.5, inputs: ["http"], httpPort: 0 });
+    expect(() => loadAgentConfig(base, ["run", "--inputs", "camera"])).toThrow(/--inputs \(FLEET_AGENT_INPUTS\)/);
+    expect(() => loadAgentConfig(base, ["run", "--telemetry-interval", "0"])).toThrow(
+      /--telemetry-interval .* greater than 0/,
+    );
+  });
+  it("asks simulate for a count but not for a device id", () => {
+    expect(() => loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate"])).toThrow(
+      /--count \(FLEET_AGENT_SIMULATE_COUNT\) is required/,
+    );
+    expect(loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate", "--count", "5"]).config.count).toBe(
+      5,
+    );
+  });
+});

@@ -14,7 +14,7 @@ import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROKER_SETTINGS } from "./settings.ts";
-import { collectMessages, connectClient, subscribeGranted } from "./test-helpers.ts";
+import { collectMessages, connectClient, subscribeGranted } from "./testing/broker-harness.ts";
 
 const BIN = fileURLToPath(new URL("../bin/fleet-broker.mjs", import.meta.url));
 const FAST = { N: 1024, r: 8, p: 1 };

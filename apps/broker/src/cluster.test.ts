@@ -14,7 +14,7 @@ import {
   observerAuthenticator,
   startTestBroker,
   subscribeGranted,
-} from "./test-helpers.ts";
+} from "./testing/broker-harness.ts";
 
 const redis = await checkService("redis");
 const run = randomBytes(4).toString("hex");

@@ -8,7 +8,7 @@ import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "@fleet/db";
 import type { RunningBroker } from "./server.ts";
-import { connackCode, connectClient, mqttUrl, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import { connackCode, connectClient, mqttUrl, startTestBroker, subscribeGranted } from "./testing/broker-harness.ts";
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const postgres = await checkService("postgres");

@@ -2,7 +2,14 @@
 import { connect as connectTcp, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningBroker } from "./server.ts";
-import { collectMessages, connectClient, endAll, mqttUrl, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import {
+  collectMessages,
+  connectClient,
+  endAll,
+  mqttUrl,
+  startTestBroker,
+  subscribeGranted,
+} from "./testing/broker-harness.ts";
 
 let broker: RunningBroker | undefined;
 afterEach(async () => {

@@ -9,7 +9,13 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "@fleet/db";
 import type { RunningBroker } from "./server.ts";
-import { collectMessages, connectClient, mqttUrl, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import {
+  collectMessages,
+  connectClient,
+  mqttUrl,
+  startTestBroker,
+  subscribeGranted,
+} from "./testing/broker-harness.ts";
 
 const run = promisify(execFile);
 const haveClients = await run("mosquitto_pub", ["--help"]).then(

@@ -16,7 +16,7 @@ import {
   scrapeMetric,
   startTestBroker,
   subscribeGranted,
-} from "./test-helpers.ts";
+} from "./testing/broker-harness.ts";
 
 let broker: RunningBroker | undefined;
 let clients: MqttClient[] = [];

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { BROKER_SETTINGS } from "./settings.ts";
-import { connackCode } from "./test-helpers.ts";
+import { connackCode } from "./testing/broker-harness.ts";
 
 const BIN = fileURLToPath(new URL("../bin/fleet-broker.mjs", import.meta.url));
 // Its own data dir: the bin opens (and migrates) an embedded database there.

@@ -8,7 +8,7 @@ import {
   mqttUrl,
   startTestBroker,
   subscribeGranted,
-} from "./test-helpers.ts";
+} from "./testing/broker-harness.ts";
 
 let broker: RunningBroker | undefined;
 afterEach(async () => {

@@ -13,7 +13,7 @@ import {
   mqttUrl,
   startTestBroker,
   subscribeGranted,
-} from "./test-helpers.ts";
+} from "./testing/broker-harness.ts";
 
 let broker: RunningBroker;
 let clients: MqttClient[] = [];

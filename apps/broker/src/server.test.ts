@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ListenError } from "./errors.ts";
 import type { RunningBroker } from "./server.ts";
-import { collectMessages, connectClient, endAll, mqttUrl, startTestBroker, subscribeGranted } from "./test-helpers.ts";
+import {
+  collectMessages,
+  connectClient,
+  endAll,
+  mqttUrl,
+  startTestBroker,
+  subscribeGranted,
+} from "./testing/broker-harness.ts";
 
 let broker: RunningBroker | undefined;
 afterEach(async () => {

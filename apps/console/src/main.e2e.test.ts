@@ -7,7 +7,7 @@ import path from "node:path";
 import { createDb } from "@fleet/db";
 import { migrate, readMigrations } from "@fleet/db/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "./test-support/run-bin.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "./testing/run-bin.ts";
 
 let dataDir: string;
 let child: ChildProcess | undefined;

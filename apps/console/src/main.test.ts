@@ -1,6 +1,6 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { runBin } from "./test-support/run-bin.ts";
+import { runBin } from "./testing/run-bin.ts";
 
 // The CLI's refusals happen before any build or database, so these run in a second or two.
 describe("fleet-console command line", () => {

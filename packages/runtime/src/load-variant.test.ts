@@ -30,17 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe("backend", () => {
-  it("picks a backend and says which (tfjs-node is not installed here, so wasm)", async () => {
-    const choice = await initBackend();
-    expect(["tensorflow", "wasm", "cpu"]).toContain(choice.name);
-    if (choice.name === "wasm") {
-      expect(choice.skipped.map((s) => s.name)).toContain("tensorflow");
-      expect(typeof choice.simd).toBe("boolean");
-    }
-  });
-});
-
 describe("loadVariant", () => {
   it("verifies, loads, passes its self-test and predicts like the original", async () => {
     const dir = fresh();

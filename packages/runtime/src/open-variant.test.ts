@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "./backend.ts";
-import { availableEngines, probeEngines } from "./engines.ts";
 import { openVariant } from "./open-variant.ts";
 import { expectCode } from "./testing/expect-code.ts";
 import { goldenDigits, writeOnnxVariant } from "./testing/onnx-variant.ts";
@@ -161,17 +160,5 @@ describe("openVariant", () => {
     } finally {
       await runner.dispose();
     }
-  });
-});
-
-describe("engines", () => {
-  it("reports both engines as available on this machine, with what loaded", async () => {
-    const probes = await probeEngines();
-    expect(probes.map((p) => [p.engine, p.available])).toEqual([
-      ["tfjs", true],
-      ["onnx", true],
-    ]);
-    expect(probes[1]!.detail).toMatch(/^onnxruntime-node \d/);
-    expect(await availableEngines()).toEqual(["tfjs", "onnx"]);
   });
 });

@@ -20,7 +20,13 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const isTestCode = (file: string) => /\.test\.tsx?$|[/\\](test-support|testing)[/\\]|test-helpers\.ts$/.test(file);
+// Tests sit beside their module as `*.test.ts(x)`; test helpers live in a `testing/` folder (of the
+// package, or of a domain folder). The one rule for what is test code; the last test below holds
+// every workspace to it.
+const isTestCode = (file: string) => /\.test\.tsx?$|[/\\]testing[/\\]/.test(file);
+
+/** Other spellings of "test helper" the convention replaced: a `test-support/` folder, `test-helpers*`, `*.testing.ts`. */
+const OTHER_HELPER_SPELLING = /[/\\]test-support[/\\]|[/\\]test-helpers?[^/\\]*$|\.testing\.[cm]?tsx?$/;
 
 function workspaces(): { name: string; dir: string }[] {
   return ["apps", "packages"].flatMap((group) =>
@@ -28,6 +34,12 @@ function workspaces(): { name: string; dir: string }[] {
       .filter((name) => statSync(path.join(repoRoot, group, name, "src"), { throwIfNoEntry: false })?.isDirectory())
       .map((name) => ({ name: `${group}/${name}`, dir: path.join(repoRoot, group, name, "src") })),
   );
+}
+
+/** Relative imports (static and dynamic) of a file, as written. */
+function relativeImportsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]!);
 }
 
 function importsOf(file: string): string[] {
@@ -78,5 +90,49 @@ describe("conventions of DESIGN.md", () => {
       }
     }
     expect(readers).toEqual([]);
+  });
+
+  it("test helpers live in testing/ folders and reach other packages only through their ./testing export", () => {
+    const misplaced: string[] = [];
+    const outside: string[] = [];
+    for (const { dir } of workspaces()) {
+      const workspace = path.dirname(dir);
+      for (const file of sourceFiles(dir)) {
+        if (OTHER_HELPER_SPELLING.test(file)) misplaced.push(path.relative(repoRoot, file));
+        for (const specifier of relativeImportsOf(file)) {
+          const target = path.resolve(path.dirname(file), specifier);
+          if (!target.startsWith(workspace + path.sep))
+            outside.push(`${path.relative(repoRoot, file)} imports ${specifier}`);
+        }
+      }
+      const manifest = JSON.parse(readFileSync(path.join(workspace, "package.json"), "utf8")) as {
+        exports?: Record<string, string>;
+      };
+      const testing = manifest.exports?.["./testing"];
+      if (testing !== undefined && !isTestCode(testing))
+        misplaced.push(`${path.relative(repoRoot, workspace)}/package.json exports ./testing from ${testing}`);
+    }
+    expect(misplaced).toEqual([]);
+    expect(outside).toEqual([]);
+    // The rule itself, on the spellings it replaced.
+    expect(
+      [
+        "apps/x/src/testing/harness.ts",
+        "apps/x/src/domain/rollouts/testing/fixtures.ts",
+        "apps/x/src/foo.test.ts",
+        "apps/x/src/test-support/harness.ts",
+        "apps/x/src/test-helpers.ts",
+        "packages/x/src/embedded/wire.testing.ts",
+        "apps/x/src/foo.ts",
+      ].map((file) => [isTestCode(file), OTHER_HELPER_SPELLING.test(file)]),
+    ).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+      [false, true],
+      [false, true],
+      [false, true],
+      [false, false],
+    ]);
   });
 });

@@ -2,7 +2,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { RunningBroker } from "../server.ts";
-import { connackCode, connectClient, mqttUrl, observerAuthenticator, startTestBroker } from "../test-helpers.ts";
+import {
+  connackCode,
+  connectClient,
+  mqttUrl,
+  observerAuthenticator,
+  startTestBroker,
+} from "../testing/broker-harness.ts";
 
 let broker: RunningBroker | undefined;
 afterEach(async () => {

@@ -11,7 +11,7 @@ import {
   observerAuthenticator,
   startTestBroker,
   subscribeGranted,
-} from "../test-helpers.ts";
+} from "../testing/broker-harness.ts";
 
 let broker: RunningBroker;
 let anonymous: MqttClient;

@@ -7,7 +7,7 @@ import type { MqttClient } from "mqtt";
 import { hashSecret } from "@fleet/db";
 import { events, onlineStatus, reported, telemetry } from "../fleet-fixtures.ts";
 import type { RunningBroker } from "../server.ts";
-import { connectClient, mqttUrl, scrapeMetric, startTestBroker } from "../test-helpers.ts";
+import { connectClient, mqttUrl, scrapeMetric, startTestBroker } from "../testing/broker-harness.ts";
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const id = (raw: string) => raw as TDeviceId;

@@ -14,9 +14,9 @@ import { migrate } from "@fleet/db/migrator";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedVariantUrl } from "../server/artifacts/signed-url.ts";
-import { haveChromium, launchChromium } from "../test-support/chromium.ts";
-import { MNIST_MODEL_FILES, writeMnistValidation } from "../test-support/mnist-fixture.ts";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
+import { haveChromium, launchChromium } from "../testing/chromium.ts";
+import { MNIST_MODEL_FILES, writeMnistValidation } from "../testing/mnist-fixture.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../testing/run-bin.ts";
 
 const repoRoot = path.resolve(consoleDir, "../..");
 const brokerBin = path.join(repoRoot, "apps/broker/bin/fleet-broker.mjs");

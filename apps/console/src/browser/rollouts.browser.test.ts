@@ -1,5 +1,5 @@
 // Rollouts in a real browser (playwright-core driving Debian's Chromium) against fleet-console, a real
-// fleet-broker (the engine publishes `desired` through it as the console's service account) and one
+// fleet-broker (the driver publishes `desired` through it as the console's service account) and one
 // embedded database. Seeded: the MNIST reference model quantized into real, stored and signed
 // variants (fp16, int4-group), three hardware profiles and a mixed fleet (gateways, wearables, a
 // sensor no variant fits, a device no profile matches). An operator previews and starts a rollout;
@@ -23,9 +23,9 @@ import {
   storeModel,
   type TBroker,
 } from "../server/domain/rollouts/testing/rollout-stack.ts";
-import { writeMnistValidation } from "../test-support/mnist-fixture.ts";
-import { haveChromium, launchChromium } from "../test-support/chromium.ts";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../test-support/run-bin.ts";
+import { writeMnistValidation } from "../testing/mnist-fixture.ts";
+import { haveChromium, launchChromium } from "../testing/chromium.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../testing/run-bin.ts";
 
 const artifacts = path.join(consoleDir, "test-artifacts");
 

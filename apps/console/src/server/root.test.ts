@@ -1,7 +1,7 @@
 import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConsoleConfig } from "../config.ts";
-import { trpcCode } from "../test-support/callers.ts";
+import { trpcCode } from "../testing/callers.ts";
 import { createSessionToken, hashSessionToken } from "./auth/session-cookie.ts";
 import { createCaller } from "./root.ts";
 import { createContextInner } from "./trpc.ts";

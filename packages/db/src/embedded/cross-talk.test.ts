@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { servePglite } from "./embedded-postgres.ts";
-import { WireClient, wire } from "./wire.testing.ts";
+import { WireClient, wire } from "../testing/wire-client.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,7 @@ import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConsoleConfig, loadConsoleConfig, publishConsoleConfig } from "../../config.ts";
 import { GET as trpcGet } from "../../app/api/trpc/[trpc]/route.ts";
-import { closedPort } from "../../test-support/closed-port.ts";
+import { closedPort } from "../../testing/closed-port.ts";
 import { healthzResponse } from "./healthz-response.ts";
 
 // The HTTP layer as Next runs it: config published by main.ts, the process-wide database.

@@ -1,6 +1,6 @@
-// Runs the rollout engine in the console process: desired revisions go out through the broker as
+// Runs the rollout driver in the console process: desired revisions go out through the broker as
 // the console's service account (credentials in MQTT_URL's user info), artifact links are signed
-// by this console. Without MQTT_URL the engine still advances and says why nothing is published.
+// by this console. Without MQTT_URL the driver still advances and says why nothing is published.
 import type { PrismaClient } from "@fleet/db";
 import type { TDesiredPayload } from "@fleet/protocol";
 import type { TConsoleConfig } from "../../config.ts";
@@ -9,7 +9,7 @@ import { signedVariantUrl } from "../artifacts/signed-url.ts";
 import { createDescribeVariant } from "../domain/rollouts/describe-variant.ts";
 import { DesiredPublishError, MqttDesiredPublisher } from "../domain/rollouts/mqtt-desired-publisher.ts";
 import type { TDesiredPublisher } from "../domain/rollouts/rollout-deps.ts";
-import { RolloutEngine } from "../domain/rollouts/rollout-engine.ts";
+import { RolloutDriver } from "../domain/rollouts/rollout-driver.ts";
 import { startRolloutTicker } from "../domain/rollouts/rollout-ticker.ts";
 
 /** Connects on first use and again after a failure, so a broker that is not up yet only delays publishing. */
@@ -42,7 +42,7 @@ export function startRollouts(options: {
 }): { stop: () => Promise<void> } {
   const publisher = new LazyMqttPublisher(options.config.mqttUrl);
   const store = getArtifactStore(options.config.dataDir);
-  const engine = new RolloutEngine({
+  const driver = new RolloutDriver({
     prisma: options.prisma,
     publisher,
     describeVariant: createDescribeVariant({
@@ -54,7 +54,7 @@ export function startRollouts(options: {
       warn: (message, fields) => options.log(`rollouts: ${message}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
     },
   });
-  const stopTicker = startRolloutTicker(engine);
+  const stopTicker = startRolloutTicker(driver);
   return {
     stop: async () => {
       await stopTicker();

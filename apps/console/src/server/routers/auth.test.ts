@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCallerHarness, trpcCode, trpcError, type TCallerHarness } from "../../test-support/callers.ts";
+import { createCallerHarness, trpcCode, trpcError, type TCallerHarness } from "../../testing/callers.ts";
 import { SESSION_COOKIE_NAME } from "../auth/session-cookie.ts";
 
 let h: TCallerHarness;

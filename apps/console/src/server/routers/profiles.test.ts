@@ -1,6 +1,6 @@
 import type { THardware } from "@fleet/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCallerHarness, trpcCode, trpcError, type TCallerHarness } from "../../test-support/callers.ts";
+import { createCallerHarness, trpcCode, trpcError, type TCallerHarness } from "../../testing/callers.ts";
 
 let h: TCallerHarness;
 let operator: Awaited<ReturnType<TCallerHarness["callerAs"]>>;

@@ -1,20 +1,14 @@
 // The rollouts router through createCaller (mounted on its own router here; root.ts registers it too).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryDesiredPublisher } from "../domain/rollouts/memory-desired-publisher.ts";
-import { RolloutEngine } from "../domain/rollouts/rollout-engine.ts";
+import { RolloutDriver } from "../domain/rollouts/rollout-driver.ts";
 import {
   fakeDescribe,
   seedFleet,
   SimulatedAgents,
   type TFleetFixture,
 } from "../domain/rollouts/testing/rollout-fixtures.ts";
-import {
-  createCallerHarness,
-  trpcCode,
-  trpcError,
-  testConfig,
-  type TCallerHarness,
-} from "../../test-support/callers.ts";
+import { createCallerHarness, trpcCode, trpcError, testConfig, type TCallerHarness } from "../../testing/callers.ts";
 import { createCallerFactory, createContextInner, createTRPCRouter } from "../trpc.ts";
 import { rolloutsRouter } from "./rollouts.ts";
 
@@ -74,9 +68,9 @@ describe("rollouts router", () => {
     const publisher = new MemoryDesiredPublisher();
     const agents = new SimulatedAgents(h.db.prisma, publisher, () => new Date());
     agents.boot([...fleet.gateways, ...fleet.wearables], fleet.oldVariantId);
-    const engine = new RolloutEngine({ prisma: h.db.prisma, publisher, describeVariant: fakeDescribe });
+    const driver = new RolloutDriver({ prisma: h.db.prisma, publisher, describeVariant: fakeDescribe });
     for (let i = 0; i < 6; i++) {
-      await engine.tick();
+      await driver.tick();
       await agents.deliver();
     }
     const detail = await viewer.rollouts.get({ id: created.id });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCallerHarness, trpcCode, type TCallerHarness } from "../../test-support/callers.ts";
+import { createCallerHarness, trpcCode, type TCallerHarness } from "../../testing/callers.ts";
 
 let h: TCallerHarness;
 let viewer: Awaited<ReturnType<TCallerHarness["callerAs"]>>;

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../../trpc/react.tsx";
 import { formatDateTime } from "../../format.ts";
+import { DataTable } from "../../_components/data-table.tsx";
 import { Pager, useCursorPages } from "../../_components/pager.tsx";
 
 const ENTITY_TYPES = ["", "user", "session", "device", "profile"];
@@ -44,41 +45,28 @@ export function AuditLog({ entityType: fixedType, entityId }: { entityType?: str
         </div>
       )}
       {query.error ? <p className="problem">{query.error.message}</p> : null}
-      <table className="table" data-testid="audit-table">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Action</th>
-            <th>Entity</th>
-            <th>Change</th>
+      <DataTable
+        testId="audit-table"
+        headers={["When", "Who", "Action", "Entity", "Change"]}
+        isEmpty={query.data?.events.length === 0}
+        empty="Nothing recorded yet."
+      >
+        {query.data?.events.map((event) => (
+          <tr key={event.id}>
+            <td className="nowrap">{formatDateTime(event.ts)}</td>
+            <td>{event.actorLabel}</td>
+            <td>
+              <code>{event.action}</code>
+            </td>
+            <td>
+              {event.entityType} <span className="muted mono">{event.entityId}</span>
+            </td>
+            <td>
+              <ChangeSummary before={event.before} after={event.after} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {query.data?.events.map((event) => (
-            <tr key={event.id}>
-              <td className="nowrap">{formatDateTime(event.ts)}</td>
-              <td>{event.actorLabel}</td>
-              <td>
-                <code>{event.action}</code>
-              </td>
-              <td>
-                {event.entityType} <span className="muted mono">{event.entityId}</span>
-              </td>
-              <td>
-                <ChangeSummary before={event.before} after={event.after} />
-              </td>
-            </tr>
-          ))}
-          {query.data?.events.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="muted">
-                Nothing recorded yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <Pager pages={pages} nextCursor={query.data?.nextCursor ?? null} />
     </section>
   );

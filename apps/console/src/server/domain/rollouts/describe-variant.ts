@@ -9,7 +9,7 @@ export interface TDescribeVariantOptions {
   /** Size of the manifest bytes served at that URL (e.g. the artifact store's stat of artifactKey). */
   manifestBytes: (variant: TRolloutVariant) => number | Promise<number>;
   /**
-   * Lifetime of the URL. Retained messages are republished with a fresh URL after the engine's
+   * Lifetime of the URL. Retained messages are republished with a fresh URL after the driver's
    * refreshAfterMs (6 h by default), so this must be longer than that (default 24 h).
    */
   ttlSeconds?: number;

@@ -1,5 +1,5 @@
 // Read side of rollouts: the history list, one rollout's live progress (per wave and state, the gates
-// as the engine would judge them now, a bucketed progress series for the chart) and its devices.
+// as the driver would judge them now, a bucketed progress series for the chart) and its devices.
 import { Prisma, RolloutDeviceState, type PrismaClient } from "@fleet/db";
 import { z } from "zod";
 import { AppError, AppErrorCode } from "../../errors/app-error.ts";

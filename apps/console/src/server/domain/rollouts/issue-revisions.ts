@@ -1,5 +1,5 @@
 // Issuing desired revisions: one statement bumps Device.desiredRev and records the new rev on the
-// RolloutDevice rows with sentAt NULL ("to publish"). The publisher (rollout-engine.ts) sends what is
+// RolloutDevice rows with sentAt NULL ("to publish"). The publisher (rollout-driver.ts) sends what is
 // unpublished and sets sentAt, so a crash between the two only means the message goes out on the
 // next tick, with the same rev. Call these inside a transaction that first updated the Rollout row
 // (that row lock serializes everything that changes one rollout).

@@ -1,7 +1,7 @@
 // Operator actions on rollouts: preview, create (DRAFT), start, pause, resume, abort, roll back.
 // Each is one transaction that changes the Rollout row first (its row lock serializes everything that
-// changes one rollout, including the engine), issues revisions where needed, and writes the audit
-// event. Sending the messages is the engine's job (rollout-engine.ts), on its next tick.
+// changes one rollout, including the driver), issues revisions where needed, and writes the audit
+// event. Sending the messages is the driver's job (rollout-driver.ts), on its next tick.
 import type { Prisma, PrismaClient, RolloutStatus } from "@fleet/db";
 import { AppError, AppErrorCode } from "../../errors/app-error.ts";
 import { recordAudit, type TActor } from "../audit/record-audit.ts";

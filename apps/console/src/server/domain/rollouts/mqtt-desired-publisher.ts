@@ -88,7 +88,7 @@ export class MqttDesiredPublisher implements TDesiredPublisher {
     if (!id.ok) throw id.error;
     const encoded = encodePayload("desired", payload);
     if (!encoded.ok) throw encoded.error;
-    // While disconnected MQTT.js would queue the message; fail instead, the engine retries next tick.
+    // While disconnected MQTT.js would queue the message; fail instead, the driver retries next tick.
     if (!this.client.connected) throw new DesiredPublishError("not connected to the broker");
     const { qos, retain } = publishOptions("desired");
     let timer: NodeJS.Timeout | undefined;

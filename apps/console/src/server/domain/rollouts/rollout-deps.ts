@@ -1,4 +1,4 @@
-// What the rollout engine needs from the rest of the console, as injected functions: the variant
+// What the rollout driver needs from the rest of the console, as injected functions: the variant
 // chooser (domain/models), the artifact links (domain/artifacts) and the MQTT publisher. Tests and the
 // benchmark pass simple implementations; main.ts passes the real ones.
 import type { Engine, Precision } from "@fleet/db";

@@ -1,15 +1,15 @@
-// The timer that drives the rollout engine: one tick per interval (1 s), never two at once; problems
+// The timer that drives the rollout driver: one tick per interval (1 s), never two at once; problems
 // are logged once per change (reportProblem), never thrown. Returns a stop function that waits for a
 // running tick and releases this process's leases, so another console takes over at once.
 import { describeError, reportProblem } from "../../log.ts";
-import type { RolloutEngine } from "./rollout-engine.ts";
+import type { RolloutDriver } from "./rollout-driver.ts";
 
-export function startRolloutTicker(engine: RolloutEngine, intervalMs = 1_000): () => Promise<void> {
+export function startRolloutTicker(driver: RolloutDriver, intervalMs = 1_000): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
-    running = engine
+    running = driver
       .tick()
       .then((result) => {
         const failed = result.steps.find((step) => step.error);
@@ -27,6 +27,6 @@ export function startRolloutTicker(engine: RolloutEngine, intervalMs = 1_000): (
     stopped = true;
     clearInterval(timer);
     await running;
-    await engine.releaseLeases().catch(() => {});
+    await driver.releaseLeases().catch(() => {});
   };
 }

@@ -1,4 +1,4 @@
-// Rollouts end to end: the console's rollout engine as the console runs it (startRollouts: MQTT through
+// Rollouts end to end: the console's rollout driver as the console runs it (startRollouts: MQTT through
 // the broker as the `console` service account, artifact links signed by this console), a real
 // fleet-broker process ingesting into the same database, real `fleet-agent simulate` devices and one
 // real `fleet-agent run` device, real variants of the MNIST reference model quantized by @fleet/quantize
@@ -14,7 +14,7 @@ import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import type { TReport } from "@fleet/quantize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishConsoleConfig, type TConsoleConfig } from "../../../config.ts";
-import { writeMnistValidation } from "../../../test-support/mnist-fixture.ts";
+import { writeMnistValidation } from "../../../testing/mnist-fixture.ts";
 import { getSigningKey } from "../../artifacts/keys.ts";
 import { startRollouts } from "../../jobs/start-rollouts.ts";
 import type { TActor } from "../audit/record-audit.ts";
@@ -53,7 +53,7 @@ let rollouts: { stop: () => Promise<void> } | undefined;
 let config: TConsoleConfig;
 let publicKeyPath: string;
 let soloCredential: TDemoCredential;
-const engineLog: string[] = [];
+const driverLog: string[] = [];
 
 type TModel = { modelId: string; variants: Record<string, string> };
 const models: Record<"v1" | "v2" | "bad" | "v3" | "onnx", TModel> = {} as never;
@@ -61,7 +61,7 @@ const gateways: string[] = [];
 const wearables: string[] = [];
 
 function startEngine() {
-  return startRollouts({ prisma: db.prisma, config, log: (line) => engineLog.push(line) });
+  return startRollouts({ prisma: db.prisma, config, log: (line) => driverLog.push(line) });
 }
 
 function soloAgent(): TAgentProcess {
@@ -104,7 +104,7 @@ async function describeRollout(id: string): Promise<string> {
     select: { deviceId: true, wave: true, state: true, error: true },
     orderBy: { deviceId: "asc" },
   });
-  return `${JSON.stringify(rollout)} ${JSON.stringify(rows)}\nengine: ${engineLog.slice(-10).join("\n")}\nagents: ${simulator?.output().slice(-3000)}\nsolo: ${solo?.output().slice(-1500)}\nbroker: ${broker?.output().slice(-1500)}`;
+  return `${JSON.stringify(rollout)} ${JSON.stringify(rows)}\ndriver: ${driverLog.slice(-10).join("\n")}\nagents: ${simulator?.output().slice(-3000)}\nsolo: ${solo?.output().slice(-1500)}\nbroker: ${broker?.output().slice(-1500)}`;
 }
 
 function waitForStatus(id: string, statuses: RolloutStatus[], timeoutMs = 120_000): Promise<RolloutStatus> {
@@ -214,7 +214,7 @@ beforeAll(async () => {
     publicUrl: artifacts.url,
     uploadMaxMb: 16,
   };
-  // As main.ts does: the signed URLs the engine mints name this console.
+  // As main.ts does: the signed URLs the driver mints name this console.
   publishConsoleConfig(config);
 
   simulator = await startSimulator({
@@ -319,7 +319,7 @@ describe("rollouts with the real broker, database and agents", () => {
     expect(artifacts!.statuses.get(403) ?? 0).toBe(0);
   }, 180_000);
 
-  it("(c) a console restart mid-rollout: a new engine instance resumes at the wave it was in", async () => {
+  it("(c) a console restart mid-rollout: a new driver instance resumes at the wave it was in", async () => {
     const before = await devicesById();
     const id = await launch(models.v2, "v2 with a restart", {
       strategy: { wavePercents: [34, 67, 100], soakSeconds: 3 },
@@ -351,7 +351,7 @@ describe("rollouts with the real broker, database and agents", () => {
     expect(await stateCounts(id)).toEqual({ ACTIVE: SIMULATED + 1 });
     const after = await devicesById();
     for (const [device, row] of after) {
-      // Exactly one new revision per device: nothing was re-issued or sent twice by the new engine.
+      // Exactly one new revision per device: nothing was re-issued or sent twice by the new driver.
       expect(row.desiredRev).toBe(before.get(device)!.desiredRev + 1);
       expect(row.reportedRev).toBe(row.desiredRev);
       expect(row.activeVariantId).toBe(models.v2.variants[wearables.includes(device) ? "int4-group" : "fp16"]);

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { DataTable } from "../../../_components/data-table.tsx";
 import { FormError } from "../../../_components/form-feedback.tsx";
 import { TimeSeriesChart } from "../../devices/[id]/time-series-chart.tsx";
 import { STATE_COLORS, useRolloutsTRPC, type TRolloutOutputs } from "../use-rollouts-trpc.ts";
@@ -227,51 +228,35 @@ export function RolloutDetail({ id, canOperate }: { id: string; canOperate: bool
             ))}
           </select>
         </div>
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Device</th>
-              <th>Profile</th>
-              <th>Wave</th>
-              <th>State</th>
-              <th>Variant</th>
-              <th>Previous</th>
-              <th>Rev</th>
-              <th>Why this variant / error</th>
+        <DataTable
+          testId="rollout-devices-table"
+          headers={["Device", "Profile", "Wave", "State", "Variant", "Previous", "Rev", "Why this variant / error"]}
+          isEmpty={devices.data?.devices.length === 0}
+          empty={stateFilter ? "No device in this state." : "No device in this rollout."}
+        >
+          {devices.data?.devices.map((d) => (
+            <tr key={d.deviceId} data-device-id={d.deviceId}>
+              <td className="nowrap">
+                <Link href={`/devices/${d.deviceId}`}>{d.deviceId}</Link>
+                <div className="muted">{d.device.status.toLowerCase()}</div>
+              </td>
+              <td>{d.device.profile?.name ?? "–"}</td>
+              <td>{d.wave || "–"}</td>
+              <td className="nowrap">
+                <span className="tag" data-state={d.state} style={{ borderColor: STATE_COLORS[d.state] }}>
+                  {d.state.toLowerCase().replace("_", " ")}
+                </span>
+              </td>
+              <td className="nowrap">{d.variant?.name ?? "–"}</td>
+              <td className="muted nowrap">{d.previousVariant?.name ?? "–"}</td>
+              <td>{d.desiredRev ?? "–"}</td>
+              <td className="muted">
+                {d.reason}
+                {d.error ? <div className="problem">{d.error}</div> : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {devices.data?.devices.map((d) => (
-              <tr key={d.deviceId} data-device-id={d.deviceId}>
-                <td className="nowrap">
-                  <Link href={`/devices/${d.deviceId}`}>{d.deviceId}</Link>
-                  <div className="muted">{d.device.status.toLowerCase()}</div>
-                </td>
-                <td>{d.device.profile?.name ?? "–"}</td>
-                <td>{d.wave || "–"}</td>
-                <td className="nowrap">
-                  <span className="tag" data-state={d.state} style={{ borderColor: STATE_COLORS[d.state] }}>
-                    {d.state.toLowerCase().replace("_", " ")}
-                  </span>
-                </td>
-                <td className="nowrap">{d.variant?.name ?? "–"}</td>
-                <td className="muted nowrap">{d.previousVariant?.name ?? "–"}</td>
-                <td>{d.desiredRev ?? "–"}</td>
-                <td className="muted">
-                  {d.reason}
-                  {d.error ? <div className="problem">{d.error}</div> : null}
-                </td>
-              </tr>
-            ))}
-            {devices.data?.devices.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="muted">
-                  {stateFilter ? "No device in this state." : "No device in this rollout."}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
         {devices.data?.next ? <p className="muted">Showing the first 200; filter by state to narrow.</p> : null}
       </section>
     </div>

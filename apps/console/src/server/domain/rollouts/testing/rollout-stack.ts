@@ -1,9 +1,9 @@
-// The real pieces around the rollout engine, for the end-to-end tests and bench/rollouts:
+// The real pieces around the rollout driver, for the end-to-end tests and bench/rollouts:
 // - real variants: the MNIST reference CNN quantized by @fleet/quantize, stored and signed by the
 //   console's own storeQuantizedVariants (artifact store + ModelVariant rows), optionally with a
 //   tampered golden output so every agent's self-test fails;
 // - the console's real artifact route (artifactResponse: signed URL check, Range) mounted in a small
-//   node:http server, so the `desired` URLs the engine mints are downloadable;
+//   node:http server, so the `desired` URLs the driver mints are downloadable;
 // - a real `fleet-broker` process (ingest into the same database) with the console's service
 //   account, and real `fleet-agent simulate` / `fleet-agent run` processes for the devices.
 // Apps never import each other: broker and agent are only ever spawned as programs here.

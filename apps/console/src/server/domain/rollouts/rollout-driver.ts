@@ -1,5 +1,5 @@
-// The rollout engine: `tick()` (called every second by a timer in main.ts) moves every rollout one
-// step. All state lives in the database, so any console process can run it and a restarted one
+// The rollout driver: `tick()` (called every second by a timer in main.ts) moves every rollout one
+// step. (A driver, not an engine: in Fleet an engine is the runtime a variant executes on, tfjs|onnx.) All state lives in the database, so any console process can run it and a restarted one
 // resumes where the last left off:
 //   1. agent reports (DeviceReport rows written by the broker) → RolloutDevice states (sync-reports.ts);
 //   2. per rollout with work, under a lease (leaseOwner/leaseUntil, taken by a conditional UPDATE, so
@@ -10,23 +10,28 @@
 //      - revisions not yet published (sentAt NULL) are published retained, then marked sent;
 //        revisions still unanswered after `refreshAfterMs` are published again with a fresh URL, so a
 //        device that returns after days finds a retained message whose download link still works.
-// Every transition is a conditional UPDATE on (status, currentWave) as well: even a lease that
-// expired mid-step cannot advance a rollout twice.
+// Every transition goes through transitionRollout (transition-rollout.ts): a conditional UPDATE on
+// (status, currentWave) as well, so even a lease that expired mid-step cannot advance a rollout twice.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { SCHEMA_VERSION, type TDesiredPayload, type TDesiredVariant } from "@fleet/protocol";
 import type { PrismaClient, RolloutStatus } from "@fleet/db";
-import { recordAudit, type TActor } from "../audit/record-audit.ts";
+import type { TActor } from "../audit/record-audit.ts";
 import { judgeGates, loadGateMetrics, type TGateVerdict } from "./evaluate-gates.ts";
 import { issueRollbackRevisions, issueWaveRevisions } from "./issue-revisions.ts";
 import { rolloutVariantSelect } from "./load-plan-inputs.ts";
 import type { TDescribeVariant, TDesiredPublisher, TRolloutLogger, TRolloutVariant } from "./rollout-deps.ts";
 import { parseRolloutSettings } from "./rollout.types.ts";
 import { syncReports } from "./sync-reports.ts";
+import { transitionRollout, type TTransitionOptions } from "./transition-rollout.ts";
 
-export const ENGINE_ACTOR: TActor = { id: null, label: "rollout-engine" };
+/**
+ * Who the driver's transitions are audited as. The label keeps its old value ("rollout-engine", from
+ * before the rename): stored audit rows carry it, and one actor should not appear under two names.
+ */
+export const DRIVER_ACTOR: TActor = { id: null, label: "rollout-engine" };
 
-export interface TRolloutEngineOptions {
+export interface TRolloutDriverOptions {
   prisma: PrismaClient;
   publisher: TDesiredPublisher;
   describeVariant: TDescribeVariant;
@@ -74,7 +79,7 @@ interface TRolloutRow {
 const ROLLBACK_STATUSES: readonly RolloutStatus[] = ["ROLLING_BACK", "ROLLED_BACK"];
 const SILENT_LOG: TRolloutLogger = { info: () => {}, warn: () => {} };
 
-export class RolloutEngine {
+export class RolloutDriver {
   readonly owner: string;
   private readonly prisma: PrismaClient;
   private readonly publisher: TDesiredPublisher;
@@ -86,7 +91,7 @@ export class RolloutEngine {
   private readonly log: TRolloutLogger;
   private running: Promise<TTickResult> | null = null;
 
-  constructor(options: TRolloutEngineOptions) {
+  constructor(options: TRolloutDriverOptions) {
     this.prisma = options.prisma;
     this.publisher = options.publisher;
     this.describeVariant = options.describeVariant;
@@ -146,7 +151,8 @@ export class RolloutEngine {
     try {
       if (!(await this.acquireLease(rolloutId))) return step;
       step.leased = true;
-      await this.advance(rolloutId, step);
+      const transition = await this.advance(rolloutId, step);
+      if (transition !== null) step.transition = transition;
       await this.markStaleForRefresh(rolloutId);
       step.published = await this.publishPending(rolloutId);
     } catch (error) {
@@ -174,14 +180,23 @@ export class RolloutEngine {
     });
   }
 
-  private async advance(rolloutId: string, step: TRolloutStep): Promise<void> {
+  /** Moves the rollout on if its state calls for it; returns the transition made, if any. */
+  private async advance(rolloutId: string, step: TRolloutStep): Promise<string | null> {
     const rollout = await this.loadRollout(rolloutId);
-    if (!rollout) return;
-    if (rollout.status === "RUNNING") await this.advanceRunning(rollout, step);
-    else if (rollout.status === "ROLLING_BACK") await this.finishRollback(rollout, step);
+    if (!rollout) return null;
+    if (rollout.status === "RUNNING") return this.advanceRunning(rollout, step);
+    if (rollout.status === "ROLLING_BACK") return this.finishRollback(rollout);
+    return null;
   }
 
-  private async advanceRunning(rollout: TRolloutRow, step: TRolloutStep): Promise<void> {
+  /** Every change of status or wave goes through transitionRollout, as this driver. */
+  private transition<TEffect = undefined>(
+    options: Omit<TTransitionOptions<TEffect>, "prisma" | "actor" | "log">,
+  ): Promise<string | null> {
+    return transitionRollout<TEffect>({ prisma: this.prisma, actor: DRIVER_ACTOR, log: this.log, ...options });
+  }
+
+  private async advanceRunning(rollout: TRolloutRow, step: TRolloutStep): Promise<string | null> {
     const settings = parseRolloutSettings(rollout);
     const now = this.now();
     const wave = Math.max(1, rollout.currentWave);
@@ -199,124 +214,94 @@ export class RolloutEngine {
       now,
     });
     step.verdict = verdict;
-    if (verdict.verdict === "wait") return;
+    if (verdict.verdict === "wait") return null;
 
-    const guard = { id: rollout.id, status: "RUNNING" as const, currentWave: rollout.currentWave };
+    const rolloutId = rollout.id;
+    const from = { status: "RUNNING" as const, currentWave: rollout.currentWave };
     if (verdict.verdict === "pass") {
       const lastWave =
-        (await this.prisma.rolloutDevice.aggregate({ where: { rolloutId: rollout.id }, _max: { wave: true } }))._max
-          .wave ?? wave;
-      if (wave >= lastWave) {
-        const done = await this.prisma.$transaction(async (tx) => {
-          const changed = await tx.rollout.updateMany({
-            where: guard,
-            data: { status: "COMPLETED", finishedAt: now, reason: null },
-          });
-          if (changed.count === 0) return false;
-          await recordAudit({
-            tx,
-            actor: ENGINE_ACTOR,
+        (await this.prisma.rolloutDevice.aggregate({ where: { rolloutId }, _max: { wave: true } }))._max.wave ?? wave;
+      if (wave >= lastWave)
+        return this.transition({
+          rolloutId,
+          name: "RUNNING→COMPLETED",
+          from,
+          set: { status: "COMPLETED", finishedAt: now, reason: null },
+          audit: () => ({
             action: "rollout.complete",
-            entityType: "rollout",
-            entityId: rollout.id,
             before: { status: "RUNNING", wave },
             after: { status: "COMPLETED", gates: verdict.checks },
-          });
-          return true;
+          }),
+          logLine: () => ({ level: "info", message: "rollout completed", fields: { rolloutId } }),
         });
-        if (done) {
-          step.transition = "RUNNING→COMPLETED";
-          this.log.info("rollout completed", { rolloutId: rollout.id });
-        }
-        return;
-      }
       const next = wave + 1;
-      const sent = await this.prisma.$transaction(
-        async (tx) => {
-          const changed = await tx.rollout.updateMany({
-            where: guard,
-            data: { currentWave: next, waveStartedAt: now },
-          });
-          if (changed.count === 0) return null;
-          const issued = await issueWaveRevisions(tx, rollout.id, next);
-          await recordAudit({
-            tx,
-            actor: ENGINE_ACTOR,
-            action: "rollout.wave",
-            entityType: "rollout",
-            entityId: rollout.id,
-            before: { wave },
-            after: { wave: next, devicesSent: issued, gates: verdict.checks },
-          });
-          return issued;
-        },
-        { timeout: 60_000 },
-      );
-      if (sent !== null) {
-        step.transition = `wave ${next}`;
-        this.log.info("rollout wave started", { rolloutId: rollout.id, wave: next, devices: sent });
-      }
-      return;
+      return this.transition({
+        rolloutId,
+        name: `wave ${next}`,
+        from,
+        set: { currentWave: next, waveStartedAt: now },
+        effect: (tx) => issueWaveRevisions(tx, rolloutId, next),
+        audit: (issued) => ({
+          action: "rollout.wave",
+          before: { wave },
+          after: { wave: next, devicesSent: issued, gates: verdict.checks },
+        }),
+        logLine: (issued) => ({
+          level: "info",
+          message: "rollout wave started",
+          fields: { rolloutId, wave: next, devices: issued },
+        }),
+        timeoutMs: 60_000,
+      });
     }
 
     // A gate failed.
     const rollback = rollout.autoRollback;
     const status: RolloutStatus = rollback ? "ROLLING_BACK" : "PAUSED";
     const reason = `Wave ${wave}: ${verdict.summary}${rollback ? " Rolling back." : " Paused."}`;
-    const changed = await this.prisma.$transaction(
-      async (tx) => {
-        const updated = await tx.rollout.updateMany({
-          where: guard,
-          data: { status, reason, ...(rollback ? { waveStartedAt: now } : {}) },
-        });
-        if (updated.count === 0) return false;
-        const issued = rollback ? await issueRollbackRevisions(tx, rollout.id) : 0;
-        await recordAudit({
-          tx,
-          actor: ENGINE_ACTOR,
-          action: "rollout.gate_failed",
-          entityType: "rollout",
-          entityId: rollout.id,
-          before: { status: "RUNNING", wave },
-          after: { status, reason, gates: verdict.checks, ...(rollback ? { devicesSent: issued } : {}) },
-        });
-        return true;
-      },
-      { timeout: 60_000 },
-    );
-    if (changed) {
-      step.transition = `RUNNING→${status}`;
-      this.log.warn("rollout gate failed", { rolloutId: rollout.id, wave, status, reason });
-    }
+    return this.transition({
+      rolloutId,
+      name: `RUNNING→${status}`,
+      from,
+      set: { status, reason, ...(rollback ? { waveStartedAt: now } : {}) },
+      effect: async (tx) => (rollback ? await issueRollbackRevisions(tx, rolloutId) : 0),
+      audit: (issued) => ({
+        action: "rollout.gate_failed",
+        before: { status: "RUNNING", wave },
+        after: { status, reason, gates: verdict.checks, ...(rollback ? { devicesSent: issued } : {}) },
+      }),
+      logLine: () => ({ level: "warn", message: "rollout gate failed", fields: { rolloutId, wave, status, reason } }),
+      timeoutMs: 60_000,
+    });
   }
 
-  private async finishRollback(rollout: TRolloutRow, step: TRolloutStep): Promise<void> {
+  private async finishRollback(rollout: TRolloutRow): Promise<string | null> {
     const settings = parseRolloutSettings(rollout);
     const now = this.now();
+    const rolloutId = rollout.id;
     const inFlight = await this.prisma.rolloutDevice.count({
-      where: { rolloutId: rollout.id, state: { in: ["SENT", "DOWNLOADING", "VERIFYING", "ACTIVATING"] } },
+      where: { rolloutId, state: { in: ["SENT", "DOWNLOADING", "VERIFYING", "ACTIVATING"] } },
     });
     const since = rollout.waveStartedAt ?? now;
     const timedOut = now.getTime() - since.getTime() >= settings.gates.reportTimeoutSeconds * 1000;
-    if (inFlight > 0 && !timedOut) return;
-    const done = await this.prisma.$transaction(async (tx) => {
-      const changed = await tx.rollout.updateMany({
-        where: { id: rollout.id, status: "ROLLING_BACK" },
-        data: { status: "ROLLED_BACK", finishedAt: now },
-      });
-      if (changed.count === 0) return false;
-      await recordAudit({
-        tx,
-        actor: ENGINE_ACTOR,
+    if (inFlight > 0 && !timedOut) return null;
+    // Any wave: a rollback is not wave by wave.
+    return this.transition({
+      rolloutId,
+      name: "ROLLING_BACK→ROLLED_BACK",
+      from: { status: "ROLLING_BACK" },
+      set: { status: "ROLLED_BACK", finishedAt: now },
+      audit: () => ({
         action: "rollout.rolled_back",
-        entityType: "rollout",
-        entityId: rollout.id,
         before: { status: "ROLLING_BACK" },
         after: { status: "ROLLED_BACK", unconfirmedDevices: inFlight },
-      });
-      return true;
+      }),
+      logLine: () => ({
+        level: "info",
+        message: "rollout rolled back",
+        fields: { rolloutId, unconfirmedDevices: inFlight },
+      }),
     });
-    if (done) step.transition = "ROLLING_BACK→ROLLED_BACK";
   }
 
   /** Revisions still unanswered after refreshAfterMs go out again (same rev, fresh download URL). */

@@ -1,10 +1,10 @@
 // Shared by the broker's tests: a broker on ephemeral loopback ports and MQTT.js clients as peers.
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
-import type { Authenticator } from "./auth/authenticator.ts";
-import type { Principal } from "./auth/principal.ts";
-import { loadBrokerConfig, type TEnv } from "./config.ts";
-import { silentLogger } from "./logger.ts";
-import { startBroker, type BrokerDeps, type RunningBroker } from "./server.ts";
+import type { Authenticator } from "../auth/authenticator.ts";
+import type { Principal } from "../auth/principal.ts";
+import { loadBrokerConfig, type TEnv } from "../config.ts";
+import { silentLogger } from "../logger.ts";
+import { startBroker, type BrokerDeps, type RunningBroker } from "../server.ts";
 
 export const TEST_ENV: TEnv = {
   MQTT_HOST: "127.0.0.1",

@@ -1,4 +1,4 @@
-// The rollout engine on a real database (PGlite; the race also on PostgreSQL), with the in-memory
+// The rollout driver on a real database (PGlite; the race also on PostgreSQL), with the in-memory
 // publisher and agents simulated at the database level (rows as the broker's ingest writes them).
 import { createPrismaClient, type PrismaClient } from "@fleet/db";
 import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "../audit/record-audit.ts";
 import { createRollout, previewRollout, rollbackRollout, startRollout } from "./manage-rollouts.ts";
 import { MemoryDesiredPublisher } from "./memory-desired-publisher.ts";
-import { RolloutEngine, type TTickResult } from "./rollout-engine.ts";
+import { RolloutDriver, type TTickResult } from "./rollout-driver.ts";
 import type { TCreateRolloutInput } from "./rollout.types.ts";
 import { chooseRolloutVariant } from "./choose-rollout-variant.ts";
 import { createDescribeVariant } from "./describe-variant.ts";
@@ -33,7 +33,7 @@ interface THarness {
   clock: Clock;
   publisher: MemoryDesiredPublisher;
   agents: SimulatedAgents;
-  engine: RolloutEngine;
+  driver: RolloutDriver;
   fleet: TFleetFixture;
 }
 
@@ -43,14 +43,14 @@ async function setup(prisma: PrismaClient, size: { gateways: number; wearables: 
   const fleet = await seedFleet(prisma, size);
   const agents = new SimulatedAgents(prisma, publisher, clock.now);
   agents.boot([...fleet.gateways, ...fleet.wearables, fleet.orphan], fleet.oldVariantId);
-  const engine = new RolloutEngine({
+  const driver = new RolloutDriver({
     prisma,
     publisher,
     describeVariant: fakeDescribe,
     now: clock.now,
-    owner: "engine-a",
+    owner: "driver-a",
   });
-  return { clock, publisher, agents, engine, fleet };
+  return { clock, publisher, agents, driver, fleet };
 }
 
 async function createAndStart(prisma: PrismaClient, h: THarness, patch: Partial<TCreateRolloutInput> = {}) {
@@ -72,30 +72,30 @@ async function createAndStart(prisma: PrismaClient, h: THarness, patch: Partial<
 
 /** tick → agents handle what was published → telemetry → tick, then the clock moves on. */
 async function cycle(
-  h: Pick<THarness, "clock" | "agents" | "engine">,
-  engine = h.engine,
+  h: Pick<THarness, "clock" | "agents" | "driver">,
+  driver = h.driver,
   seconds = 61,
 ): Promise<TTickResult> {
-  await engine.tick();
+  await driver.tick();
   await h.agents.deliver();
   await h.agents.telemetry();
-  const result = await engine.tick();
+  const result = await driver.tick();
   h.clock.advance(seconds);
   return result;
 }
 
 async function runUntil(
   prisma: PrismaClient,
-  h: Pick<THarness, "clock" | "agents" | "engine">,
+  h: Pick<THarness, "clock" | "agents" | "driver">,
   id: string,
   statuses: string[],
-  engine = h.engine,
+  driver = h.driver,
   max = 20,
 ): Promise<string> {
   for (let i = 0; i < max; i++) {
     const { status } = await prisma.rollout.findUniqueOrThrow({ where: { id }, select: { status: true } });
     if (statuses.includes(status)) return status;
-    await cycle(h, engine);
+    await cycle(h, driver);
   }
   throw new Error(`rollout ${id} did not reach ${statuses.join("/")}`);
 }
@@ -108,7 +108,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-describe("rollout engine", () => {
+describe("rollout driver", () => {
   it("rolls a mixed fleet out wave by wave: gateways and wearables end on the variants their profiles allow", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 20, wearables: 10 });
@@ -140,7 +140,7 @@ describe("rollout engine", () => {
 
     const { id } = await createAndStart(prisma, h);
     // Wave 1 only: 3 devices got a revision, nobody else.
-    await h.engine.tick();
+    await h.driver.tick();
     expect(h.publisher.log).toHaveLength(3);
     expect(new Set(h.publisher.log.map((entry) => entry.payload.variant?.id))).toEqual(
       new Set([h.fleet.variants.fp16, h.fleet.variants.int4]),
@@ -150,7 +150,7 @@ describe("rollout engine", () => {
     // Before the soak time the wave holds, even though everything is active.
     await h.agents.deliver();
     await h.agents.telemetry();
-    const early = await h.engine.tick();
+    const early = await h.driver.tick();
     expect(early.steps.find((step) => step.rolloutId === id)?.verdict?.verdict).toBe("wait");
     expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).currentWave).toBe(1);
 
@@ -195,6 +195,7 @@ describe("rollout engine", () => {
       "rollout.wave",
       "rollout.complete",
     ]);
+    // The driver's audit label predates its rename and stays, as stored rows carry it.
     expect(audit.at(-1)?.actorLabel).toBe("rollout-engine");
   });
 
@@ -255,7 +256,7 @@ describe("rollout engine", () => {
     expect(await prisma.rolloutDevice.count({ where: { rolloutId: id, state: "ROLLED_BACK" } })).toBe(5);
   });
 
-  it("a console restart mid-wave: a new engine instance resumes and publishes what was left, nothing twice", async () => {
+  it("a console restart mid-wave: a new driver instance resumes and publishes what was left, nothing twice", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 30, wearables: 10 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [10, 100], soakSeconds: 60 } });
@@ -269,12 +270,12 @@ describe("rollout engine", () => {
     expect(published).toBe(4 + 5);
     h.publisher.failWith = null;
 
-    const restarted = new RolloutEngine({
+    const restarted = new RolloutDriver({
       prisma,
       publisher: h.publisher,
       describeVariant: fakeDescribe,
       now: h.clock.now,
-      owner: "engine-b",
+      owner: "driver-b",
       leaseMs: 15_000,
     });
     // The dead process's lease has expired by now (cycle advanced the clock past it).
@@ -288,21 +289,21 @@ describe("rollout engine", () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 3, wearables: 0 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 } });
-    // Each acknowledgement takes 10 s (as far as the engine's clock is concerned).
+    // Each acknowledgement takes 10 s (as far as the driver's clock is concerned).
     const slow = {
       publish: async (deviceId: string, payload: Parameters<MemoryDesiredPublisher["publish"]>[1]) => {
         await h.publisher.publish(deviceId, payload);
         h.clock.advance(10);
       },
     };
-    const engine = new RolloutEngine({
+    const driver = new RolloutDriver({
       prisma,
       publisher: slow,
       describeVariant: fakeDescribe,
       now: h.clock.now,
-      owner: "engine-a",
+      owner: "driver-a",
     });
-    await engine.tick();
+    await driver.tick();
     const rows = await prisma.rolloutDevice.findMany({
       where: { rolloutId: id, desiredRev: { not: null } },
       select: { deviceId: true, sentAt: true },
@@ -311,21 +312,21 @@ describe("rollout engine", () => {
     for (const row of rows) expect(row.sentAt?.getTime()).toBe(h.publisher.retained.get(row.deviceId)?.ts);
   });
 
-  it("an engine waits for a live lease of another process before touching its rollout", async () => {
+  it("a driver waits for a live lease of another process before touching its rollout", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 4, wearables: 0 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [100], soakSeconds: 0 } });
-    expect(await h.engine.acquireLease(id)).toBe(true);
-    const other = new RolloutEngine({
+    expect(await h.driver.acquireLease(id)).toBe(true);
+    const other = new RolloutDriver({
       prisma,
       publisher: h.publisher,
       describeVariant: fakeDescribe,
       now: h.clock.now,
-      owner: "engine-b",
+      owner: "driver-b",
     });
     const blocked = await other.tick();
     expect(blocked.steps.find((s) => s.rolloutId === id)).toMatchObject({ leased: false, published: 0 });
-    await h.engine.releaseLeases();
+    await h.driver.releaseLeases();
     expect((await other.tick()).steps.find((s) => s.rolloutId === id)).toMatchObject({ leased: true, published: 4 });
     await h.agents.deliver();
     await other.tick();
@@ -340,7 +341,7 @@ describe("rollout engine", () => {
       strategy: { wavePercents: [50, 100], soakSeconds: 60 },
       gates: { minReportedPct: 100 },
     });
-    await h.engine.tick();
+    await h.driver.tick();
     const firstWave = h.publisher.log.map((entry) => entry.deviceId);
     const offline = firstWave[0]!;
     h.agents.online.delete(offline);
@@ -358,7 +359,7 @@ describe("rollout engine", () => {
       }),
     ).toMatchObject({ state: "SENT" });
 
-    // Back online: the broker hands it the retained message; the engine counts it and moves on.
+    // Back online: the broker hands it the retained message; the driver counts it and moves on.
     h.agents.online.add(offline);
     expect(await runUntil(prisma, h, id, ["COMPLETED"])).toBe("COMPLETED");
     expect(
@@ -372,12 +373,12 @@ describe("rollout engine", () => {
   it("republishes a revision nobody answered before its download URL expires, and counts a device that reports after completion", async () => {
     const prisma = db.prisma;
     const h = await setup(prisma, { gateways: 4, wearables: 0 });
-    const engine = new RolloutEngine({
+    const driver = new RolloutDriver({
       prisma,
       publisher: h.publisher,
       describeVariant: fakeDescribe,
       now: h.clock.now,
-      owner: "engine-a",
+      owner: "driver-a",
       refreshAfterMs: 3_600_000,
     });
     const { id } = await createAndStart(prisma, h, {
@@ -386,17 +387,17 @@ describe("rollout engine", () => {
     });
     const late = h.fleet.gateways[0]!;
     h.agents.online.delete(late);
-    expect(await runUntil(prisma, h, id, ["COMPLETED"], engine)).toBe("COMPLETED");
+    expect(await runUntil(prisma, h, id, ["COMPLETED"], driver)).toBe("COMPLETED");
     expect(h.publisher.count(late, 1)).toBe(1);
 
     h.clock.advance(3_601);
-    await engine.tick();
+    await driver.tick();
     expect(h.publisher.count(late, 1)).toBe(2);
     expect(h.publisher.count(h.fleet.gateways[1]!)).toBe(1);
 
     h.agents.online.add(late);
     await h.agents.deliver();
-    await engine.tick();
+    await driver.tick();
     expect(
       await prisma.rolloutDevice.findUniqueOrThrow({
         where: { rolloutId_deviceId: { rolloutId: id, deviceId: late } },
@@ -418,8 +419,8 @@ describe("engines per device", () => {
       signedVariantUrl: (id) => `http://console.test/api/artifacts/${id}/manifest.json?sig=x`,
       manifestBytes: () => 1_000,
     });
-    const engine = new RolloutEngine({ prisma, publisher, describeVariant, now: clock.now, owner: "engine-a" });
-    const h = { clock, agents, engine };
+    const driver = new RolloutDriver({ prisma, publisher, describeVariant, now: clock.now, owner: "driver-a" });
+    const h = { clock, agents, driver };
 
     const input = {
       modelId: fleet.modelId,
@@ -490,7 +491,7 @@ describe("engines per device", () => {
     // Rolling back sends every device its previous variant, the engine named in lower case too.
     publisher.log.length = 0;
     await rollbackRollout({ prisma, actor, id: created.id, reason: "test" });
-    await engine.tick();
+    await driver.tick();
     for (const id of fleet.onnxDevices.filter((d) => d !== downgraded))
       expect(sent(id)).toEqual([expect.objectContaining({ id: fleet.oldVariants.onnx, engine: "onnx" })]);
     for (const id of fleet.tfjsDevices)
@@ -499,7 +500,7 @@ describe("engines per device", () => {
   });
 });
 
-describe.each(["pglite", "postgres"] as const)("two engines racing on one rollout (%s)", (kind) => {
+describe.each(["pglite", "postgres"] as const)("two drivers racing on one rollout (%s)", (kind) => {
   let raceDb: TTestDatabase | null = null;
   let second: PrismaClient | null = null;
 
@@ -523,14 +524,14 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
     const prisma = raceDb.prisma;
     const h = await setup(prisma, { gateways: 30, wearables: 10 });
     const { id } = await createAndStart(prisma, h, { strategy: { wavePercents: [10, 50, 100], soakSeconds: 0 } });
-    const a = new RolloutEngine({
+    const a = new RolloutDriver({
       prisma,
       publisher: h.publisher,
       describeVariant: fakeDescribe,
       now: h.clock.now,
       owner: "racer-a",
     });
-    const b = new RolloutEngine({
+    const b = new RolloutDriver({
       prisma: second,
       publisher: h.publisher,
       describeVariant: fakeDescribe,
@@ -540,7 +541,7 @@ describe.each(["pglite", "postgres"] as const)("two engines racing on one rollou
     for (let round = 0; round < 12; round++) {
       await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
       await h.agents.deliver();
-      // Leases lapse between rounds, so both engines get to lead at some point.
+      // Leases lapse between rounds, so both drivers get to lead at some point.
       h.clock.advance(16);
     }
     expect((await prisma.rollout.findUniqueOrThrow({ where: { id } })).status).toBe("COMPLETED");
