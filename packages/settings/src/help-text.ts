@@ -103,7 +103,7 @@ export function helpText<const TSettings extends readonly TSetting[], const TCom
     return [
       `Usage: ${usage(cli, commandName, command)}`,
       "",
-      command.summary,
+      ...wrap(command.summary, LINE_WIDTH),
       ...(command.details === undefined ? [] : ["", command.details]),
       ...(command.positionals?.length
         ? ["", "Arguments:", ...columns(command.positionals.map((p) => [p.arg, p.meaning]))]
