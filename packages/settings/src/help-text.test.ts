@@ -23,7 +23,8 @@ describe("helpText", () => {
     expect(help).toMatch(/^fleet-example: an example bin\n/);
     expect(help).toContain("fleet-example serve [options] [settings]");
     expect(help).toContain("fleet-example copy FROM [TO] --password P");
-    expect(help).toContain("fleet-example hash  ");
+    expect(help).toContain("  fleet-example hash\n");
+    expect(help).toMatch(/\n {2}serve +serve \(the default\)\n/);
     expect(help).toContain("Options of copy:");
     expect(help).toMatch(/--password P +EX_PASSWORD +required +password/);
     expect(help.trimEnd().endsWith("Exit codes: 0 done, 2 bad setting.")).toBe(true);

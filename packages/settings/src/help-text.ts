@@ -119,10 +119,16 @@ export function helpText<const TSettings extends readonly TSetting[], const TCom
     `${cli.bin}: ${cli.summary}`,
     "",
     "Usage:",
-    ...columns([
-      ...commands.map(([name, spec]) => [usage(cli, name, spec), spec.summary]),
-      [`${cli.bin} [COMMAND] --help`, "this help, or the help of one command (-h for short)"],
-    ]),
+    ...commands.map(([name, spec]) => `  ${usage(cli, name, spec)}`),
+    `  ${cli.bin}${commands.some(([, spec]) => !spec.implicit) ? " [COMMAND]" : ""} --help`,
+    "",
+    "Commands:",
+    ...columns(
+      commands.map(([name, spec]) => [
+        spec.implicit ? "(none)" : name,
+        name === cli.defaultCommand && !spec.implicit ? `${spec.summary} (the default)` : spec.summary,
+      ]),
+    ),
     ...settingsSection(cli),
     ...commands.flatMap(([name, spec]) =>
       optionsSection(`Options of ${spec.implicit ? cli.bin : name}:`, spec.options ?? []),
