@@ -58,7 +58,8 @@ describe("conventions of DESIGN.md", () => {
       for (const file of sourceFiles(dir)) {
         for (const pkg of importsOf(file)) {
           const self = `@fleet/${name.split("/")[1]}`;
-          if (pkg !== self && !IMPORTED_BY_ALL.includes(pkg) && !allowed(pkg)) violations.push(`${path.relative(repoRoot, file)} imports ${pkg}`);
+          if (pkg !== self && !IMPORTED_BY_ALL.includes(pkg) && !allowed(pkg))
+            violations.push(`${path.relative(repoRoot, file)} imports ${pkg}`);
         }
       }
     }
