@@ -1,7 +1,7 @@
 // fleet-quantize <model> --out DIR [--calib DIR] [--val DIR] [--variants LIST] [--budget PTS]
 // fleet-quantize eval <variant> --val DIR
 // Its flags are one table (@fleet/settings): parsing, typed values and --help come from it.
-import { isRuntimeError, type TVariantKind } from "@fleet/runtime";
+import { isRuntimeError } from "@fleet/runtime";
 import { ConfigError, defineCli, helpRequest, helpText, parseCommandLine, ZBooleanString } from "@fleet/settings";
 import { z } from "zod";
 import { QuantizeError } from "../errors.ts";
@@ -10,6 +10,7 @@ import { ALL_VARIANTS, quantizeModel } from "../quantize-model.ts";
 import { progressBar } from "./progress.ts";
 import { formatSummary } from "./summary.ts";
 
+type TVariantKind = (typeof ALL_VARIANTS)[number];
 const isVariantKind = (name: string): name is TVariantKind => (ALL_VARIANTS as readonly string[]).includes(name);
 
 /** "fp16, int8-channel" → the variant kinds, each known. */
