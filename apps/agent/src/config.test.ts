@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadAgentConfig } from "./config.ts";
+import { ConfigError } from "@fleet/settings";
+import { loadAgentConfig } from "./config.ts";
 
 const required = {
   FLEET_AGENT_BROKER_URL: "mqtt://127.0.0.1:1883",

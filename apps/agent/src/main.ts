@@ -1,7 +1,8 @@
 // fleet-agent CLI: run (one device), simulate (N virtual devices), seed-credentials, engines, verify, config.
 import type { KeyObject } from "node:crypto";
+import { ConfigError, helpRequest, helpText, maskSecrets } from "@fleet/settings";
 import { Agent } from "./agent.ts";
-import { ConfigError, deviceIdentity, HELP, onnxThreads, readAgentConfig, type TAgentConfig } from "./config.ts";
+import { deviceIdentity, onnxThreads, readAgentConfig, type TAgentCommandLine, type TAgentConfig } from "./config.ts";
 import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
 import { probeOnnxInChild } from "./engines/probe-child.ts";
 import { verifyVariant } from "./engines/verify-variant.ts";
@@ -9,6 +10,7 @@ import { AgentError } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { CredentialsError, generateCredentials, readCredentials, writeCredentials } from "./simulate/credentials.ts";
 import { Simulator } from "./simulate/simulator.ts";
+import { AGENT_CLI, AGENT_SETTINGS } from "./settings.ts";
 import { parsePublicKey } from "./update/signature.ts";
 
 function fail(message: string, code: number): never {
@@ -104,54 +106,59 @@ async function simulate(config: TAgentConfig): Promise<void> {
   logger.info("simulator started", { devices: count, broker: config.brokerUrl });
 }
 
-async function seedCredentials(config: TAgentConfig): Promise<void> {
-  const credentials = generateCredentials(config.count!, config.idPrefix ?? "sim");
-  await writeCredentials(config.credentials!, credentials);
+async function seedCredentials(config: { count: number; credentials: string; idPrefix: string }): Promise<void> {
+  const credentials = generateCredentials(config.count, config.idPrefix);
+  await writeCredentials(config.credentials, credentials);
   process.stdout.write(`wrote ${credentials.length} device credentials to ${config.credentials}\n`);
 }
 
-let parsed;
-try {
-  parsed = readAgentConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(`${error.message} (see fleet-agent --help)`, 2);
-  throw error;
+/** Runs the command the command line names, with its typed settings. */
+async function runCommand(parsed: TAgentCommandLine): Promise<void> {
+  switch (parsed.command) {
+    case "run":
+      return run(parsed.config);
+    case "simulate":
+      return simulate(parsed.config);
+    case "seed-credentials":
+      return seedCredentials(parsed.config);
+    case "engines": {
+      // one JSON line: what the birth's hardware.engines is made of (also the child probe of `run`)
+      const probes = await new DeviceEngines({ allowed: parsed.config.engines }).probe();
+      process.stdout.write(`${JSON.stringify(probes)}\n`);
+      return;
+    }
+    case "verify": {
+      // one JSON object: the variant directory opened as the agent would, self-tested and timed
+      const { config } = parsed;
+      const result = await verifyVariant(parsed.args.dir, {
+        engines: config.engines,
+        onnxThreads: onnxThreads(config),
+      });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    case "config":
+      process.stdout.write(`${JSON.stringify(maskSecrets(AGENT_SETTINGS, parsed.config), null, 2)}\n`);
+      return;
+  }
 }
 
-const commands: Record<string, (config: TAgentConfig, positionals: string[]) => Promise<void>> = {
-  run,
-  simulate,
-  "seed-credentials": seedCredentials,
-  // one JSON line: what the birth's hardware.engines is made of (also the child probe of `run`)
-  engines: async (config) => {
-    const probes = await new DeviceEngines({ allowed: config.engines }).probe();
-    process.stdout.write(`${JSON.stringify(probes)}\n`);
-  },
-  // one JSON object: the variant directory opened as the agent would, self-tested and timed
-  verify: async (config, positionals) => {
-    const dir = positionals[0];
-    if (dir === undefined || positionals.length > 1)
-      throw new ConfigError("verify takes one variant directory: fleet-agent verify DIR");
-    const result = await verifyVariant(dir, { engines: config.engines, onnxThreads: onnxThreads(config) });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  },
-  config: async (config) => {
-    process.stdout.write(
-      `${JSON.stringify({ ...config, secret: config.secret === undefined ? undefined : "********" }, null, 2)}\n`,
-    );
-  },
-};
-
-if (parsed.help || parsed.command === undefined) {
-  process.stdout.write(HELP);
+const help = helpRequest(AGENT_CLI, process.argv.slice(2));
+if (help) {
+  process.stdout.write(helpText(AGENT_CLI, help.command));
 } else {
-  const command = commands[parsed.command];
-  if (!command) fail(`unknown command "${parsed.command}" (see fleet-agent --help)`, 2);
+  let parsed: TAgentCommandLine;
   try {
-    await command(parsed.config, parsed.positionals);
+    parsed = readAgentConfig();
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CredentialsError)
-      fail(`${error.message} (see fleet-agent --help)`, 2);
+    if (error instanceof ConfigError) fail(error.message, error.exitCode);
+    throw error;
+  }
+  try {
+    await runCommand(parsed);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, error.exitCode);
+    if (error instanceof CredentialsError) fail(`${error.message} (see fleet-agent --help)`, 2);
     if (error instanceof AgentError) fail(error.message, 2);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
       fail(`port in use: change --http-port (FLEET_AGENT_HTTP_PORT)`, 2);

@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadBrokerConfig, type TEnv } from "./config.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "@fleet/settings";
 import { BROKER_SETTINGS, brokerHelpText } from "./settings.ts";
 
 function configError(env: TEnv, argv: string[] = []): ConfigError {
@@ -93,28 +93,44 @@ describe("loadBrokerConfig", () => {
   });
 
   it.each([
-    [{ MQTT_PORT: "abc" }, "MQTT_PORT", 'invalid MQTT_PORT "abc": must be a port number 0-65535 (0 = any free port)'],
+    [
+      { MQTT_PORT: "abc" },
+      "MQTT_PORT",
+      '--mqtt-port (MQTT_PORT) must be a port number 0-65535 (0 = any free port) (got "abc")',
+    ],
     [
       { MQTT_PORT: "65536" },
       "MQTT_PORT",
-      'invalid MQTT_PORT "65536": must be a port number 0-65535 (0 = any free port)',
+      '--mqtt-port (MQTT_PORT) must be a port number 0-65535 (0 = any free port) (got "65536")',
     ],
-    [{ MQTT_PORT: "-1" }, "MQTT_PORT", 'invalid MQTT_PORT "-1"'],
+    [{ MQTT_PORT: "-1" }, "MQTT_PORT", '(got "-1")'],
     [
       { MQTT_WS_PORT: "8o83" },
       "MQTT_WS_PORT",
-      'invalid MQTT_WS_PORT "8o83": must be a port number 0-65535 (0 = any free port), or off',
+      '--ws-port (MQTT_WS_PORT) must be a port number 0-65535 (0 = any free port), or off (got "8o83")',
     ],
-    [{ METRICS_PORT: "yes" }, "METRICS_PORT", 'invalid METRICS_PORT "yes"'],
+    [{ METRICS_PORT: "yes" }, "METRICS_PORT", "--metrics-port (METRICS_PORT) must be"],
     [
       { MQTT_ALLOW_ANONYMOUS: "yes" },
       "MQTT_ALLOW_ANONYMOUS",
-      'invalid MQTT_ALLOW_ANONYMOUS "yes": must be true, false, 1 or 0',
+      '--allow-anonymous (MQTT_ALLOW_ANONYMOUS) must be true, false, 1 or 0 (got "yes")',
     ],
-    [{ MQTT_HOST: "not a host" }, "MQTT_HOST", 'invalid MQTT_HOST "not a host": must be an IP address or a host name'],
-    [{ MQTT_WS_PATH: "mqtt" }, "MQTT_WS_PATH", 'invalid MQTT_WS_PATH "mqtt": must be an HTTP path starting with "/"'],
-    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", 'invalid LOG_LEVEL "loud": must be one of debug, info, warn, error, silent'],
-    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL", "invalid REDIS_URL: must be a URL like redis://host:6379"],
+    [
+      { MQTT_HOST: "not a host" },
+      "MQTT_HOST",
+      '--host (MQTT_HOST) must be an IP address or a host name (got "not a host")',
+    ],
+    [
+      { MQTT_WS_PATH: "mqtt" },
+      "MQTT_WS_PATH",
+      '--ws-path (MQTT_WS_PATH) must be an HTTP path starting with "/" (got "mqtt")',
+    ],
+    [
+      { LOG_LEVEL: "loud" },
+      "LOG_LEVEL",
+      '--log-level (LOG_LEVEL) must be one of debug, info, warn, error, silent (got "loud")',
+    ],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL", "--redis-url (REDIS_URL) must be a URL like redis://host:6379"],
   ])("refuses %o with a one-line error naming %s", (env, setting, message) => {
     const error = configError(env);
     expect(error.setting).toBe(setting);
@@ -124,14 +140,16 @@ describe("loadBrokerConfig", () => {
   it("never echoes a URL setting, which may carry a password", () => {
     const error = configError({ DATABASE_URL: "mysql://admin:hunter2@db/fleet" });
     expect(error.setting).toBe("DATABASE_URL");
-    expect(error.message).toBe("invalid DATABASE_URL: must be a URL like postgresql://user:password@host:5432/fleet");
+    expect(error.message).toBe(
+      "--database-url (DATABASE_URL) must be a URL like postgresql://user:password@host:5432/fleet",
+    );
     expect(error.message).not.toContain("hunter2");
   });
 
   it("names the flag when the bad value came from the command line", () => {
     const error = configError({ MQTT_PORT: "1883" }, ["--mqtt-port", "x"]);
     expect(error.setting).toBe("MQTT_PORT");
-    expect(error.message).toBe('invalid --mqtt-port "x": must be a port number 0-65535 (0 = any free port)');
+    expect(error.message).toBe('--mqtt-port (MQTT_PORT) must be a port number 0-65535 (0 = any free port) (got "x")');
   });
 
   it("refuses unknown options, stray arguments and flags without a value", () => {
@@ -163,11 +181,11 @@ describe("loadBrokerConfig", () => {
 
 describe("fleet-broker --help", () => {
   it("documents every setting with its flag, variable and default", () => {
-    const help = brokerHelpText();
+    const lines = brokerHelpText().split("\n");
     for (const spec of BROKER_SETTINGS) {
-      expect(help).toContain(spec.flag);
-      expect(help).toContain(spec.env);
-      if (spec.default !== undefined) expect(help).toContain(`[default: ${spec.default}]`);
+      const line = lines.find((candidate) => candidate.startsWith(`  ${spec.flag}`));
+      expect(line, spec.flag).toContain(` ${spec.env} `);
+      expect(line).toContain(` ${"default" in spec ? spec.default : "unset"} `);
     }
   });
 });

@@ -1,8 +1,8 @@
 // Typed errors of the broker. Each message is one line naming the setting and what to do;
 // `main` prints it as is (never a stack) and picks the exit code from the class.
 
+// A bad setting is @fleet/settings' ConfigError (exit code 2), shared by every bin.
 export type TBrokerErrorCode =
-  | "config_invalid" // a setting has a bad value (exit code 2)
   | "port_in_use" // a listener's port is taken (exit code 1)
   | "port_forbidden" // the process may not bind that port (exit code 1)
   | "listen_failed"; // any other failure to open a listener (exit code 1)
@@ -14,18 +14,6 @@ export class BrokerError extends Error {
   constructor(code: TBrokerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-  }
-}
-
-/** A setting (environment variable or flag) is missing, malformed or inconsistent with another. */
-export class ConfigError extends BrokerError {
-  override readonly name = "ConfigError";
-  /** Environment variable name of the offending setting, e.g. `MQTT_PORT`. */
-  readonly setting: string;
-
-  constructor(setting: string, message: string, options?: { cause?: unknown }) {
-    super("config_invalid", message, options);
-    this.setting = setting;
   }
 }
 

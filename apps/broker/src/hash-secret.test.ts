@@ -56,6 +56,6 @@ describe("fleet-broker hash-secret", () => {
     });
     const unknown = await hashSecretCli(["--rounds", "3"], "x");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('fleet-broker: unexpected argument "--rounds"; see fleet-broker hash-secret --help\n');
+    expect(unknown.stderr).toBe("fleet-broker: unknown option --rounds; see fleet-broker hash-secret --help\n");
   });
 });

@@ -6,40 +6,21 @@
 import { randomBytes } from "node:crypto";
 import type { Readable, Writable } from "node:stream";
 import { hashSecret } from "@fleet/db";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "@fleet/settings";
 
 /** More than any sensible secret; a bigger stdin is a mistake (a file piped in), not a secret. */
 const MAX_SECRET_BYTES = 1024;
 /** 32 random bytes, base64url: 43 characters, 256 bits. */
 const GENERATED_BYTES = 32;
 
-export const HASH_SECRET_HELP = [
-  "Usage: fleet-broker hash-secret [--generate]",
-  "",
-  "Prints the scrypt hash of a service account's secret for the secretHash field of the",
-  "service-accounts file (MQTT_SERVICE_ACCOUNTS).",
-  "",
-  '  printf %s "$SECRET" | fleet-broker hash-secret   hash the secret read from stdin (one trailing newline is ignored)',
-  "  fleet-broker hash-secret --generate               generate a random secret, print it and its hash",
-  "",
-  "With nothing piped in, a secret is generated. Exit codes: 0 done, 2 bad input.",
-  "",
-].join("\n");
-
 export interface HashSecretIo {
   readonly stdin: Readable & { readonly isTTY?: boolean };
   readonly stdout: Writable;
 }
 
-/** Runs the subcommand with its own arguments (after `hash-secret`). Throws ConfigError on bad input. */
-export async function runHashSecret(argv: readonly string[], io: HashSecretIo): Promise<void> {
-  let generate = false;
-  for (const arg of argv) {
-    if (arg === "--generate") generate = true;
-    else
-      throw new ConfigError("argv", `unexpected argument ${JSON.stringify(arg)}; see fleet-broker hash-secret --help`);
-  }
-  if (generate || io.stdin.isTTY === true) {
+/** Runs the subcommand (its `--generate` is parsed with the broker's table). Throws ConfigError on bad input. */
+export async function runHashSecret(options: { readonly generate: boolean }, io: HashSecretIo): Promise<void> {
+  if (options.generate || io.stdin.isTTY === true) {
     const secret = randomBytes(GENERATED_BYTES).toString("base64url");
     io.stdout.write(`secret: ${secret}\nsecretHash: ${await hashSecret(secret)}\n`);
     return;

@@ -78,7 +78,7 @@ describe("fleet-broker (bin)", () => {
     const run = await runBin(["--mqtt-port", "eighty"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'fleet-broker: invalid --mqtt-port "eighty": must be a port number 0-65535 (0 = any free port)\n',
+      'fleet-broker: --mqtt-port (MQTT_PORT) must be a port number 0-65535 (0 = any free port) (got "eighty")\n',
     );
   });
 

@@ -2,25 +2,24 @@
 // Failures are one line on stderr and an exit code (2 bad setting, 1 anything else), never a stack.
 import { closeDb, getDb, isDbError, type FleetDb } from "@fleet/db";
 import { migrate } from "@fleet/db/migrator";
-import { wantsHelp } from "./argv.ts";
-import { loadBrokerConfigFromProcess, type BrokerConfig } from "./config.ts";
-import { BrokerError, ConfigError } from "./errors.ts";
-import { HASH_SECRET_HELP, runHashSecret } from "./hash-secret.ts";
+import { ConfigError, helpRequest } from "@fleet/settings";
+import { readBrokerCommandLine, type BrokerConfig, type TBrokerCommandLine } from "./config.ts";
+import { BrokerError } from "./errors.ts";
+import { runHashSecret } from "./hash-secret.ts";
 import { createLogger } from "./logger.ts";
 import { startBroker } from "./server.ts";
-import { brokerHelpText } from "./settings.ts";
+import { BROKER_CLI, brokerHelpText } from "./settings.ts";
 import { readinessLine } from "./urls.ts";
 
 const EXIT_RUNTIME = 1;
-const EXIT_CONFIG = 2;
 /** After this long a shutdown that has not finished is cut short. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function fail(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  const known = error instanceof BrokerError || isDbError(error);
+  const known = error instanceof BrokerError || error instanceof ConfigError || isDbError(error);
   process.stderr.write(`fleet-broker: ${known ? "" : "unexpected error: "}${message.split("\n")[0]}\n`);
-  process.exitCode = error instanceof ConfigError ? EXIT_CONFIG : EXIT_RUNTIME;
+  process.exitCode = error instanceof ConfigError ? error.exitCode : EXIT_RUNTIME;
 }
 
 /**
@@ -35,27 +34,23 @@ async function openDatabase(config: BrokerConfig): Promise<FleetDb> {
 }
 
 async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
-  if (command === "hash-secret") {
-    if (wantsHelp(rest)) {
-      process.stdout.write(HASH_SECRET_HELP);
-      return;
-    }
-    await runHashSecret(rest, { stdin: process.stdin, stdout: process.stdout }).catch(fail);
+  const help = helpRequest(BROKER_CLI, process.argv.slice(2));
+  if (help) {
+    process.stdout.write(brokerHelpText(help.command));
     return;
   }
-  if (wantsHelp(process.argv.slice(2))) {
-    process.stdout.write(brokerHelpText());
-    return;
-  }
-
-  let config: BrokerConfig;
+  let commandLine: TBrokerCommandLine;
   try {
-    config = loadBrokerConfigFromProcess();
+    commandLine = readBrokerCommandLine();
   } catch (error) {
     fail(error);
     return;
   }
+  if (commandLine.command === "hash-secret") {
+    await runHashSecret(commandLine, { stdin: process.stdin, stdout: process.stdout }).catch(fail);
+    return;
+  }
+  const { config } = commandLine;
 
   const logger = createLogger({ level: config.logLevel });
   let db: FleetDb;

@@ -22,7 +22,9 @@ describe("fleet-console command line", () => {
   it("a bad setting: one line on stderr naming it, exit 2, no stack trace", async () => {
     const result = await runBin(["--port", "http"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('fleet-console: --port must be an integer from 0 to 65535 (got "http")\n');
+    expect(result.stderr).toBe(
+      'fleet-console: --port (CONSOLE_PORT) must be an integer from 0 to 65535 (got "http")\n',
+    );
   });
 
   it("a taken port: one line naming CONSOLE_PORT, exit 1", async () => {
@@ -129,9 +131,7 @@ describe("fleet-console provision-demo", () => {
       await seed.close();
       const missing = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "3"]);
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toBe(
-        "fleet-console: provision-demo needs --out FILE (the credentials for fleet-agent simulate)\n",
-      );
+      expect(missing.stderr).toBe("fleet-console: --out is required by provision-demo\n");
 
       const first = await runBin(["provision-demo", "--data-dir", dataDir, "--count", "4", "--out", out], {
         timeoutMs: 60_000,

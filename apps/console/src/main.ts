@@ -5,19 +5,20 @@ import { fileURLToPath } from "node:url";
 import { closeDb, isDbError } from "@fleet/db";
 import { assertPortFree, PortUnavailableError } from "./cli/check-port.ts";
 import { BuildError, ensureProductionBuild } from "./cli/ensure-build.ts";
-import { helpText } from "./cli/help.ts";
 import { createAdminFromCli } from "./cli/create-admin.ts";
 import { startConsoleServer } from "./cli/start-server.ts";
 import { startRematchLoop } from "./server/jobs/rematch-loop.ts";
 import { startQuantizeRunner } from "./server/jobs/quantize-runner.ts";
 import { startRollouts } from "./server/jobs/start-rollouts.ts";
 import { getSigningKey, getUrlSigningKey } from "./server/artifacts/keys.ts";
-import { ConfigError, publishConsoleConfig, readConsoleConfig, prepareNextEnv, settingsOf } from "./config.ts";
+import { consoleHelpText } from "./cli/command-line.ts";
+import { publishConsoleConfig, readConsoleConfig, prepareNextEnv } from "./config.ts";
 import { provisionDemoFleet } from "./server/domain/devices/provision-demo-fleet.ts";
 import { getPublicKeyInfo } from "./server/domain/keys/get-public-key.ts";
 import { getConsoleDb } from "./server/db.ts";
 import { AppError } from "./server/errors/app-error.ts";
 import { describeError } from "./server/log.ts";
+import { ConfigError } from "@fleet/settings";
 import { ZodError } from "zod";
 
 const consoleDir = fileURLToPath(new URL("..", import.meta.url));
@@ -29,7 +30,7 @@ const complain = (line: string) => process.stderr.write(`fleet-console: ${line}\
 function fail(error: unknown): never {
   if (error instanceof ConfigError) {
     complain(error.message);
-    process.exit(2);
+    process.exit(error.exitCode);
   }
   if (error instanceof ZodError) {
     complain(error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("; "));
@@ -49,30 +50,30 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const options = readConsoleConfig();
-  if (options.command === "help") {
-    process.stdout.write(`${helpText()}\n`);
+  const commandLine = readConsoleConfig();
+  if (commandLine.command === "help") {
+    process.stdout.write(consoleHelpText(commandLine.about));
     return;
   }
-  const { command, dev, force, admin, keyFormat, demo } = options;
-  const config = settingsOf(options);
+  const { config } = commandLine;
   publishConsoleConfig(config);
-  prepareNextEnv(command === "serve" && dev);
+  prepareNextEnv(commandLine.command === "serve" && commandLine.options.dev);
 
-  if (command === "build") {
-    const built = await ensureProductionBuild({ consoleDir, force, log: say });
+  if (commandLine.command === "build") {
+    const built = await ensureProductionBuild({ consoleDir, force: commandLine.options.force, log: say });
     if (!built) say("the production build is up to date");
     return;
   }
 
-  if (command === "public-key") {
+  if (commandLine.command === "public-key") {
     // Created on first use, like on first start: an operator may fetch it before the console ever ran.
     const key = await getPublicKeyInfo({ dataDir: config.dataDir });
-    process.stdout.write(keyFormat === "base64" ? `${key.base64}\n` : key.pem);
+    process.stdout.write(commandLine.options.format === "base64" ? `${key.base64}\n` : key.pem);
     return;
   }
 
-  if (command === "provision-demo") {
+  if (commandLine.command === "provision-demo") {
+    const demo = commandLine.options;
     const db = await getConsoleDb(config);
     try {
       const credentials = await provisionDemoFleet({
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
         actor: { id: null, label: "cli" },
         count: demo.count,
       });
-      const out = path.resolve(demo.out ?? "demo-credentials.json");
+      const out = path.resolve(demo.out);
       await mkdir(path.dirname(out), { recursive: true });
       // 0600: device secrets. Written whole, then renamed, so a reader never sees half a file.
       await writeFile(`${out}.tmp`, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
@@ -92,16 +93,17 @@ async function main(): Promise<void> {
     return;
   }
 
-  if (command === "create-admin") {
+  if (commandLine.command === "create-admin") {
     const db = await getConsoleDb(config);
     try {
-      say(await createAdminFromCli({ prisma: db.prisma, ...admin }));
+      say(await createAdminFromCli({ prisma: db.prisma, ...commandLine.options }));
     } finally {
       await closeDb();
     }
     return;
   }
 
+  const { dev } = commandLine.options;
   await assertPortFree(config.host, config.port);
   // Opened here so a bad DATABASE_URL or a locked data dir stops the start with one line;
   // the Next server code then reuses this process-wide client.

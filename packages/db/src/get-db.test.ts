@@ -148,7 +148,7 @@ describe("bad settings give one clear line", () => {
     expect(bad.stderr).toMatch(/^fleet-db: cannot reach PostgreSQL at 127\.0\.0\.1:1\/x/);
     const usage = await runProcess(process.execPath, [bin, "migrate", "--port", "http"], {});
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/^fleet-db: FLEET_DB_PORT:/);
+    expect(usage.stderr).toMatch(/^fleet-db: --port \(FLEET_DB_PORT\) /);
   });
 });
 

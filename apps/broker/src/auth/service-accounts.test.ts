@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "@fleet/settings";
 import { loadServiceAccounts } from "./service-accounts.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "fleet-sa-"));

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { isDeviceId, isValidTopicFilter } from "@fleet/protocol";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "@fleet/settings";
 import { parseHash } from "@fleet/db";
 
 const ZFilter = z.string().max(256).refine(isValidTopicFilter, "must be a valid MQTT topic filter");

@@ -1,7 +1,7 @@
 // Reads the TLS certificate and key once at start; problems become ConfigErrors naming the setting.
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "@fleet/settings";
 
 export interface TlsMaterial {
   readonly cert: Buffer;

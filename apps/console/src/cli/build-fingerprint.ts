@@ -6,7 +6,7 @@ import path from "node:path";
 // Everything that can change the bundle `next build` writes: the console's own sources and
 // config, the workspace packages it compiles (transpilePackages), and the Next.js version.
 const CONSOLE_INPUTS = ["src", "next.config.ts", "tsconfig.json", "package.json", "../../tsconfig.base.json"];
-const WORKSPACE_PACKAGES = ["@fleet/db", "@fleet/protocol"];
+const WORKSPACE_PACKAGES = ["@fleet/db", "@fleet/protocol", "@fleet/settings"];
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|json|css|wasm|prisma)$/;
 const SKIPPED_FILE = /\.test\.[cm]?[jt]sx?$/;
 

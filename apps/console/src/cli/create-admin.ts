@@ -4,9 +4,9 @@ import { createUser } from "../server/domain/operators/manage-users.ts";
 
 export interface TCreateAdminOptions {
   prisma: PrismaClient;
-  email: string | null;
-  name: string | null;
-  password: string | null;
+  email: string | undefined;
+  name: string | undefined;
+  password: string | undefined;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConsoleConfig } from "../config.ts";
+import { loadConsoleSettings } from "../settings.ts";
 import { trpcCode } from "../testing/callers.ts";
 import { createSessionToken, hashSessionToken } from "./auth/session-cookie.ts";
 import { createCaller } from "./root.ts";
 import { createContextInner } from "./trpc.ts";
 
-const config = loadConsoleConfig({}, [], "/tmp/fleet-console-test");
+const config = loadConsoleSettings({}, "/tmp/fleet-console-test");
 let db: TTestDatabase;
 
 beforeAll(async () => {

@@ -5,21 +5,15 @@ import path from "node:path";
 import type { UserRole } from "@fleet/db";
 import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { TRPCError } from "@trpc/server";
-import { loadConsoleConfig, type TConsoleConfig } from "../config.ts";
+import { loadConsoleSettings, type TConsoleConfig } from "../settings.ts";
 import { createSessionToken, hashSessionToken } from "../server/auth/session-cookie.ts";
 import { createCaller } from "../server/root.ts";
 import { createContextInner } from "../server/trpc.ts";
 
-export const testConfig: TConsoleConfig = (() => {
-  const {
-    command: _c,
-    dev: _d,
-    force: _f,
-    admin: _a,
-    ...config
-  } = loadConsoleConfig({ MQTT_URL: "mqtt://broker.test:1883" }, [], "/tmp/fleet-console-test");
-  return config;
-})();
+export const testConfig: TConsoleConfig = loadConsoleSettings(
+  { MQTT_URL: "mqtt://broker.test:1883" },
+  "/tmp/fleet-console-test",
+);
 
 export interface TCallerHarness {
   db: TTestDatabase;

@@ -1,70 +1,80 @@
-import { parseArgs } from "node:util";
+// The one place `fleet-db` reads its settings: the table below, parsed by @fleet/settings
+// (flag > environment > default); --help is written from it.
+import {
+  defineCli,
+  defineSettings,
+  helpRequest,
+  helpText,
+  parseCommandLine,
+  type TEnv,
+  type TSettingValues,
+} from "@fleet/settings";
 import { z } from "zod";
 
-// The one place `fleet-db` reads its settings; flags override the environment.
-const ZDbCliConfig = z.object({
-  command: z.enum(["migrate", "status", "serve", "verify", "help"]),
-  databaseUrl: z.string().min(1).optional(),
-  dataDir: z.string().min(1),
-  port: z.coerce.number().int().min(0).max(65535),
+const DB_SETTINGS = defineSettings([
+  {
+    key: "databaseUrl",
+    env: "DATABASE_URL",
+    flag: "--database-url",
+    arg: "URL",
+    meaning: "external PostgreSQL; unset = embedded PGlite",
+    schema: z.string().min(1),
+    secret: true,
+  },
+  {
+    key: "dataDir",
+    env: "FLEET_DATA_DIR",
+    flag: "--data-dir",
+    arg: "DIR",
+    default: "./data",
+    meaning: "data directory",
+    schema: z.string().min(1),
+  },
+  {
+    key: "port",
+    env: "FLEET_DB_PORT",
+    flag: "--port",
+    arg: "N",
+    default: "0",
+    meaning: "port for the embedded database socket (0 = any free port)",
+    schema: z
+      .string()
+      .regex(/^\d{1,5}$/, "must be a port number 0-65535 (0 = any free port)")
+      .transform(Number)
+      .refine((port) => port <= 65535, "must be a port number 0-65535 (0 = any free port)"),
+  },
+]);
+
+export const DB_CLI = defineCli({
+  bin: "fleet-db",
+  summary: "the Fleet database (embedded PGlite or external PostgreSQL)",
+  settings: DB_SETTINGS,
+  commands: {
+    migrate: {
+      summary: "apply pending SQL migrations from prisma/migrations (safe to run twice or concurrently)",
+    },
+    status: { summary: "list applied and pending migrations" },
+    verify: { summary: "compare the migrated database with prisma/schema.prisma" },
+    serve: { summary: "own the embedded database in <data dir>/db and serve it on a loopback socket" },
+  },
 });
-export type TDbCliConfig = z.infer<typeof ZDbCliConfig>;
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+export type TDbCliConfig =
+  | { readonly command: "help"; readonly about: keyof typeof DB_CLI.commands | undefined }
+  | ({ readonly command: keyof typeof DB_CLI.commands } & TSettingValues<typeof DB_SETTINGS>);
+
+/** The command and its settings; `help` for --help or no command. Throws a ConfigError. */
+export function loadDbCliConfig(env: TEnv, argv: readonly string[]): TDbCliConfig {
+  const help = helpRequest(DB_CLI, argv);
+  if (help) return { command: "help", about: help.command };
+  const { command, config } = parseCommandLine(DB_CLI, { argv, env });
+  return { command, ...config };
 }
 
-export function loadDbCliConfig(env: NodeJS.ProcessEnv, argv: string[]): TDbCliConfig {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        "database-url": { type: "string" },
-        "data-dir": { type: "string" },
-        port: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const result = ZDbCliConfig.safeParse({
-    command: values.help ? "help" : (positionals[0] ?? "help"),
-    databaseUrl: values["database-url"] ?? (env["DATABASE_URL"] || undefined),
-    dataDir: values["data-dir"] ?? env["FLEET_DATA_DIR"] ?? "./data",
-    port: values.port ?? env["FLEET_DB_PORT"] ?? "0",
-  });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const setting = {
-      command: "command",
-      databaseUrl: "DATABASE_URL",
-      dataDir: "FLEET_DATA_DIR",
-      port: "FLEET_DB_PORT",
-    }[String(issue?.path[0]) as "command"];
-    throw new ConfigError(`${setting ?? "setting"}: ${issue?.message ?? "invalid"}`);
-  }
-  return result.data;
+/** `fleet-db --help`, or the help of one command. */
+export function dbHelpText(command?: keyof typeof DB_CLI.commands): string {
+  return helpText(DB_CLI, command);
 }
-
-export const HELP = `fleet-db: the Fleet database (embedded PGlite or external PostgreSQL)
-
-Usage: fleet-db <command> [--database-url URL] [--data-dir DIR] [--port N]
-
-Commands:
-  migrate   apply pending SQL migrations from prisma/migrations (safe to run twice or concurrently)
-  status    list applied and pending migrations
-  verify    compare the migrated database with prisma/schema.prisma
-  serve     own the embedded database in <data dir>/db and serve it on a loopback socket
-
-Settings (flag > environment > default):
-  --database-url  DATABASE_URL    external PostgreSQL; unset = embedded PGlite
-  --data-dir      FLEET_DATA_DIR  data directory (default ./data)
-  --port          FLEET_DB_PORT   port for the embedded database socket (default 0 = any free port)
-`;
 
 /** This process's settings: the one read of process.env in fleet-db. */
 export function readDbCliConfig(): TDbCliConfig {

@@ -3,7 +3,8 @@ import { DbError, describeError } from "../errors.ts";
 import { redactDatabaseUrl } from "../database-url.ts";
 import { migrate, migrationStatus } from "../migrator/migrate.ts";
 import { verifySchema } from "../schema-parity/verify-schema.ts";
-import { ConfigError, HELP, readDbCliConfig } from "./config.ts";
+import { ConfigError } from "@fleet/settings";
+import { dbHelpText, readDbCliConfig } from "./config.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`fleet-db: ${message}\n`);
@@ -15,11 +16,11 @@ async function main(): Promise<void> {
   try {
     config = readDbCliConfig();
   } catch (error) {
-    if (error instanceof ConfigError) fail(`${error.message} (see fleet-db --help)`, 2);
+    if (error instanceof ConfigError) fail(error.message, error.exitCode);
     throw error;
   }
   if (config.command === "help") {
-    process.stdout.write(HELP);
+    process.stdout.write(dbHelpText(config.about));
     return;
   }
   const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.port });

@@ -1,7 +1,8 @@
 import { closeDb } from "@fleet/db";
 import { createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getConsoleConfig, loadConsoleConfig, publishConsoleConfig } from "../../config.ts";
+import { getConsoleConfig, publishConsoleConfig } from "../../config.ts";
+import { loadConsoleSettings } from "../../settings.ts";
 import { GET as trpcGet } from "../../app/api/trpc/[trpc]/route.ts";
 import { closedPort } from "../../testing/closed-port.ts";
 import { healthzResponse } from "./healthz-response.ts";
@@ -17,14 +18,7 @@ afterAll(async () => {
 });
 
 function publish(databaseUrl: string) {
-  const {
-    command: _c,
-    dev: _d,
-    force: _f,
-    admin: _a,
-    ...config
-  } = loadConsoleConfig({ DATABASE_URL: databaseUrl }, [], "/tmp/fleet-console-test");
-  publishConsoleConfig(config);
+  publishConsoleConfig(loadConsoleSettings({ DATABASE_URL: databaseUrl }, "/tmp/fleet-console-test"));
 }
 
 describe("HTTP handlers", () => {
