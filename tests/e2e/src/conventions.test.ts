@@ -35,13 +35,16 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:from|import)\s*\(?\s*["'](@fleet\/[a-z0-9-]+)/g)].map((m) => m[1]!);
 }
 
-// Which @fleet packages each workspace may import (DESIGN.md, "Who may import whom").
+// Which @fleet packages each workspace may import (DESIGN.md, "Who may import whom"). Every app and
+// package may log through @fleet/log except the leaf packages protocol and runtime; @fleet/log itself
+// imports nothing of ours.
 const ALLOWED: Record<string, (pkg: string) => boolean> = {
   "packages/protocol": () => false,
   "packages/runtime": () => false,
-  "packages/db": () => false,
-  "packages/quantize": (pkg) => pkg === "@fleet/runtime",
-  "apps/agent": (pkg) => ["@fleet/protocol", "@fleet/runtime"].includes(pkg),
+  "packages/log": () => false,
+  "packages/db": (pkg) => pkg === "@fleet/log",
+  "packages/quantize": (pkg) => ["@fleet/runtime", "@fleet/log"].includes(pkg),
+  "apps/agent": (pkg) => ["@fleet/protocol", "@fleet/runtime", "@fleet/log"].includes(pkg),
   "apps/broker": (pkg) => pkg.startsWith("@fleet/") && !["@fleet/agent", "@fleet/console"].includes(pkg),
   "apps/console": (pkg) => pkg.startsWith("@fleet/") && !["@fleet/agent", "@fleet/broker"].includes(pkg),
 };
