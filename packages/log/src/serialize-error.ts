@@ -23,19 +23,17 @@ export function sanitizeFields(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return serializeError(value);
   if (depth >= 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item, index) => {
-      const clean = sanitizeFields(item, depth + 1);
-      if (clean !== item) (copy ??= [...value])[index] = clean;
-    });
-    return copy ?? value;
+    const clean = value.map((item) => sanitizeFields(item, depth + 1));
+    return clean.some((item, index) => item !== value[index]) ? clean : value;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value; // Buffers, Dates, class instances: as pino writes them
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(value)) {
     const clean = sanitizeFields(item, depth + 1);
-    if (clean !== item) (copy ??= { ...value })[key] = clean;
+    if (clean === item) continue;
+    copy ??= { ...value };
+    copy[key] = clean;
   }
   return copy ?? value;
 }
