@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { parseFlags } from "./argv.ts";
 import { ConfigError } from "./errors.ts";
-import { LOG_LEVELS, type TLogLevel } from "./logger.ts";
+import { LOG_LEVELS, type TLogLevel } from "@fleet/log";
 import { settingSpec, type TSettingName } from "./settings.ts";
 
 export interface BrokerConfig {

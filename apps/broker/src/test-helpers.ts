@@ -3,7 +3,7 @@ import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { Principal } from "./auth/principal.ts";
 import { loadBrokerConfig, type TEnv } from "./config.ts";
-import { silentLogger } from "./logger.ts";
+import { silentLogger } from "@fleet/log";
 import { startBroker, type BrokerDeps, type RunningBroker } from "./server.ts";
 
 export const TEST_ENV: TEnv = {

@@ -20,4 +20,5 @@ export {
   printReadyLine,
   ZReadyLine,
   type TReadyLine,
+  type TReadyUrls,
 } from "./ready-line.ts";

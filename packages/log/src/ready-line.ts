@@ -14,9 +14,12 @@ export const ZReadyLine = z.object({
 });
 export type TReadyLine = z.infer<typeof ZReadyLine>;
 
+/** URLs by role; an interface such as the broker's BrokerUrls fits too. */
+export type TReadyUrls<T> = { readonly [K in keyof T]: string | null };
+
 /** The line (without newline); null URLs (a listener switched off) are left out, passwords masked. */
-export function formatReadyLine(ready: string, urls: Readonly<Record<string, string | null>>): string {
-  const present = Object.entries(urls).filter((entry): entry is [string, string] => entry[1] !== null);
+export function formatReadyLine<T extends TReadyUrls<T>>(ready: string, urls: T): string {
+  const present = Object.entries<string | null>(urls).filter((entry): entry is [string, string] => entry[1] !== null);
   const line = ZReadyLine.parse({
     ready,
     pid: process.pid,
@@ -26,9 +29,9 @@ export function formatReadyLine(ready: string, urls: Readonly<Record<string, str
 }
 
 /** Prints the ready line on `out` (stdout by default). */
-export function printReadyLine(
+export function printReadyLine<T extends TReadyUrls<T>>(
   ready: string,
-  urls: Readonly<Record<string, string | null>>,
+  urls: T,
   out: { write(text: string): unknown } = process.stdout,
 ): void {
   out.write(`${formatReadyLine(ready, urls)}\n`);
