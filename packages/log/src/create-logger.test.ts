@@ -53,6 +53,18 @@ describe("createLogger", () => {
     expect(JSON.stringify(entries)).not.toContain("    at ");
   });
 
+  it("keeps error fields that are not Errors as they are (a string, an object with a message)", () => {
+    const { logger, entries } = captureLogger();
+    logger.warn({ error: "bad user name or password", broker: "mqtt://h" }, "mqtt connection failed");
+    logger.warn({ err: "refused" }, "string err");
+    logger.warn({ err: { message: "plain", detail: 1 } }, "object err");
+    expect(entries.map((entry) => entry.error ?? entry.err)).toEqual([
+      "bad user name or password",
+      "refused",
+      { message: "plain", detail: 1 },
+    ]);
+  });
+
   it("does not change the caller's objects", () => {
     const { logger } = captureLogger();
     const error = new Error("kept");

@@ -34,7 +34,9 @@ export function createLogger(options: CreateLoggerOptions): Logger {
         bindings: (bindings) => sanitizeFields(bindings) as Record<string, unknown>,
         log: (fields) => sanitizeFields(fields) as Record<string, unknown>,
       },
-      serializers: { err: serializeError, error: serializeError },
+      // formatters.log has already made every Error a plain { message, code }; this replaces pino's
+      // default `err` serializer, which would add a stack, and passes any other value through.
+      serializers: { err: (value: unknown) => (value instanceof Error ? serializeError(value) : value) },
       redact: { paths: [...REDACT_PATHS], censor: REDACTED },
       hooks: {
         // The message text too may carry a URL with a password.
