@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { LOG_LEVELS } from "@fleet/log";
 import { ENGINES, ZDeviceId, type TDeviceId } from "@fleet/protocol";
 import { z } from "zod";
 
@@ -60,7 +61,7 @@ export const ZAgentConfig = z.object({
   /** CA certificate file for mqtts:// and wss:// brokers with a private CA. */
   caFile: z.string().min(1).optional(),
   deviceClass: z.enum(["gateway", "wearable"]),
-  logLevel: z.enum(["debug", "info", "warn", "error"]),
+  logLevel: z.enum(LOG_LEVELS),
   /** Seconds between telemetry batches. */
   telemetryInterval: positiveNumber(86_400),
   /** Inputs feeding the model: the simulated sensor and/or the local HTTP endpoint. */
@@ -259,7 +260,7 @@ Settings (flag > environment > config file key > default):
   --public-key KEY          FLEET_AGENT_PUBLIC_KEY          publicKey          console's ed25519 public key (PEM, base64 SPKI, or a file)
   --ca-file FILE            FLEET_AGENT_CA_FILE             caFile             CA certificate for TLS brokers
   --class CLASS             FLEET_AGENT_CLASS               deviceClass        gateway | wearable (default gateway)
-  --log-level LEVEL         FLEET_AGENT_LOG_LEVEL           logLevel           debug | info | warn | error (default info)
+  --log-level LEVEL         FLEET_AGENT_LOG_LEVEL           logLevel           debug | info | warn | error | silent (default info)
   --telemetry-interval S    FLEET_AGENT_TELEMETRY_INTERVAL  telemetryInterval  seconds between telemetry batches (default 10)
   --inputs LIST             FLEET_AGENT_INPUTS              inputs             sensor,http (default both)
   --infer-rate N            FLEET_AGENT_INFER_RATE          inferRate          simulated sensor inferences per second (default 1)

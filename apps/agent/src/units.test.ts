@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadAgentConfig } from "./config.ts";
 import { LatencyWindow } from "./inference/latency-window.ts";
 import { SimulatedSensor } from "./inputs/simulated-sensor.ts";
-import { silentLogger } from "./logger.ts";
+import { silentLogger } from "@fleet/log";
 import { backoffDelay } from "./mqtt/backoff.ts";
 import { generateCredentials, parseCredentials } from "./simulate/credentials.ts";
 import { DiskTelemetryQueue } from "./telemetry/telemetry-queue.ts";
