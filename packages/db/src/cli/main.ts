@@ -33,14 +33,10 @@ async function main(): Promise<void> {
       case "migrate": {
         const result = await migrate({
           url: db.url,
-          onApplied: (name, index, total) =>
-            logger.info({ migration: name, index: index + 1, total }, `applied ${name} (${index + 1}/${total})`),
+          onApplied: (name, index, total) => logger.info({ index: index + 1, total }, `applied ${name}`),
         });
         const total = result.applied.length + result.upToDate.length;
-        logger.info(
-          { database: where, migrations: total, appliedNow: result.applied.length },
-          `${where} is up to date (${total} migrations, ${result.applied.length} applied now)`,
-        );
+        logger.info({ migrations: total, appliedNow: result.applied.length }, `${where} is up to date`);
         break;
       }
       case "status": {
