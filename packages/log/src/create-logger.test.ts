@@ -139,4 +139,13 @@ describe("root logger and banner", () => {
     logBanner(logger, ["WARNING: one", "two"]);
     expect(entries[0]).toMatchObject({ level: "warn", msg: "WARNING: one two", banner: ["WARNING: one", "two"] });
   });
+
+  it("shows a banner at every level but silent", () => {
+    const quiet = captureLogger({ level: "error" });
+    logBanner(quiet.logger, ["WARNING"]);
+    expect(quiet.entries).toMatchObject([{ level: "error", msg: "WARNING" }]);
+    const silent = captureLogger({ level: "silent" });
+    logBanner(silent.logger, ["WARNING"]);
+    expect(silent.entries).toEqual([]);
+  });
 });

@@ -84,7 +84,11 @@ export function rootLogger(): Logger {
   return global[ROOT];
 }
 
-/** A warning that must stand out (the broker's anonymous mode): one entry, drawn as a box on a TTY. */
+/**
+ * A warning that must stand out (the broker's anonymous mode): one entry, drawn as a box on a TTY.
+ * Shown at every level but `silent`: a logger set to `error` gets it as an error entry.
+ */
 export function logBanner(logger: Logger, lines: readonly string[]): void {
-  logger.warn({ banner: lines }, lines.join(" "));
+  const at = logger.isLevelEnabled("warn") ? "warn" : "error";
+  logger[at]({ banner: lines }, lines.join(" "));
 }
