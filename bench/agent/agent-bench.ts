@@ -27,7 +27,7 @@ import { parseArgs } from "node:util";
 import { desiredTopic, SCHEMA_VERSION } from "../../packages/protocol/src/index.ts";
 import { encodeInlineTensor, loadVariant, sha256Hex } from "../../packages/runtime/src/index.ts";
 import { loadAgentConfig } from "../../apps/agent/src/config.ts";
-import { silentLogger } from "../../apps/agent/src/logger.ts";
+import { silentLogger } from "../../packages/log/src/index.ts";
 import { generateCredentials } from "../../apps/agent/src/simulate/credentials.ts";
 import { Simulator } from "../../apps/agent/src/simulate/simulator.ts";
 import { startArtifactServer } from "../../apps/agent/src/testing/artifact-server.ts";

@@ -35,6 +35,7 @@ import {
   type TBroker,
 } from "../../apps/console/src/server/domain/rollouts/testing/rollout-stack.ts";
 import { startRollouts } from "../../apps/console/src/server/jobs/start-rollouts.ts";
+import { silentLogger } from "../../packages/log/src/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -245,7 +246,7 @@ async function main() {
     `setup ${seconds(Date.now() - t)}: provisioned, broker, ${COUNT} agents online; profiles ${byProfile.map((row) => `${profileNames.get(row.profileId ?? "") ?? "none"} ${row._count._all}`).join(", ")}`,
   );
 
-  rollouts = startRollouts({ prisma: db.prisma, config, log: () => {} });
+  rollouts = startRollouts({ prisma: db.prisma, config, logger: silentLogger });
   log("");
 
   if (PHASES.has("forward")) {

@@ -13,7 +13,7 @@ import { ModelPool } from "./inference/model-pool.ts";
 import { HttpInput } from "./inputs/http-input.ts";
 import { SensorInput } from "./inputs/sensor-input.ts";
 import { seedFromId, SimulatedSensor } from "./inputs/simulated-sensor.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "@fleet/log";
 import type { TBackoffOptions } from "./mqtt/backoff.ts";
 import { DeviceConnection } from "./mqtt/connection.ts";
 import { DeviceStateFile } from "./store/device-state.ts";
@@ -172,15 +172,21 @@ export class Agent {
     if (shared) return;
     for (const probe of probes) {
       if (!probe.available && this.engines.allowed.includes(probe.engine))
-        this.logger.warn("engine does not load on this device; its variants will be refused", {
-          engine: probe.engine,
-          detail: probe.detail,
-        });
+        this.logger.warn(
+          {
+            engine: probe.engine,
+            detail: probe.detail,
+          },
+          "engine does not load on this device; its variants will be refused",
+        );
     }
-    this.logger.info("engines", {
-      available: this.engines.usable,
-      ...Object.fromEntries(probes.map((p) => [p.engine, p.detail])),
-    });
+    this.logger.info(
+      {
+        available: this.engines.usable,
+        ...Object.fromEntries(probes.map((p) => [p.engine, p.detail])),
+      },
+      "engines",
+    );
   }
 
   private batterySource(seed: number): (intervalSec: number, inferences: number) => number {
@@ -201,21 +207,24 @@ export class Agent {
         hardware,
         activeVariant: active ? { id: active.id, precision: active.precision, engine: active.engine } : null,
       })
-      .catch((error: unknown) => this.logger.warn("birth not published", { error }));
+      .catch((error: unknown) => this.logger.warn({ err: error }, "birth not published"));
   }
 
   private report(report: TReport): void {
-    this.logger.info("reported", {
-      rev: report.rev,
-      state: report.state,
-      activeVariantId: report.activeVariantId,
-      ...(report.error ? { error: report.error.message, code: report.error.code } : {}),
-    });
+    this.logger.info(
+      {
+        rev: report.rev,
+        state: report.state,
+        activeVariantId: report.activeVariantId,
+        ...(report.error ? { error: report.error.message, code: report.error.code } : {}),
+      },
+      "reported",
+    );
     const connection = this.connection;
     if (!connection) return;
     connection
       .publish("reported", reportedPayload(report))
-      .catch((error: unknown) => this.logger.warn("report not published", { error }));
+      .catch((error: unknown) => this.logger.warn({ err: error }, "report not published"));
     // The retained birth names the active variant; keep it true after a swap.
     if (report.state === "active") this.publishBirth();
   }

@@ -7,7 +7,7 @@ import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
 import { probeOnnxInChild } from "./engines/probe-child.ts";
 import { verifyVariant } from "./engines/verify-variant.ts";
 import { AgentError } from "./errors.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, type Logger, printReadyLine, setRootLogger } from "@fleet/log";
 import { CredentialsError, generateCredentials, readCredentials, writeCredentials } from "./simulate/credentials.ts";
 import { Simulator } from "./simulate/simulator.ts";
 import { AGENT_CLI, AGENT_SETTINGS } from "./settings.ts";
@@ -34,11 +34,11 @@ function onShutdown(stop: () => Promise<void>, logger: Logger): void {
   const handler = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    logger.info("shutting down", { signal });
+    logger.info({ signal }, "shutting down");
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error("shutdown failed", { error });
+        logger.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );
@@ -58,7 +58,9 @@ function childOnnxProber(): TOnnxProber | undefined {
 
 async function run(config: TAgentConfig): Promise<void> {
   const identity = deviceIdentity(config);
-  const logger = createLogger(config.logLevel).child({ deviceId: identity.deviceId });
+  const logger = setRootLogger(
+    createLogger({ name: "fleet-agent", level: config.logLevel, bindings: { deviceId: identity.deviceId } }),
+  );
   const agent = new Agent({
     ...identity,
     dataDir: config.dataDir,
@@ -80,15 +82,22 @@ async function run(config: TAgentConfig): Promise<void> {
   });
   onShutdown(() => agent.stop(), logger);
   await agent.start();
-  logger.info("agent started", {
+  logger.info(
+    {
+      broker: identity.brokerUrl,
+      dataDir: config.dataDir,
+      activeVariant: agent.slot.active?.variant.id ?? null,
+    },
+    "agent started",
+  );
+  printReadyLine("fleet-agent", {
     broker: identity.brokerUrl,
-    dataDir: config.dataDir,
-    activeVariant: agent.slot.active?.variant.id ?? null,
+    infer: agent.httpPort === undefined ? null : `http://127.0.0.1:${agent.httpPort}/infer`,
   });
 }
 
 async function simulate(config: TAgentConfig): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = setRootLogger(createLogger({ name: "fleet-agent", level: config.logLevel }));
   const count = config.count!;
   const credentials = config.credentials
     ? await readCredentials(config.credentials)
@@ -103,7 +112,8 @@ async function simulate(config: TAgentConfig): Promise<void> {
   });
   onShutdown(() => simulator.stop(), logger);
   await simulator.start();
-  logger.info("simulator started", { devices: count, broker: config.brokerUrl });
+  logger.info({ devices: count, broker: config.brokerUrl }, "simulator started");
+  printReadyLine("fleet-agent", { broker: config.brokerUrl ?? null });
 }
 
 async function seedCredentials(config: { count: number; credentials: string; idPrefix: string }): Promise<void> {

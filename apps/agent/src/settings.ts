@@ -1,5 +1,6 @@
 // Every agent setting once (flag, FLEET_AGENT_* variable, config file key, default, meaning, schema)
 // and the agent's commands; config.ts parses them, `fleet-agent --help` is written from them.
+import { LOG_LEVELS } from "@fleet/log";
 import { ENGINES, ZDeviceId } from "@fleet/protocol";
 import { defineCli, defineSettings } from "@fleet/settings";
 import { z } from "zod";
@@ -104,8 +105,8 @@ export const AGENT_SETTINGS = defineSettings([
     flag: "--log-level",
     arg: "LEVEL",
     default: "info",
-    meaning: "debug | info | warn | error",
-    schema: z.enum(["debug", "info", "warn", "error"]),
+    meaning: LOG_LEVELS.join(" | "),
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
   },
   {
     key: "telemetryInterval",

@@ -3,7 +3,7 @@
 // a BrokerConfig, with the checks that span several settings.
 import { resolve } from "node:path";
 import { ConfigError, parseCommandLine, type TEnv, type TSettingValues } from "@fleet/settings";
-import type { TLogLevel } from "./logger.ts";
+import type { TLogLevel } from "@fleet/log";
 import { BROKER_CLI, type BROKER_SETTINGS, type TSettingName } from "./settings.ts";
 
 export type { TEnv };

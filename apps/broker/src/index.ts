@@ -7,4 +7,6 @@ export { refuseAllAuthenticator, type Authenticator } from "./auth/authenticator
 export { ANONYMOUS, type Principal } from "./auth/principal.ts";
 export { mayPublish, mayReceive, maySubscribe } from "./auth/acl.ts";
 export { brokerUrls, readinessLine, type BrokerPorts, type BrokerUrls } from "./urls.ts";
-export { createLogger, silentLogger, LOG_LEVELS, type Logger, type TLogLevel } from "./logger.ts";
+// Logging is @fleet/log's; re-exported for callers of startBroker (deps.logger).
+export { silentLogger, LOG_LEVELS, type Logger, type TLogLevel } from "@fleet/log";
+export { LIMITS, LimitError, type TLimit } from "./limits/limit-error.ts";

@@ -95,6 +95,7 @@ describe("maximum topic levels (MQTT_MAX_TOPIC_LEVELS)", () => {
     offender.subscribe("a/b/c/d/#", { qos: 0 });
     await closed;
     await expectBystanderServed(mqttUrl(b));
+    expect(await scrapeMetric(b, 'fleet_broker_limit_violations_total{limit="topic_levels"}')).toBe(1);
   });
 });
 
@@ -106,6 +107,7 @@ describe("publish rate (MQTT_PUBLISH_RATE)", () => {
     for (let i = 0; i < 200; i++) flooder.publish("lab/flood", "x", { qos: 0 });
     await closed;
     expect(await scrapeMetric(b, 'fleet_broker_limit_violations_total{limit="publish_rate"}')).toBe(1);
+    expect(await scrapeMetric(b, 'fleet_broker_limit_violations_total{limit="packet_size"}')).toBe(0);
 
     const service = await observer(mqttUrl(b), "svc-1");
     clients.push(service);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { findReadyLine, parseReadyLine } from "@fleet/log";
 import { BROKER_SETTINGS } from "./settings.ts";
 import { connackCode } from "./testing/broker-harness.ts";
 
@@ -88,26 +89,39 @@ describe("fleet-broker (bin)", () => {
     for (const spec of BROKER_SETTINGS) expect(run.stdout).toContain(spec.env);
   });
 
-  it("prints one readiness line, warns loudly in anonymous mode, and stops cleanly on SIGTERM", async () => {
+  it("prints its readiness (a human line and one JSON ready line), warns loudly in anonymous mode, and stops cleanly on SIGTERM", async () => {
     let refusedCode: number | undefined;
     let stopping = false;
     const run = await runBin([...EPHEMERAL, "--allow-anonymous"], (stdout, stop) => {
-      const port = /mqtt:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
-      if (port === undefined || stopping) return;
+      const mqtt = findReadyLine(stdout, "fleet-broker")?.urls.mqtt;
+      if (mqtt === undefined || stopping) return;
       stopping = true;
       // Prove it serves before stopping it: a client id with "/" is refused [MQTT-3.1.3-9].
-      void connackCode(`mqtt://127.0.0.1:${port}`, { clientId: "a/b" }).then((code) => {
+      void connackCode(mqtt, { clientId: "a/b" }).then((code) => {
         refusedCode = code;
         stop();
       });
     });
     expect(run.code).toBe(0);
     expect(refusedCode).toBe(2);
-    expect(run.stdout).toMatch(
-      /^fleet-broker: mqtt:\/\/127\.0\.0\.1:\d+ {2}ws:\/\/127\.0\.0\.1:\d+\/mqtt {2}metrics http:\/\/127\.0\.0\.1:\d+\/metrics\n$/,
+    const [human, json, ...rest] = run.stdout.split("\n");
+    expect(human).toMatch(
+      /^fleet-broker: mqtt:\/\/127\.0\.0\.1:\d+ {2}ws:\/\/127\.0\.0\.1:\d+\/mqtt {2}metrics http:\/\/127\.0\.0\.1:\d+\/metrics$/,
     );
+    expect(parseReadyLine(json ?? "")).toEqual({
+      ready: "fleet-broker",
+      pid: expect.any(Number),
+      urls: {
+        mqtt: expect.stringMatching(/^mqtt:\/\/127\.0\.0\.1:\d+$/),
+        ws: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/),
+        metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/),
+      },
+    });
+    expect(rest).toEqual([""]); // exactly those two lines
     expect(run.stderr).toContain("WARNING: MQTT_ALLOW_ANONYMOUS=true");
     expect(run.stderr).toContain('"msg":"stopped"');
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    // Not a TTY: every log entry is one JSON line.
+    for (const line of run.stderr.trim().split("\n")) expect(JSON.parse(line)).toHaveProperty("level");
   });
 });

@@ -6,7 +6,7 @@ import { ConfigError, helpRequest } from "@fleet/settings";
 import { readBrokerCommandLine, type BrokerConfig, type TBrokerCommandLine } from "./config.ts";
 import { BrokerError } from "./errors.ts";
 import { runHashSecret } from "./hash-secret.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, printReadyLine, setRootLogger } from "@fleet/log";
 import { startBroker } from "./server.ts";
 import { BROKER_CLI, brokerHelpText } from "./settings.ts";
 import { readinessLine } from "./urls.ts";
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   }
   const { config } = commandLine;
 
-  const logger = createLogger({ level: config.logLevel });
+  const logger = setRootLogger(createLogger({ name: "fleet-broker", level: config.logLevel }));
   let db: FleetDb;
   try {
     db = await openDatabase(config);
@@ -69,18 +69,19 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write(`${readinessLine(broker.urls)}\n`);
-  logger.info("broker started", { ...broker.ports, allowAnonymous: config.allowAnonymous });
+  printReadyLine("fleet-broker", broker.urls);
+  logger.info({ ...broker.ports, allowAnonymous: config.allowAnonymous }, "broker started");
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      logger.warn("second signal, exiting now", { signal });
+      logger.warn({ signal }, "second signal, exiting now");
       process.exit(EXIT_RUNTIME);
     }
     stopping = true;
-    logger.info("shutting down", { signal });
+    logger.info({ signal }, "shutting down");
     setTimeout(() => {
-      logger.error("shutdown took too long, exiting", { graceMs: SHUTDOWN_GRACE_MS });
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, "shutdown took too long, exiting");
       process.exit(EXIT_RUNTIME);
     }, SHUTDOWN_GRACE_MS).unref();
     broker
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       .then(
         () => logger.info("stopped"),
         (error: unknown) => {
-          logger.error("shutdown failed", { error });
+          logger.error({ err: error }, "shutdown failed");
           process.exitCode = EXIT_RUNTIME;
         },
       );
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
 
   // A bug must not leave a half-working broker behind: log one line and exit so a supervisor restarts it.
   const crash = (error: unknown): void => {
-    logger.error("fatal error, exiting", { error, stack: error instanceof Error ? error.stack : undefined });
+    logger.error({ err: error, stack: error instanceof Error ? error.stack : undefined }, "fatal error, exiting");
     process.exit(EXIT_RUNTIME);
   };
   process.on("uncaughtException", crash);

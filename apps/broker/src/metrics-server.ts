@@ -1,6 +1,5 @@
-// HTTP endpoint for operators and orchestrators: GET /healthz and GET /metrics.
+// HTTP endpoint for operators and orchestrators: GET /healthz and GET /metrics (prom-client's text format).
 import { createServer, type Server, type ServerResponse } from "node:http";
-import { PROMETHEUS_CONTENT_TYPE } from "./prometheus.ts";
 import type { BrokerMetrics } from "./metrics.ts";
 
 export interface MetricsServerOptions {
@@ -26,8 +25,13 @@ export function createMetricsServer({ metrics, isHealthy }: MetricsServerOptions
       sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "closing" });
       return;
     }
-    res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
-    res.end(req.method === "HEAD" ? undefined : metrics.render());
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        res.end(req.method === "HEAD" ? undefined : text);
+      },
+      () => sendJson(res, 500, { error: "metrics could not be collected" }),
+    );
   });
 }
 

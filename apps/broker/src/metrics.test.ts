@@ -56,6 +56,10 @@ describe("metrics endpoint", () => {
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const body = await response.text();
     expect(body).toContain("# TYPE fleet_broker_messages_received_total counter");
+    expect(body).toContain("# TYPE fleet_broker_connected_clients gauge");
+    expect(body).toContain("# TYPE fleet_broker_network_received_bytes_total counter");
+    expect(body).toContain("# TYPE fleet_broker_connect_auth_seconds histogram");
+    expect(body).toContain("# TYPE fleet_broker_ingest_batch_write_seconds histogram");
     const values = samples(body);
     expect(values.get("fleet_broker_connected_clients")).toBe(2);
     expect(values.get("fleet_broker_messages_received_total")).toBe(2);
@@ -69,7 +73,32 @@ describe("metrics endpoint", () => {
     expect(values.get("fleet_broker_network_received_bytes_total")).toBeGreaterThan(0);
     expect(values.get("fleet_broker_network_sent_bytes_total")).toBeGreaterThan(0);
     expect(values.get("fleet_broker_uptime_seconds")).toBeGreaterThanOrEqual(0);
+    // CONNECT authentication time, by outcome: the two clients accepted, "bad/id" refused.
+    expect(values.get('fleet_broker_connect_auth_seconds_count{outcome="accepted"}')).toBe(2);
+    expect(values.get('fleet_broker_connect_auth_seconds_count{outcome="refused"}')).toBe(1);
+    expect(values.get('fleet_broker_connect_auth_seconds_bucket{le="+Inf",outcome="accepted"}')).toBe(2);
+    expect(values.get("fleet_broker_ingest_batch_write_seconds_count")).toBe(0); // no database, no ingest
+    // prom-client's default process metrics.
+    expect(values.get("process_cpu_user_seconds_total")).toBeGreaterThan(0);
+    expect(values.has("nodejs_heap_size_used_bytes")).toBe(true);
     await endAll(publisher, subscriber);
+  });
+
+  it("keeps one registry per broker: two brokers in one process count apart", async () => {
+    broker = await startTestBroker({ MQTT_ALLOW_ANONYMOUS: "true" });
+    const other = await startTestBroker({ MQTT_ALLOW_ANONYMOUS: "true" });
+    try {
+      const client = await connectClient(mqttUrl(broker), { clientId: "pub-1" });
+      await client.publishAsync("lab/a", "x", { qos: 1 });
+      await endAll(client);
+      const mine = samples(await (await fetch(`${metricsBase(broker)}/metrics`)).text());
+      const theirs = samples(await (await fetch(`${metricsBase(other)}/metrics`)).text());
+      expect(mine.get("fleet_broker_messages_received_total")).toBe(1);
+      expect(theirs.get("fleet_broker_messages_received_total")).toBe(0);
+      expect(theirs.get("fleet_broker_connections_total")).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it("answers 404 elsewhere and 405 to other methods", async () => {

@@ -15,6 +15,7 @@ import type { Principal } from "./auth/principal.ts";
 import type { BrokerConfig } from "./config.ts";
 import { GuardedAedes } from "./guarded-aedes.ts";
 import { guardPacketSize } from "./limits/packet-size-guard.ts";
+import type { LimitError } from "./limits/limit-error.ts";
 import type { RateLimiter } from "./limits/publish-rate.ts";
 import { createMemoryStores, createRedisStores } from "./persistence.ts";
 import { createIngestHook } from "./ingest/ingest-hook.ts";
@@ -23,7 +24,8 @@ import { createHandlers, type ConnectFacts } from "./handlers/index.ts";
 import { openListener, type ListenTarget, type OpenListener } from "./listeners/listener.ts";
 import { readTlsMaterial } from "./listeners/tls-files.ts";
 import { createWebSocketListener } from "./listeners/websocket.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, logBanner, type Logger } from "@fleet/log";
+import { classifyClientError } from "./aedes-errors.ts";
 import { createMetricsServer } from "./metrics-server.ts";
 import { createBrokerMetrics } from "./metrics.ts";
 import { brokerUrls, type BrokerPorts, type BrokerUrls } from "./urls.ts";
@@ -57,7 +59,7 @@ const ANONYMOUS_BANNER = [
 ];
 
 export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): Promise<RunningBroker> {
-  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const logger = deps.logger ?? createLogger({ name: "fleet-broker", level: config.logLevel });
   const tlsMaterial = config.tls === null ? null : readTlsMaterial(config.tls.certFile, config.tls.keyFile);
   const metrics = createBrokerMetrics();
   const principals = new WeakMap<Client, Principal>();
@@ -72,7 +74,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
     offlineQueueMax: limits.offlineQueueMax,
     onQueueDrop: (clientId: string, packet: PublishPacket) => {
       metrics.offlineDropped.inc();
-      logger.debug("offline queue full, message dropped", { clientId, topic: packet.topic.slice(0, 256) });
+      logger.debug({ clientId, topic: packet.topic.slice(0, 256) }, "offline queue full, message dropped");
     },
   };
   const stores =
@@ -88,9 +90,10 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
           ...config.ingest,
           logger,
           stats: {
-            onBatch: (rows, lagMs) => {
+            onBatch: (rows, lagMs, writeSeconds) => {
               metrics.ingestBatches.inc();
-              metrics.ingestBatchRows.inc(undefined, rows);
+              metrics.ingestBatchRows.inc(rows);
+              metrics.ingestWriteSeconds.observe(writeSeconds);
               metrics.ingestLagMs = lagMs;
             },
             onRows: (table, rows) => metrics.ingestRows.inc({ table }, rows),
@@ -127,16 +130,16 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   }
   dropPublish = (packet) => aedes.drop(packet);
   // aedes emits "error" (persistence failures) without declaring it; unhandled it would crash the process.
-  (aedes as EventEmitter).on("error", (error: Error) => logger.error("broker error", { error }));
+  (aedes as EventEmitter).on("error", (error: Error) => logger.error({ err: error }, "broker error"));
+  // Every limit breach, ours or aedes', is counted and logged here, by its code.
+  const onBreach = (clientId: string | null, breach: LimitError): void => {
+    metrics.countLimit(breach.limit);
+    logger.warn({ clientId, limit: breach.limit, err: breach }, "limit exceeded, connection closed");
+  };
   const onClientError = (client: Client, error: Error): void => {
-    if (error.message === "publish rate exceeded") return; // counted and logged by authorize-publish
-    const limit = limitOf(error);
-    if (limit === null) {
-      logger.debug("client error", { clientId: client.id, error });
-      return;
-    }
-    metrics.limitViolations.inc({ limit });
-    logger.warn("limit exceeded, connection closed", { clientId: client.id, limit, error });
+    const kind = classifyClientError(error);
+    if (kind.kind === "limit") onBreach(client.id ?? null, kind.breach);
+    else logger.debug({ clientId: client.id, err: error }, "client error");
   };
   aedes.on("clientError", onClientError);
   aedes.on("connectionError", onClientError);
@@ -160,10 +163,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   // Every transport hands its stream here: the packet-size guard sits between the socket and aedes.
   const handle = (stream: Duplex, req?: IncomingMessage): void => {
     const client = aedes.handle(stream, req);
-    guardPacketSize(stream, limits.maxPacketBytes, ({ announcedBytes, maxBytes }) => {
-      metrics.limitViolations.inc({ limit: "packet_size" });
-      logger.warn("packet too large, connection closed", { clientId: client.id ?? null, announcedBytes, maxBytes });
-    });
+    guardPacketSize(stream, limits.maxPacketBytes, (breach) => onBreach(client.id ?? null, breach));
   };
 
   const mqttListeners: OpenListener[] = [];
@@ -229,7 +229,7 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
       );
     }
     const ports: BrokerPorts = { mqtt, ws, tls, wss, metrics: metricsListener?.port ?? null };
-    if (config.allowAnonymous) logger.banner(ANONYMOUS_BANNER);
+    if (config.allowAnonymous) logBanner(logger, ANONYMOUS_BANNER);
     let closed: Promise<void> | undefined;
     return {
       ports,
@@ -239,23 +239,5 @@ export async function startBroker(config: BrokerConfig, deps: BrokerDeps = {}): 
   } catch (error) {
     await shutdown();
     throw error;
-  }
-}
-
-/** aedes reports limit breaches as plain errors; these are the ones that are a client breaking a limit. */
-function limitOf(error: Error): string | null {
-  switch (error.message) {
-    case "topic has too many levels":
-      return "topic_levels";
-    case "connect did not arrive in time":
-      return "connect_timeout";
-    case "keep alive timeout":
-      return "keepalive_timeout";
-    case "drain timeout":
-      return "slow_consumer";
-    case "Client queue limit reached":
-      return "pre_connect_queue";
-    default:
-      return null;
   }
 }

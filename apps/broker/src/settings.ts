@@ -3,7 +3,7 @@
 import { isIP } from "node:net";
 import { defineCli, defineSettings, helpText, type TSetting, ZBooleanString } from "@fleet/settings";
 import { z } from "zod";
-import { LOG_LEVELS } from "./logger.ts";
+import { LOG_LEVELS } from "@fleet/log";
 
 const PORT_HINT = "must be a port number 0-65535 (0 = any free port)";
 

@@ -7,7 +7,7 @@ import path from "node:path";
 import { createDb } from "@fleet/db";
 import { migrate, readMigrations } from "@fleet/db/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "./testing/run-bin.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForReady } from "./testing/run-bin.ts";
 
 let dataDir: string;
 let child: ChildProcess | undefined;
@@ -28,8 +28,8 @@ beforeAll(async () => {
     env: binEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const ready = await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000);
-  baseUrl = ready[1] ?? "";
+  const ready = await waitForReady(child, "fleet-console", 120_000);
+  baseUrl = ready.urls.http ?? "";
 }, 300_000);
 
 afterAll(async () => {

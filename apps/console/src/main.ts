@@ -1,8 +1,11 @@
 // fleet-console: validate settings, check the port, open the database, build if needed, serve.
+// Serving, it logs through the process's root logger (@fleet/log: JSON lines on stderr, shared with
+// the Next bundle) and prints its URL for people and one JSON ready line for programs on stdout.
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDb, isDbError } from "@fleet/db";
+import { createLogger, printReadyLine, setRootLogger } from "@fleet/log";
 import { assertPortFree, PortUnavailableError } from "./cli/check-port.ts";
 import { BuildError, ensureProductionBuild } from "./cli/ensure-build.ts";
 import { createAdminFromCli } from "./cli/create-admin.ts";
@@ -25,6 +28,7 @@ const consoleDir = fileURLToPath(new URL("..", import.meta.url));
 
 const say = (line: string) => process.stdout.write(`fleet-console: ${line}\n`);
 const complain = (line: string) => process.stderr.write(`fleet-console: ${line}\n`);
+const logger = setRootLogger(createLogger({ name: "fleet-console", level: "info" }));
 
 /** Known failures end with one line and an exit code; anything else keeps its stack for debugging. */
 function fail(error: unknown): never {
@@ -45,7 +49,8 @@ function fail(error: unknown): never {
     process.exit(1);
   }
   complain(`failed: ${describeError(error)}`);
-  console.error(error);
+  // Unexpected: a bug, whose stack is worth the log line.
+  logger.error({ err: error, stack: error instanceof Error ? error.stack : undefined }, "unexpected failure");
   process.exit(1);
 }
 
@@ -108,30 +113,37 @@ async function main(): Promise<void> {
   // Opened here so a bad DATABASE_URL or a locked data dir stops the start with one line;
   // the Next server code then reuses this process-wide client.
   const db = await getConsoleDb(config);
-  say(`database: ${db.embedded ? `embedded PGlite in ${config.dataDir}/db` : "external PostgreSQL (DATABASE_URL)"}`);
-  if (!dev) await ensureProductionBuild({ consoleDir, log: say });
+  logger.info(
+    { database: db.embedded ? `embedded PGlite in ${config.dataDir}/db` : "external PostgreSQL (DATABASE_URL)" },
+    "database opened",
+  );
+  if (!dev) await ensureProductionBuild({ consoleDir, log: (line) => logger.info({ component: "build" }, line) });
 
   // Created on first start (0600), then reused: agents are given its public half.
   const signingKey = await getSigningKey(config.dataDir);
   await getUrlSigningKey(config.dataDir);
-  say(`manifest signing key: ed25519 ${signingKey.fingerprint} (fleet-console public-key prints it)`);
+  logger.info(
+    { fingerprint: signingKey.fingerprint },
+    "manifest signing key: ed25519 (fleet-console public-key prints it)",
+  );
 
   const running = await startConsoleServer({ config, consoleDir, dev });
   // --port 0: signed download URLs and the like must name the port actually bound.
   if (config.port === 0) publishConsoleConfig({ ...config, port: running.port });
   const stopRematch = startRematchLoop(db.prisma);
-  const quantizeRunner = startQuantizeRunner({ prisma: db.prisma, dataDir: config.dataDir, log: say });
-  const rollouts = startRollouts({ prisma: db.prisma, config, log: say });
+  const quantizeRunner = startQuantizeRunner({ prisma: db.prisma, dataDir: config.dataDir, logger });
+  const rollouts = startRollouts({ prisma: db.prisma, config, logger });
   say(running.url);
+  printReadyLine("fleet-console", { http: running.url });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      complain(`${signal} again; exiting now`);
+      logger.warn({ signal }, "second signal, exiting now");
       process.exit(1);
     }
     stopping = true;
-    say(`${signal} received; shutting down`);
+    logger.info({ signal }, "shutting down");
     stopRematch();
     rollouts
       .stop()
@@ -141,7 +153,7 @@ async function main(): Promise<void> {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          complain(`shutdown failed: ${describeError(error)}`);
+          logger.error({ problem: describeError(error) }, "shutdown failed");
           process.exit(1);
         },
       );

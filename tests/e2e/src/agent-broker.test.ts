@@ -4,7 +4,7 @@ import path from "node:path";
 import { hashSecret } from "@fleet/db";
 import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, runBin, type TProc } from "./processes.ts";
+import { eventually, runBin, type TProc, waitForReady } from "./processes.ts";
 
 // The agent and the broker as separate processes, meeting only over MQTT and the database:
 // provisioned credentials let the agent in, its birth and telemetry land in PostgreSQL, and a
@@ -66,12 +66,8 @@ describe("fleet-agent against fleet-broker", () => {
       "--ingest-flush-ms",
       "100",
     ]);
-    const match = await eventually(
-      async () => /mqtt:\/\/[^:\s]+:(\d+)/.exec(broker.output()) ?? undefined,
-      "the broker's readiness line",
-      60_000,
-    );
-    mqttPort = Number(match[1]);
+    const ready = await waitForReady(broker, "fleet-broker");
+    mqttPort = Number(new URL(ready.urls.mqtt ?? "").port);
   });
 
   afterAll(async () => {

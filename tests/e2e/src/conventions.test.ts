@@ -48,14 +48,17 @@ function importsOf(file: string): string[] {
 }
 
 // Which other @fleet packages each workspace may import (docs/architecture.md, "Layout and who may import whom").
+// Every app and package may log through @fleet/log except the leaf packages protocol, runtime,
+// settings and variants; @fleet/log itself imports nothing of ours.
 const ALLOWED: Record<string, (pkg: string) => boolean> = {
   "packages/variants": () => false,
   "packages/settings": () => false,
   "packages/protocol": () => false,
   "packages/runtime": () => false,
-  "packages/db": () => false,
-  "packages/quantize": (pkg) => pkg === "@fleet/runtime",
-  "apps/agent": (pkg) => ["@fleet/protocol", "@fleet/runtime"].includes(pkg),
+  "packages/log": () => false,
+  "packages/db": (pkg) => pkg === "@fleet/log",
+  "packages/quantize": (pkg) => ["@fleet/runtime", "@fleet/log"].includes(pkg),
+  "apps/agent": (pkg) => ["@fleet/protocol", "@fleet/runtime", "@fleet/log"].includes(pkg),
   "apps/broker": (pkg) => pkg.startsWith("@fleet/") && !["@fleet/agent", "@fleet/console"].includes(pkg),
   "apps/console": (pkg) => pkg.startsWith("@fleet/") && !["@fleet/agent", "@fleet/broker"].includes(pkg),
 };

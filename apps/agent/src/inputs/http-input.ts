@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { isRuntimeError } from "@fleet/runtime";
 import { z } from "zod";
 import { NoModelError, type ActiveModelSlot } from "../inference/active-model-slot.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 // The models take float32: a JSON number beyond its range would silently become Infinity.
@@ -83,7 +83,7 @@ export class HttpInput {
     } catch (error) {
       if (error instanceof NoModelError) return send(res, 503, { error: error.message });
       if (isRuntimeError(error, "INPUT_INVALID")) return send(res, 400, { error: error.message });
-      this.logger.warn("http inference failed", { error });
+      this.logger.warn({ err: error }, "http inference failed");
       return send(res, 500, { error: "inference failed" });
     }
   }
@@ -110,7 +110,7 @@ export class HttpInput {
       server.listen(port, "127.0.0.1", () => resolve());
     });
     const bound = (server.address() as AddressInfo).port;
-    this.logger.info("local inference endpoint listening", { url: `http://127.0.0.1:${bound}/infer` });
+    this.logger.info({ url: `http://127.0.0.1:${bound}/infer` }, "local inference endpoint listening");
     return bound;
   }
 

@@ -1,7 +1,7 @@
 // Feeds the simulated sensor into the model at a fixed rate; failures are counted, not fatal.
 import type { ActiveModelSlot } from "../inference/active-model-slot.ts";
 import { NoModelError } from "../inference/active-model-slot.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import type { SimulatedSensor } from "./simulated-sensor.ts";
 
 export class SensorInput {
@@ -25,7 +25,7 @@ export class SensorInput {
     try {
       await this.slot.infer(this.sensor.next(size));
     } catch (error) {
-      if (!(error instanceof NoModelError)) this.logger.debug("sensor inference failed", { error });
+      if (!(error instanceof NoModelError)) this.logger.debug({ err: error }, "sensor inference failed");
     } finally {
       this.busy = false;
     }

@@ -14,7 +14,7 @@ import {
   type TDeviceId,
   type TPayloadByChannel,
 } from "@fleet/protocol";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import { backoffDelay, DEFAULT_BACKOFF, type TBackoffOptions } from "./backoff.ts";
 
 export interface TConnectionOptions {
@@ -66,10 +66,13 @@ export class DeviceConnection extends EventEmitter<DeviceConnectionEvents> {
     this.client.on("connect", (connack) => this.onConnect(connack.sessionPresent));
     this.client.on("close", () => this.onClose());
     this.client.on("error", (error) => {
-      options.logger.warn("mqtt connection failed", {
-        error: describeConnectError(error as Error & { code?: unknown }),
-        broker: options.brokerUrl,
-      });
+      options.logger.warn(
+        {
+          error: describeConnectError(error as Error & { code?: unknown }),
+          broker: options.brokerUrl,
+        },
+        "mqtt connection failed",
+      );
     });
     this.client.on("message", (topic, payload) => {
       if (topic === this.desired) this.emit("desired", payload);
@@ -101,15 +104,18 @@ export class DeviceConnection extends EventEmitter<DeviceConnectionEvents> {
 
   private onConnect(sessionPresent: boolean): void {
     this.attempt = 0;
-    this.options.logger.info("mqtt connected", { broker: this.options.brokerUrl, sessionPresent });
+    this.options.logger.info({ broker: this.options.brokerUrl, sessionPresent }, "mqtt connected");
     // Renewed every time: a broker that lost its sessions (restart, no persistence) forgot it.
     this.client.subscribe(this.desired, { qos: 1 }, (error, granted) => {
       const refused = granted?.some((grant) => grant.qos === 128);
       if (error || refused)
-        this.options.logger.error("subscription to desired refused", {
-          topic: this.desired,
-          error: error?.message ?? "SUBACK 0x80",
-        });
+        this.options.logger.error(
+          {
+            topic: this.desired,
+            error: error?.message ?? "SUBACK 0x80",
+          },
+          "subscription to desired refused",
+        );
     });
     this.emit("connect", sessionPresent);
   }
@@ -119,7 +125,7 @@ export class DeviceConnection extends EventEmitter<DeviceConnectionEvents> {
     this.emit("offline");
     if (this.reconnectTimer) return;
     const delay = backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
-    this.options.logger.info("mqtt disconnected; reconnecting", { inMs: delay, attempt: this.attempt });
+    this.options.logger.info({ inMs: delay, attempt: this.attempt }, "mqtt disconnected; reconnecting");
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this.stopped) return;

@@ -12,7 +12,7 @@ import {
 } from "@fleet/protocol";
 import { afterAll, expect, it } from "vitest";
 import { loadAgentConfig } from "../config.ts";
-import { silentLogger } from "../logger.ts";
+import { silentLogger } from "@fleet/log";
 import { tempDir } from "../testing/agent-harness.ts";
 import { startArtifactServer } from "../testing/artifact-server.ts";
 import { recorder, startTestBroker } from "../testing/test-broker.ts";

@@ -8,7 +8,7 @@ import { Agent } from "../agent.ts";
 import { onnxThreads, type TAgentConfig } from "../config.ts";
 import { DeviceEngines } from "../engines/device-engines.ts";
 import { ModelPool } from "../inference/model-pool.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import { VariantCache } from "../update/variant-cache.ts";
 import type { TDeviceCredential } from "./credentials.ts";
 

@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { ZEngine, ZEntityId, ZPrecision, ZSha256Hex } from "@fleet/protocol";
 import { z } from "zod";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import { readFileIfExists, writeFileAtomic } from "./atomic-file.ts";
 
 export const ZInstalledVariant = z.object({
@@ -46,7 +46,10 @@ export class DeviceStateFile {
     try {
       return ZDeviceState.parse(JSON.parse(text));
     } catch (error) {
-      this.logger.error("state.json is unreadable; starting without an active variant", { file: this.file, error });
+      this.logger.error(
+        { file: this.file, err: error },
+        "state.json is unreadable; starting without an active variant",
+      );
       return EMPTY_STATE;
     }
   }

@@ -2,7 +2,7 @@
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../logger.ts";
+import { silentLogger } from "@fleet/log";
 import { tempDir } from "../testing/agent-harness.ts";
 import { DiskTelemetryQueue } from "./telemetry-queue.ts";
 

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import { ZTelemetrySample, type TTelemetrySample } from "@fleet/protocol";
 import { z } from "zod";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import { readFileIfExists, writeFileAtomic } from "../store/atomic-file.ts";
 
 export interface TelemetryQueue {
@@ -116,7 +116,7 @@ export class DiskTelemetryQueue implements TelemetryQueue {
         samples.push(ZTelemetrySample.parse(JSON.parse(await readFile(file, "utf8"))));
       } catch (error) {
         // A damaged batch must not block the ones behind it.
-        this.logger.warn("dropping an unreadable queued telemetry batch", { file, error });
+        this.logger.warn({ file, err: error }, "dropping an unreadable queued telemetry batch");
         await rm(file, { force: true });
         this.seqs.splice(this.seqs.indexOf(seq), 1);
         return this.peek(n);

@@ -2,7 +2,7 @@
 // into the queue, then the queue drained to the broker in order, oldest first, while connected.
 import { SCHEMA_VERSION, type TTelemetrySample } from "@fleet/protocol";
 import type { ActiveModelSlot } from "../inference/active-model-slot.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import type { DeviceConnection } from "../mqtt/connection.ts";
 import type { ProcessStats } from "./process-stats.ts";
 import type { TelemetryQueue } from "./telemetry-queue.ts";
@@ -53,7 +53,7 @@ export class TelemetryReporter {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.tick().catch((error: unknown) => this.logger.error("telemetry sample not stored", { error }));
+      this.tick().catch((error: unknown) => this.logger.error({ err: error }, "telemetry sample not stored"));
     }, this.intervalSec * 1000);
     this.timer.unref?.();
   }
@@ -96,10 +96,10 @@ export class TelemetryReporter {
           ],
         });
         await this.queue.acknowledgeDropped(dropped);
-        this.logger.warn("telemetry batches dropped while offline", { droppedBatches: dropped });
+        this.logger.warn({ droppedBatches: dropped }, "telemetry batches dropped while offline");
       }
     } catch (error) {
-      this.logger.warn("telemetry flush interrupted; will retry", { error });
+      this.logger.warn({ err: error }, "telemetry flush interrupted; will retry");
     }
   }
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { ZDeviceId } from "@fleet/protocol";
 import { Agent, type TAgentOptions } from "../agent.ts";
-import { memoryLogger } from "../logger.ts";
+import { captureLogger } from "@fleet/log/testing";
 import { parsePublicKey } from "../update/signature.ts";
 
 let counter = 0;
@@ -37,7 +37,7 @@ export function testAgentOptions(options: TTestAgentOptions & { dataDir: string 
     queue: "disk",
     queueMax: 100,
     maxModelBytes: 10 * 1024 * 1024,
-    logger: memoryLogger(),
+    logger: captureLogger().logger,
     reconnectBackoff: { initialMs: 50, maxMs: 200, jitter: 0.5 },
     downloadAttempts: 3,
     downloadBackoff: { initialMs: 10, maxMs: 50, jitter: 0 },

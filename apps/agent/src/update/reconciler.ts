@@ -13,7 +13,7 @@ import {
 import { AgentError, describeFailure } from "../errors.ts";
 import type { ActiveModelSlot, TActiveModel } from "../inference/active-model-slot.ts";
 import type { ModelPool } from "../inference/model-pool.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import { EMPTY_STATE, type DeviceStateFile, type TDeviceState, type TInstalledVariant } from "../store/device-state.ts";
 import type { VariantCache } from "./variant-cache.ts";
 
@@ -55,24 +55,30 @@ export class Reconciler {
       const dir = this.deps.cache.dirOf(candidate.dir);
       try {
         const model = await this.deps.pool.acquire(dir);
-        this.deps.logger.info("model loaded", {
-          variantId: candidate.id,
-          engine: model.engine,
-          runsOn: model.describe(),
-          loadMs: Math.round(model.loadMs),
-        });
+        this.deps.logger.info(
+          {
+            variantId: candidate.id,
+            engine: model.engine,
+            runsOn: model.describe(),
+            loadMs: Math.round(model.loadMs),
+          },
+          "model loaded",
+        );
         this.deps.slot.swap({ variant: candidate, model });
         if (candidate !== this.state.active) {
           this.state = { ...this.state, active: candidate, previous: null };
           await this.deps.stateFile.write(this.state);
         }
-        this.deps.logger.info("booted with the last active variant", { variantId: candidate.id });
+        this.deps.logger.info({ variantId: candidate.id }, "booted with the last active variant");
         return;
       } catch (error) {
-        this.deps.logger.error("stored variant does not load; trying the previous one", {
-          variantId: candidate.id,
-          error,
-        });
+        this.deps.logger.error(
+          {
+            variantId: candidate.id,
+            err: error,
+          },
+          "stored variant does not load; trying the previous one",
+        );
       }
     }
     if (this.state.active) {
@@ -87,7 +93,7 @@ export class Reconciler {
     if (!decoded.ok) {
       if (decoded.error.code === "empty") return; // retained desired cleared: nothing to do
       const code = decoded.error.code === "too_large" ? "too_large" : "bad_desired";
-      this.deps.logger.warn("desired payload refused", { code, error: decoded.error.message });
+      this.deps.logger.warn({ code, error: decoded.error.message }, "desired payload refused");
       this.reportState(Math.max(0, this.state.lastRev), "failed", null, {
         code,
         message: `desired refused: ${decoded.error.message}`,
@@ -97,7 +103,7 @@ export class Reconciler {
     const desired = decoded.value;
     const newest = Math.max(this.state.lastRev, this.pending?.rev ?? -1);
     if (desired.rev <= newest) {
-      this.deps.logger.debug("desired revision ignored (not newer)", { rev: desired.rev, lastRev: newest });
+      this.deps.logger.debug({ rev: desired.rev, lastRev: newest }, "desired revision ignored (not newer)");
       return;
     }
     this.pending = desired;
@@ -122,7 +128,7 @@ export class Reconciler {
         await this.apply(desired);
       } catch (error) {
         // apply reports its own failures; this only guards the loop.
-        this.deps.logger.error("desired revision could not be handled", { rev: desired.rev, error });
+        this.deps.logger.error({ rev: desired.rev, err: error }, "desired revision could not be handled");
       }
     }
   }
@@ -177,7 +183,7 @@ export class Reconciler {
       });
     } catch (error) {
       const failure = describeFailure(error);
-      log.warn("variant refused", failure);
+      log.warn(failure, "variant refused");
       await this.saveRev(rev);
       this.reportState(rev, "failed", variant.id, failure);
       return;
@@ -196,7 +202,7 @@ export class Reconciler {
       model = await this.deps.pool.acquire(installed.dir);
     } catch (error) {
       const failure = describeFailure(error);
-      log.warn("new variant failed to activate; keeping the current one", failure);
+      log.warn(failure, "new variant failed to activate; keeping the current one");
       const keep = new Set([this.state.active?.dir, this.state.previous?.dir]);
       if (!keep.has(installed.dirName) && this.deps.cleanCache !== false)
         await this.deps.cache.remove(installed.dirName);
@@ -208,17 +214,20 @@ export class Reconciler {
       await this.swapTo({ variant: candidate, model }, rev);
     } catch (error) {
       const failure = describeFailure(error);
-      log.error("swap failed; keeping the current variant", failure);
+      log.error(failure, "swap failed; keeping the current variant");
       this.reportState(rev, this.deps.slot.active ? "rolled_back" : "failed", variant.id, failure);
       return;
     }
     this.reportState(rev, "active", variant.id);
-    log.info("variant active", {
-      manifestSha256: variant.sha256,
-      engine: model.engine,
-      runsOn: model.describe(),
-      loadMs: Math.round(model.loadMs),
-    });
+    log.info(
+      {
+        manifestSha256: variant.sha256,
+        engine: model.engine,
+        runsOn: model.describe(),
+        loadMs: Math.round(model.loadMs),
+      },
+      "variant active",
+    );
   }
 
   /**
@@ -232,7 +241,7 @@ export class Reconciler {
       .drained(replaced.model)
       .then(() => this.deps.pool.release(dir))
       .catch((error: unknown) =>
-        this.deps.logger.warn("replaced model not disposed cleanly", { variantId: replaced.variant.id, error }),
+        this.deps.logger.warn({ variantId: replaced.variant.id, err: error }, "replaced model not disposed cleanly"),
       )
       .finally(() => this.retiring.delete(done));
     this.retiring.add(done);
@@ -257,7 +266,7 @@ export class Reconciler {
       [this.state.active?.dir, this.state.previous?.dir].filter((d): d is string => d !== undefined),
     );
     const removed = await this.deps.cache.clean(keep);
-    if (removed.length > 0) this.deps.logger.info("old variants removed", { removed });
+    if (removed.length > 0) this.deps.logger.info({ removed }, "old variants removed");
   }
 }
 

@@ -2,7 +2,7 @@
 // few seconds works the same on PostgreSQL and embedded PGlite (which has no LISTEN/NOTIFY across
 // its socket multiplexer), and costs one indexed query per interval for all devices on this node.
 import type { Client } from "aedes";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import type { DeviceDirectory } from "./device-directory.ts";
 import type { Principal } from "./principal.ts";
 
@@ -39,7 +39,7 @@ export function startRevocationWatch(options: RevocationWatchOptions): Revocatio
     const enabled = await options.devices.enabledAmong([...connected.keys()]);
     for (const [deviceId, client] of connected) {
       if (enabled.has(deviceId)) continue;
-      options.logger.info("device disabled or deleted, disconnecting", { deviceId });
+      options.logger.info({ deviceId }, "device disabled or deleted, disconnecting");
       options.onRevoked(deviceId);
       client.close();
     }
@@ -48,7 +48,7 @@ export function startRevocationWatch(options: RevocationWatchOptions): Revocatio
   const checkNow = (): Promise<void> => {
     // Never two checks at once: a slow database must not pile queries up.
     running ??= check()
-      .catch((error: unknown) => options.logger.warn("device re-check failed, will retry", { error }))
+      .catch((error: unknown) => options.logger.warn({ err: error }, "device re-check failed, will retry"))
       .finally(() => (running = null));
     return running;
   };

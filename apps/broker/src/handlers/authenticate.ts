@@ -23,28 +23,37 @@ export function createAuthenticate(ctx: HandlerContext) {
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
+    const timer = ctx.metrics.authSeconds.startTimer();
     decide(ctx, client, username, password).then(
       (decision) => {
+        timer({ outcome: "principal" in decision ? "accepted" : "refused" });
         if ("principal" in decision) {
           ctx.principals.set(client, decision.principal);
-          ctx.logger.debug("client authenticated", {
-            clientId: loggableId(client),
-            as: describePrincipal(decision.principal),
-          });
+          ctx.logger.debug(
+            {
+              clientId: loggableId(client),
+              as: describePrincipal(decision.principal),
+            },
+            "client authenticated",
+          );
           done(null, true);
           return;
         }
         ctx.metrics.authFailures.inc({ return_code: String(decision.returnCode) });
-        ctx.logger.info("connection refused", {
-          clientId: loggableId(client),
-          returnCode: decision.returnCode,
-          reason: decision.reason,
-        });
+        ctx.logger.info(
+          {
+            clientId: loggableId(client),
+            returnCode: decision.returnCode,
+            reason: decision.reason,
+          },
+          "connection refused",
+        );
         const error = Object.assign(new Error(decision.reason), { returnCode: decision.returnCode });
         done(error as AuthenticateError, false);
       },
       (error: unknown) => {
-        ctx.logger.error("authenticate hook failed", { clientId: loggableId(client), error });
+        timer({ outcome: "failed" });
+        ctx.logger.error({ clientId: loggableId(client), err: error }, "authenticate hook failed");
         done(Object.assign(new Error("server unavailable"), { returnCode: 3 }) as AuthenticateError, false);
       },
     );
@@ -70,7 +79,7 @@ async function decide(
   }
 
   if (facts !== undefined && (facts.keepalive < ctx.limits.keepaliveMin || facts.keepalive > ctx.limits.keepaliveMax)) {
-    ctx.metrics.limitViolations.inc({ limit: "keepalive" });
+    ctx.metrics.countLimit("keepalive");
     return {
       returnCode: 2,
       reason: `keepalive ${facts.keepalive}s outside ${ctx.limits.keepaliveMin}..${ctx.limits.keepaliveMax}s`,
@@ -89,7 +98,7 @@ async function decide(
     try {
       found = await ctx.authenticator.authenticate(client.id, username, password);
     } catch (error) {
-      ctx.logger.error("authenticator failed", { clientId: loggableId(client), error });
+      ctx.logger.error({ clientId: loggableId(client), err: error }, "authenticator failed");
       return { returnCode: 3, reason: "authenticator unavailable" };
     }
     if (found === null) return { returnCode: 4, reason: "bad username or password" };

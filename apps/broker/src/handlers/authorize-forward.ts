@@ -14,7 +14,7 @@ export function createAuthorizeForward(ctx: HandlerContext) {
       return null;
     }
     ctx.metrics.messagesOut.inc();
-    ctx.metrics.payloadBytesOut.inc(undefined, payloadLength(packet.payload));
+    ctx.metrics.payloadBytesOut.inc(payloadLength(packet.payload));
     return packet;
   };
 }

@@ -1,10 +1,12 @@
 // authorizePublish: a PUBLISH outside the sender's rights is acknowledged and dropped, not routed.
 // MQTT 3.1.1 lets the server either acknowledge it normally or close the connection [MQTT-3.3.5-2];
 // dropping keeps a misconfigured client connected and visible in the logs and metrics.
-// Devices and anonymous clients are also held to MQTT_PUBLISH_RATE; beyond it they are disconnected.
+// Devices and anonymous clients are also held to MQTT_PUBLISH_RATE; beyond it they are disconnected
+// (a LimitError, counted and logged with every other breach in server.ts).
 import type { Client, PublishPacket } from "aedes";
 import { mayPublish } from "../auth/acl.ts";
 import { describePrincipal } from "../auth/principal.ts";
+import { LimitError } from "../limits/limit-error.ts";
 import { createRateLimiter } from "../limits/publish-rate.ts";
 import { loggableId, type HandlerContext } from "./context.ts";
 
@@ -30,12 +32,8 @@ export function createAuthorizePublish(ctx: HandlerContext) {
     const principal = ctx.principals.get(client);
     // client.closed: aedes is publishing the Will of a dropped connection, not a PUBLISH of the client.
     if (!client.closed && principal?.kind !== "service" && !withinRate(ctx, client)) {
-      ctx.metrics.limitViolations.inc({ limit: "publish_rate" });
-      ctx.logger.warn("publish rate exceeded, disconnecting", {
-        clientId: loggableId(client),
-        ratePerSecond: ctx.limits.publishRate,
-      });
-      done(new Error("publish rate exceeded")); // aedes closes the connection on an error here
+      // aedes closes the connection on an error here and reports it as a clientError (counted there).
+      done(new LimitError("publish_rate", `more than ${ctx.limits.publishRate} PUBLISH per second`));
       return;
     }
     if (principal !== undefined && mayPublish(principal, packet.topic)) {
@@ -44,11 +42,14 @@ export function createAuthorizePublish(ctx: HandlerContext) {
     }
     ctx.dropPublish(packet);
     ctx.metrics.aclDenied.inc({ action: "publish" });
-    ctx.logger.info("publish denied", {
-      clientId: loggableId(client),
-      as: principal === undefined ? "unknown" : describePrincipal(principal),
-      topic: packet.topic.slice(0, 256),
-    });
+    ctx.logger.info(
+      {
+        clientId: loggableId(client),
+        as: principal === undefined ? "unknown" : describePrincipal(principal),
+        topic: packet.topic.slice(0, 256),
+      },
+      "publish denied",
+    );
     done(null);
   };
 }

@@ -17,11 +17,14 @@ export function createAuthorizeSubscribe(ctx: HandlerContext) {
       return;
     }
     ctx.metrics.aclDenied.inc({ action: "subscribe" });
-    ctx.logger.info("subscribe denied", {
-      clientId: loggableId(client),
-      as: principal === undefined ? "unknown" : describePrincipal(principal),
-      filter: subscription.topic.slice(0, 256),
-    });
+    ctx.logger.info(
+      {
+        clientId: loggableId(client),
+        as: principal === undefined ? "unknown" : describePrincipal(principal),
+        filter: subscription.topic.slice(0, 256),
+      },
+      "subscribe denied",
+    );
     done(null, null); // aedes answers 0x80 for a null subscription
   };
 }

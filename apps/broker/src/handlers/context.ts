@@ -4,7 +4,7 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { BrokerLimits } from "../config.ts";
 import type { RateLimiter } from "../limits/publish-rate.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import type { BrokerMetrics } from "../metrics.ts";
 
 export interface ConnectFacts {

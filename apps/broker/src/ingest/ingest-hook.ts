@@ -5,7 +5,7 @@
 import type { AedesPublishPacket, Client, PublishPacket } from "aedes";
 import { decodeMessage, TOPIC_ROOT } from "@fleet/protocol";
 import type { Principal } from "../auth/principal.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import type { BrokerMetrics } from "../metrics.ts";
 import { rowsOf } from "./ingest-rows.ts";
 import type { IngestWriter } from "./ingest-writer.ts";
@@ -31,7 +31,7 @@ export function createIngestHook(options: IngestHookOptions) {
     if ((lastLogged.get(key) ?? 0) + LOG_EVERY_MS > t) return;
     if (lastLogged.size > 10_000) lastLogged.clear();
     lastLogged.set(key, t);
-    logger.warn("invalid payload dropped", { topic: key, ...fields });
+    logger.warn({ topic: key, ...fields }, "invalid payload dropped");
   };
 
   const deviceOf = (client: Client): string | null => {

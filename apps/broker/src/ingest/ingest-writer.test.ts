@@ -3,7 +3,7 @@
 // and close() writes everything added before it.
 import { checkService, createTestDatabase, type TTestDatabase } from "@fleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../logger.ts";
+import { silentLogger } from "@fleet/log";
 import type { TelemetryRow } from "./ingest-rows.ts";
 import { createIngestWriter, type IngestStats } from "./ingest-writer.ts";
 

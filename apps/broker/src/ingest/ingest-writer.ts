@@ -6,7 +6,7 @@
 // A failed write keeps its rows and is retried with backoff while the database is unreachable; when
 // the database answers but refuses the batch, the batch is split to find and drop the bad rows.
 import type { PrismaClient } from "@fleet/db";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import type { DeviceUpdate, TelemetryRow, TIngestBatch } from "./ingest-rows.ts";
 import { INSERT_EVENTS, INSERT_REPORTS, INSERT_TELEMETRY, telemetryColumns, UPDATE_DEVICES } from "./ingest-sql.ts";
 
@@ -22,7 +22,8 @@ const SQL: Record<TTable, string> = {
 };
 
 export interface IngestStats {
-  onBatch(rows: number, lagMs: number): void;
+  /** A batch was written: its rows, the age of its oldest row (ms) and how long the write took (s). */
+  onBatch(rows: number, lagMs: number, writeSeconds: number): void;
   onRows(table: TTable, rows: number): void;
   onDropped(table: TTable, rows: number): void;
   onWriteError(): void;
@@ -94,7 +95,7 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
       if (!(await databaseAnswers())) throw error;
       if (rows.length === 1) {
         stats.onDropped(table, 1);
-        logger.warn("ingest row refused by the database, dropped", { table, error });
+        logger.warn({ table, err: error }, "ingest row refused by the database, dropped");
         return;
       }
       const middle = Math.ceil(rows.length / 2);
@@ -119,6 +120,7 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
     const size = sizeOf(batch);
     if (size === 0) return 0;
     inFlight += size;
+    const started = performance.now();
     try {
       // Devices first: a status change is the most valuable row, and samples refer to devices anyway.
       const tables: Array<[TTable, readonly object[]]> = [
@@ -134,11 +136,11 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
         else batch[table] = [];
       }
       failures = 0;
-      stats.onBatch(size, batch.oldest === null ? 0 : now() - batch.oldest);
+      stats.onBatch(size, batch.oldest === null ? 0 : now() - batch.oldest, (performance.now() - started) / 1000);
     } catch (error) {
       failures++;
       stats.onWriteError();
-      logger.warn("ingest write failed, will retry", { rows: sizeOf(batch), attempt: failures, error });
+      logger.warn({ rows: sizeOf(batch), attempt: failures, err: error }, "ingest write failed, will retry");
       requeue(batch);
     } finally {
       inFlight -= size;
@@ -200,7 +202,7 @@ export function createIngestWriter(options: IngestWriterOptions): IngestWriter {
         if (failures > 3) break;
       }
       const lost = pending();
-      if (lost > 0) logger.error("ingest stopped with rows not written", { rows: lost });
+      if (lost > 0) logger.error({ rows: lost }, "ingest stopped with rows not written");
       for (const resolve of waiters) resolve();
       waiters = [];
     },

@@ -4,6 +4,7 @@
 // type byte + 1..4 byte remaining length [MQTT-2.2.3]) and cuts the connection as soon as a header
 // announces more than the limit. Works on any Readable (TCP, TLS, WebSocket stream).
 import type { Duplex } from "node:stream";
+import { LimitError } from "./limit-error.ts";
 
 export interface PacketSizeViolation {
   /** Size the fixed header announced: header bytes + remaining length. */
@@ -69,7 +70,7 @@ export function createPacketSizeScanner(maxBytes: number) {
 export function guardPacketSize(
   stream: Duplex,
   maxBytes: number,
-  onViolation: (violation: PacketSizeViolation) => void,
+  onViolation: (breach: LimitError, violation: PacketSizeViolation) => void,
 ): void {
   const scan = createPacketSizeScanner(maxBytes);
   const onData = (chunk: Uint8Array | string): void => {
@@ -77,7 +78,11 @@ export function guardPacketSize(
     const violation = scan(chunk);
     if (violation === null) return;
     stream.off("data", onData);
-    onViolation(violation);
+    const { announcedBytes } = violation;
+    onViolation(
+      new LimitError("packet_size", `packet of ${announcedBytes} bytes announced, above ${maxBytes}`),
+      violation,
+    );
     stream.destroy();
   };
   stream.on("data", onData);

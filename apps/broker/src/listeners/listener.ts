@@ -2,7 +2,7 @@
 // leaving sockets behind (half-open clients that never sent CONNECT included).
 import type { Server, Socket } from "node:net";
 import { ListenError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 import { settingSpec, type TSettingName } from "../settings.ts";
 
 export interface ListenTarget {
@@ -50,7 +50,7 @@ export async function openListener(server: Server, target: ListenTarget, options
     server.once("listening", onListening);
     server.listen({ host: target.host, port: target.port });
   });
-  server.on("error", (error) => options.logger.error("listener error", { setting: target.setting, error }));
+  server.on("error", (error) => options.logger.error({ setting: target.setting, err: error }, "listener error"));
 
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : target.port;

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { createWebSocketStream, WebSocketServer } from "ws";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "@fleet/log";
 
 export interface WebSocketListener {
   readonly server: Server;
@@ -31,7 +31,7 @@ export function createWebSocketListener(options: WebSocketOptions): WebSocketLis
   wss.on("connection", (socket, req) => {
     const stream = createWebSocketStream(socket);
     // aedes attaches its own error handler; this covers the instant before it does.
-    stream.on("error", (error) => options.logger.debug("websocket stream error", { error }));
+    stream.on("error", (error) => options.logger.debug({ err: error }, "websocket stream error"));
     options.handle(stream, req);
   });
   return { server, wss };

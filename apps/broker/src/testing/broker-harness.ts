@@ -3,7 +3,7 @@ import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Principal } from "../auth/principal.ts";
 import { loadBrokerConfig, type TEnv } from "../config.ts";
-import { silentLogger } from "../logger.ts";
+import { captureLogger } from "@fleet/log/testing";
 import { startBroker, type BrokerDeps, type RunningBroker } from "../server.ts";
 
 export const TEST_ENV: TEnv = {
@@ -15,7 +15,10 @@ export const TEST_ENV: TEnv = {
 };
 
 export async function startTestBroker(env: TEnv = {}, deps: BrokerDeps = {}): Promise<RunningBroker> {
-  return startBroker(loadBrokerConfig({ ...TEST_ENV, ...env }), { logger: silentLogger, ...deps });
+  return startBroker(loadBrokerConfig({ ...TEST_ENV, ...env }), {
+    logger: captureLogger({ level: "debug" }).logger,
+    ...deps,
+  });
 }
 
 /** A service account that may do anything: the privileged observer of the tests. */

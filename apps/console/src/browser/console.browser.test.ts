@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedVariantUrl } from "../server/artifacts/signed-url.ts";
 import { haveChromium, launchChromium } from "../testing/chromium.ts";
 import { MNIST_MODEL_FILES, writeMnistValidation } from "../testing/mnist-fixture.ts";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../testing/run-bin.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForReady } from "../testing/run-bin.ts";
 
 const repoRoot = path.resolve(consoleDir, "../..");
 const brokerBin = path.join(repoRoot, "apps/broker/bin/fleet-broker.mjs");
@@ -71,7 +71,7 @@ beforeAll(async () => {
     ],
     { cwd: repoRoot, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
-  brokerUrl = (await waitForLine(broker, /^fleet-broker: (mqtt:\/\/127\.0\.0\.1:\d+)/, 60_000))[1] ?? "";
+  brokerUrl = (await waitForReady(broker, "fleet-broker", 60_000)).urls.mqtt ?? "";
   child = spawn(
     process.execPath,
     // A 2 MB upload limit: the MNIST model and its validation digits fit (~0.8 MB), 3 MB does not.
@@ -90,7 +90,7 @@ beforeAll(async () => {
     ],
     { cwd: consoleDir, env: binEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
-  baseUrl = (await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000))[1] ?? "";
+  baseUrl = (await waitForReady(child, "fleet-console", 120_000)).urls.http ?? "";
   ({ browser, page } = await launchChromium());
 }, 720_000);
 

@@ -25,7 +25,7 @@ import {
 } from "../server/domain/rollouts/testing/rollout-stack.ts";
 import { writeMnistValidation } from "../testing/mnist-fixture.ts";
 import { haveChromium, launchChromium } from "../testing/chromium.ts";
-import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForLine } from "../testing/run-bin.ts";
+import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForReady } from "../testing/run-bin.ts";
 
 const artifacts = path.join(consoleDir, "test-artifacts");
 
@@ -130,7 +130,7 @@ beforeAll(async () => {
   );
   child.stdout?.on("data", (chunk: Buffer) => (consoleLog = (consoleLog + chunk.toString()).slice(-10_000)));
   child.stderr?.on("data", (chunk: Buffer) => (consoleLog = (consoleLog + chunk.toString()).slice(-10_000)));
-  baseUrl = (await waitForLine(child, /^fleet-console: (http:\/\/127\.0\.0\.1:\d+)$/, 120_000))[1] ?? "";
+  baseUrl = (await waitForReady(child, "fleet-console", 120_000)).urls.http ?? "";
 
   // Real variants, stored and signed by the console's own code in the console's data directory.
   const val = await writeMnistValidation(path.join(dir, "val"), 5);

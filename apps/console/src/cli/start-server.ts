@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TConsoleConfig } from "../config.ts";
+import { rootLogger } from "@fleet/log";
 import { describeListenError, PortUnavailableError } from "./check-port.ts";
 
 export interface TStartServerOptions {
@@ -49,7 +50,9 @@ export async function startConsoleServer({ config, consoleDir, dev }: TStartServ
       return;
     }
     handle(req, res).catch((error: unknown) => {
-      console.error("fleet-console: request failed:", error);
+      // An error Next did not handle itself is a bug: its stack goes to the operator's log.
+      const stack = error instanceof Error ? error.stack : undefined;
+      rootLogger().error({ method: req.method, path: req.url?.split("?")[0], err: error, stack }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal server error\n");
     });

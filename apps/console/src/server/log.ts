@@ -1,4 +1,11 @@
-// Server-side log lines for the console. Details (driver errors, hosts) go here, never to browsers.
+// Server-side log entries of the console, through the process's root logger (@fleet/log, set up by
+// main.ts and shared with the Next bundle). Details (driver errors, hosts) go here, never to browsers.
+import { type Logger, rootLogger } from "@fleet/log";
+
+/** The console's logger for one part of the server (`component` on every entry). */
+export function serverLogger(component: string): Logger {
+  return rootLogger().child({ component });
+}
 
 const lastProblem = new Map<string, string>();
 
@@ -11,13 +18,13 @@ export function reportProblem(component: string, problem: string | null): void {
   if (problem === null) {
     if (previous !== undefined) {
       lastProblem.delete(component);
-      console.error(`fleet-console: ${component} recovered`);
+      rootLogger().info({ component }, `${component} recovered`);
     }
     return;
   }
   if (previous === problem) return;
   lastProblem.set(component, problem);
-  console.error(`fleet-console: ${component}: ${problem}`);
+  rootLogger().warn({ component, problem }, `${component}: ${problem}`);
 }
 
 /** The first meaningful line of whatever was thrown (Prisma messages start with blank lines), no stack. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { findReadyLine, type TReadyLine } from "@fleet/log";
 
 export const consoleDir = fileURLToPath(new URL("../..", import.meta.url));
 export const consoleBin = fileURLToPath(new URL("../../bin/fleet-console.mjs", import.meta.url));
@@ -39,35 +40,30 @@ export function runBin(args: string[], options: { timeoutMs?: number } = {}): Pr
   });
 }
 
-/** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
-export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+/** Resolves with the bin's JSON ready line (@fleet/log) on stdout; rejects if the process exits first. */
+export function waitForReady(child: ChildProcess, name: string, timeoutMs: number): Promise<TReadyLine> {
   return new Promise((resolve, reject) => {
-    let buffered = "";
+    let stdout = "";
     let output = "";
     const timer = setTimeout(
-      () => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output}`)),
+      () => finish(new Error(`no ready line of ${name} within ${timeoutMs} ms:\n${output}`)),
       timeoutMs,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) {
-        const match = pattern.exec(line);
-        if (match) return finish(null, match);
-      }
+      stdout += chunk.toString();
+      const ready = findReadyLine(stdout, name);
+      if (ready !== null) finish(null, ready);
     };
     const onErr = (chunk: Buffer) => (output += chunk.toString());
-    const onExit = (code: number | null) =>
-      finish(new Error(`fleet-console exited (${code}) before ready:\n${output}`));
-    function finish(error: Error | null, match?: RegExpExecArray) {
+    const onExit = (code: number | null) => finish(new Error(`${name} exited (${code}) before ready:\n${output}`));
+    function finish(error: Error | null, ready?: TReadyLine) {
       clearTimeout(timer);
       child.stdout?.off("data", onData);
       child.stderr?.off("data", onErr);
       child.off("exit", onExit);
       if (error) reject(error);
-      else resolve(match as RegExpExecArray);
+      else resolve(ready as TReadyLine);
     }
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onErr);

@@ -1,3 +1,6 @@
+// fleet-db: migrate/status/verify/serve. Progress and events are log entries (@fleet/log, stderr);
+// stdout carries what a command answers: status and verify listings, serve's human line and ready line.
+import { createLogger, printReadyLine, setRootLogger } from "@fleet/log";
 import { createDb } from "../get-db.ts";
 import { DbError, describeError } from "../errors.ts";
 import { redactDatabaseUrl } from "../database-url.ts";
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
     process.stdout.write(dbHelpText(config.about));
     return;
   }
+  const logger = setRootLogger(createLogger({ name: "fleet-db", level: "info" }));
   const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.port });
   const where = db.embedded ? `embedded PGlite in ${config.dataDir}/db` : redactDatabaseUrl(db.url);
   try {
@@ -30,13 +34,10 @@ async function main(): Promise<void> {
       case "migrate": {
         const result = await migrate({
           url: db.url,
-          onApplied: (name, index, total) =>
-            process.stdout.write(`fleet-db: applied ${name} (${index + 1}/${total})\n`),
+          onApplied: (name, index, total) => logger.info({ index: index + 1, total }, `applied ${name}`),
         });
         const total = result.applied.length + result.upToDate.length;
-        process.stdout.write(
-          `fleet-db: ${where} is up to date (${total} migrations, ${result.applied.length} applied now)\n`,
-        );
+        logger.info({ migrations: total, appliedNow: result.applied.length }, `${where} is up to date`);
         break;
       }
       case "status": {
@@ -62,10 +63,12 @@ async function main(): Promise<void> {
           );
         }
         process.stdout.write(`fleet-db: serving ${where} at ${db.url}\n`);
-        await new Promise<void>((resolve) => {
+        printReadyLine("fleet-db", { database: db.url });
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once("SIGINT", resolve);
           process.once("SIGTERM", resolve);
         });
+        logger.info({ signal }, "shutting down");
         break;
       }
     }

@@ -7,7 +7,7 @@ import { roleAtLeast } from "../auth/roles.ts";
 import { readSessionToken } from "../auth/session-cookie.ts";
 import { getConsoleDb } from "../db.ts";
 import { findActiveSession } from "../domain/session/find-active-session.ts";
-import { describeError } from "../log.ts";
+import { describeError, serverLogger } from "../log.ts";
 import { receiveUploadFile, UploadError } from "../models/upload-staging.ts";
 import { csrfProblem } from "./csrf.ts";
 
@@ -53,7 +53,7 @@ export async function uploadFileResponse(
     return json(200, { bytes });
   } catch (error) {
     if (error instanceof UploadError) return json(error.status, { error: error.message });
-    console.error("fleet-console: upload failed:", describeError(error));
+    serverLogger("uploads").error({ problem: describeError(error) }, "upload failed");
     return json(500, { error: "The upload failed on the server; try again." });
   }
 }

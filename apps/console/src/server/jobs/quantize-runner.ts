@@ -17,6 +17,7 @@ import { modelPaths } from "../models/model-paths.ts";
 import { sweepUploads } from "../models/upload-staging.ts";
 import type { TQuantizeJobInput, TQuantizeWorkerMessage } from "./quantize-job.types.ts";
 import { registerQuantizeRunner } from "./wake-quantize-runner.ts";
+import { type Logger, rootLogger } from "@fleet/log";
 
 export interface TQuantizeRunnerOptions {
   prisma: PrismaClient;
@@ -28,7 +29,8 @@ export interface TQuantizeRunnerOptions {
   pollMs?: number;
   /** Progress is written at most this often (default 500 ms). */
   progressEveryMs?: number;
-  log?: (line: string) => void;
+  /** Default: the process's root logger. */
+  logger?: Logger;
 }
 
 export interface TQuantizeRunner {
@@ -69,7 +71,7 @@ function runWorker(
 
 export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeRunner {
   const { prisma, dataDir } = options;
-  const log = options.log ?? ((line: string) => console.error(`fleet-console: ${line}`));
+  const logger = (options.logger ?? rootLogger()).child({ component: "quantize" });
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
@@ -134,7 +136,10 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
           after: { status: "READY", variants: variants.map((v) => v.name) },
         });
       });
-      log(`model ${model.id} (${model.name}): ${variants.length} variants stored and signed`);
+      logger.info(
+        { modelId: model.id, model: model.name, variants: variants.length },
+        "model quantized: variants stored and signed",
+      );
     } catch (error) {
       worker = null;
       if (stopped) return; // interrupted by shutdown: QUANTIZING stays, the next start re-runs it
@@ -154,7 +159,7 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
           after: { status: "FAILED", error: message },
         });
       });
-      log(`model ${model.id} (${model.name}): quantization failed: ${message}`);
+      logger.warn({ modelId: model.id, model: model.name, problem: message }, "quantization failed");
     } finally {
       await rm(paths.work, { recursive: true, force: true }).catch(() => {});
     }
@@ -206,7 +211,7 @@ export function startQuantizeRunner(options: TQuantizeRunnerOptions): TQuantizeR
   const resumed = prisma.model
     .updateMany({ where: { status: "QUANTIZING" }, data: { status: "UPLOADED", progress: 0 } })
     .then(({ count }) => {
-      if (count > 0) log(`resuming ${count} interrupted quantization job${count === 1 ? "" : "s"}`);
+      if (count > 0) logger.info({ jobs: count }, "resuming interrupted quantization jobs");
     })
     .catch((error: unknown) => reportProblem("quantize runner", describeError(error)))
     .finally(() => wake());

@@ -2,6 +2,7 @@
 // the console's service account (credentials in MQTT_URL's user info), artifact links are signed
 // by this console. Without MQTT_URL the driver still advances and says why nothing is published.
 import type { PrismaClient } from "@fleet/db";
+import type { Logger } from "@fleet/log";
 import type { TDesiredPayload } from "@fleet/protocol";
 import type { TConsoleConfig } from "../../config.ts";
 import { getArtifactStore } from "../artifacts/artifact-store.ts";
@@ -38,8 +39,9 @@ class LazyMqttPublisher implements TDesiredPublisher {
 export function startRollouts(options: {
   prisma: PrismaClient;
   config: Pick<TConsoleConfig, "mqttUrl" | "dataDir">;
-  log: (line: string) => void;
+  logger: Logger;
 }): { stop: () => Promise<void> } {
+  const logger = options.logger.child({ component: "rollouts" });
   const publisher = new LazyMqttPublisher(options.config.mqttUrl);
   const store = getArtifactStore(options.config.dataDir);
   const driver = new RolloutDriver({
@@ -49,9 +51,10 @@ export function startRollouts(options: {
       signedVariantUrl: (variantId, ttl) => signedVariantUrl(variantId, ttl),
       manifestBytes: async (variant) => (await store.stat(variant.artifactKey))?.bytes ?? 0,
     }),
+    // The engine's (message, fields) logger onto pino's (fields, message).
     log: {
-      info: (message, fields) => options.log(`rollouts: ${message}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
-      warn: (message, fields) => options.log(`rollouts: ${message}${fields ? ` ${JSON.stringify(fields)}` : ""}`),
+      info: (message, fields) => logger.info(fields ?? {}, message),
+      warn: (message, fields) => logger.warn(fields ?? {}, message),
     },
   });
   const stopTicker = startRolloutTicker(driver);

@@ -16,6 +16,7 @@ import { getArtifactStore } from "../artifacts/artifact-store.ts";
 import { startQuantizeRunner, type TQuantizeRunner } from "../jobs/quantize-runner.ts";
 import { modelPaths } from "../models/model-paths.ts";
 import { receiveUploadFile, UploadError } from "../models/upload-staging.ts";
+import { silentLogger } from "@fleet/log";
 
 let h: TCallerHarness;
 let operator: Awaited<ReturnType<TCallerHarness["callerAs"]>>;
@@ -36,7 +37,7 @@ beforeAll(async () => {
     latencyRuns: 3,
     pollMs: 200,
     progressEveryMs: 0,
-    log: () => {},
+    logger: silentLogger,
   });
 });
 afterAll(async () => {
@@ -394,7 +395,7 @@ describe("job runner restarts", () => {
       dataDir: h.config.dataDir,
       measure: false,
       pollMs: 200,
-      log: () => {},
+      logger: silentLogger,
     });
     await runner.idle();
     await expect

@@ -25,6 +25,7 @@ import { rematchDevices } from "../profiles/rematch-devices.ts";
 import { chooseRolloutVariant } from "./choose-rollout-variant.ts";
 import { createRollout, startRollout } from "./manage-rollouts.ts";
 import type { TCreateRolloutInput } from "./rollout.types.ts";
+import { captureLogger } from "@fleet/log/testing";
 import {
   quantizeMnist,
   startAgent,
@@ -53,7 +54,7 @@ let rollouts: { stop: () => Promise<void> } | undefined;
 let config: TConsoleConfig;
 let publicKeyPath: string;
 let soloCredential: TDemoCredential;
-const driverLog: string[] = [];
+const driverLog = captureLogger({ level: "info" });
 
 type TModel = { modelId: string; variants: Record<string, string> };
 const models: Record<"v1" | "v2" | "bad" | "v3" | "onnx", TModel> = {} as never;
@@ -61,7 +62,7 @@ const gateways: string[] = [];
 const wearables: string[] = [];
 
 function startEngine() {
-  return startRollouts({ prisma: db.prisma, config, log: (line) => driverLog.push(line) });
+  return startRollouts({ prisma: db.prisma, config, logger: driverLog.logger });
 }
 
 function soloAgent(): TAgentProcess {
@@ -104,7 +105,12 @@ async function describeRollout(id: string): Promise<string> {
     select: { deviceId: true, wave: true, state: true, error: true },
     orderBy: { deviceId: "asc" },
   });
-  return `${JSON.stringify(rollout)} ${JSON.stringify(rows)}\ndriver: ${driverLog.slice(-10).join("\n")}\nagents: ${simulator?.output().slice(-3000)}\nsolo: ${solo?.output().slice(-1500)}\nbroker: ${broker?.output().slice(-1500)}`;
+  return `${JSON.stringify(rollout)} ${JSON.stringify(rows)}\ndriver: ${driverLog.entries
+    .slice(-10)
+    .map((entry) => JSON.stringify(entry))
+    .join(
+      "\n",
+    )}\nagents: ${simulator?.output().slice(-3000)}\nsolo: ${solo?.output().slice(-1500)}\nbroker: ${broker?.output().slice(-1500)}`;
 }
 
 function waitForStatus(id: string, statuses: RolloutStatus[], timeoutMs = 120_000): Promise<RolloutStatus> {

@@ -20,6 +20,7 @@ import { getArtifactStore } from "../../../artifacts/artifact-store.ts";
 import { getSigningKey, getUrlSigningKey } from "../../../artifacts/keys.ts";
 import { artifactResponse } from "../../../http/artifact-response.ts";
 import { storeQuantizedVariants } from "../../models/store-variants.ts";
+import { findReadyLine, type TReadyLine } from "@fleet/log";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../../../../", import.meta.url));
 export const MNIST_DIR = path.join(REPO_ROOT, "packages/quantize/fixtures/mnist-cnn");
@@ -156,38 +157,32 @@ export async function startArtifactServer(options: {
   };
 }
 
-/** Resolves with the first line of `stream` (stdout or stderr) matching `pattern`. */
-function waitForOutput(
-  child: ChildProcess,
-  pattern: RegExp,
-  timeoutMs: number,
-  what: string,
-): Promise<RegExpExecArray> {
+/** The bin's JSON ready line (@fleet/log) on stdout; rejects when the process exits first or time runs out. */
+function waitForReady(child: ChildProcess, timeoutMs: number, what: string): Promise<TReadyLine> {
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(
-      () => finish(new Error(`${what}: no line matching ${pattern} within ${timeoutMs} ms:\n${output.slice(-4000)}`)),
+      () => finish(new Error(`${what}: no ready line within ${timeoutMs} ms:\n${output.slice(-4000)}`)),
       timeoutMs,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      for (const line of output.split("\n")) {
-        const match = pattern.exec(line);
-        if (match) return finish(null, match);
-      }
+      const ready = findReadyLine(output);
+      if (ready !== null) finish(null, ready);
     };
+    const onErr = (chunk: Buffer) => (output += chunk.toString());
     const onExit = (code: number | null) =>
       finish(new Error(`${what} exited (${code}) before it was ready:\n${output.slice(-4000)}`));
-    function finish(error: Error | null, match?: RegExpExecArray) {
+    function finish(error: Error | null, ready?: TReadyLine) {
       clearTimeout(timer);
       child.stdout?.off("data", onData);
-      child.stderr?.off("data", onData);
+      child.stderr?.off("data", onErr);
       child.off("exit", onExit);
       if (error) reject(error);
-      else resolve(match!);
+      else resolve(ready!);
     }
     child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
+    child.stderr?.on("data", onErr);
     child.once("exit", onExit);
   });
 }
@@ -263,13 +258,13 @@ export async function startBroker(options: {
     ],
     { cwd: REPO_ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
-  const ready = waitForOutput(child, /^fleet-broker: (mqtt:\/\/127\.0\.0\.1:(\d+))/, 60_000, "fleet-broker");
+  const ready = waitForReady(child, 60_000, "fleet-broker");
   const output = keepTail(child);
-  const match = await ready;
-  const port = match[2]!;
+  const deviceUrl = (await ready).urls.mqtt ?? "";
+  const port = new URL(deviceUrl).port;
   return {
     child,
-    deviceUrl: match[1]!,
+    deviceUrl,
     consoleUrl: `mqtt://console:${encodeURIComponent(secret)}@127.0.0.1:${port}`,
     output,
     stop: () => stopProcess(child),
@@ -326,7 +321,7 @@ export async function startSimulator(options: {
     ],
     { cwd: REPO_ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
   );
-  const ready = waitForOutput(child, /simulator started/, options.readyTimeoutMs ?? 120_000, "fleet-agent simulate");
+  const ready = waitForReady(child, options.readyTimeoutMs ?? 120_000, "fleet-agent simulate");
   const output = keepTail(child);
   await ready;
   return { child, output, stop: () => stopProcess(child) };
