@@ -17,7 +17,7 @@ function configError(env: TEnv, argv: string[] = []): ConfigError {
 }
 
 describe("loadBrokerConfig", () => {
-  it("uses the defaults of DESIGN.md when nothing is set", () => {
+  it("uses the documented defaults when nothing is set", () => {
     const config = loadBrokerConfig({});
     expect(config).toMatchObject({
       host: "0.0.0.0",

@@ -1,4 +1,4 @@
-// The channel table (DESIGN.md): QoS, retain, and who publishes each channel.
+// The channel table (docs/architecture.md, "MQTT namespace"): QoS, retain, and who publishes each channel.
 import { describe, expect, it } from "vitest";
 import {
   CHANNEL_SPECS,
@@ -11,7 +11,7 @@ import {
 } from "./channels.ts";
 
 describe("channels", () => {
-  it("match DESIGN.md: QoS 1 everywhere, status/desired/reported retained", () => {
+  it("match the design: QoS 1 everywhere, status/desired/reported retained", () => {
     expect(TOPIC_ROOT).toBe("fleet/v1");
     expect(CHANNELS).toEqual(["status", "telemetry", "desired", "reported", "events", "cmd"]);
     expect(PAYLOAD_CHANNELS).toEqual(["status", "telemetry", "desired", "reported", "events"]);

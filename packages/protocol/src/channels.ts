@@ -1,4 +1,4 @@
-// The channels under fleet/v1/{id}/: who publishes each, and with which QoS and retained flag (DESIGN.md).
+// The channels under fleet/v1/{id}/: who publishes each, and with which QoS and retained flag (docs/architecture.md, "MQTT namespace").
 
 /** Root of every Fleet topic; the version lives in the root so v2 can run beside v1. */
 export const TOPIC_ROOT = "fleet/v1";

@@ -1,4 +1,4 @@
-// What a device may do on the broker (DESIGN.md "MQTT namespace"). The broker ACL calls these.
+// What a device may do on the broker (docs/architecture.md, "MQTT namespace"). The broker ACL calls these.
 import { isDeviceId } from "./device-id.ts";
 import { filterCovers, isValidTopicFilter } from "./topic-filters.ts";
 import { devicePublishTopics, deviceSubscriptionFilters } from "./topics.ts";

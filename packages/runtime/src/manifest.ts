@@ -1,4 +1,4 @@
-// manifest.json of a variant (DESIGN.md "Artifacts and trust"). The console signs these exact
+// manifest.json of a variant (docs/architecture.md, "Artifacts and trust"). The console signs these exact
 // bytes (ed25519), so the signature lives outside the file. What a variant is (its kind, engine,
 // layer precisions, model format) is spelled by @fleet/variants' table, which the schema holds it to.
 import {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "./stack-process.ts";
 
-// DESIGN.md's rules that a reviewer would otherwise have to remember: who may import whom, and
+// The design's rules (docs/architecture.md) that a reviewer would otherwise have to remember: who may import whom, and
 // one validated config module per app reading the environment.
 
 function sourceFiles(dir: string): string[] {
@@ -67,7 +67,7 @@ const ALLOWED: Record<string, (pkg: string) => boolean> = {
 // and the vocabulary of variants.
 const IMPORTED_BY_ALL = ["@fleet/settings", "@fleet/variants"];
 
-describe("conventions of DESIGN.md", () => {
+describe("conventions of docs/architecture.md", () => {
   it("apps never import each other, and packages import only what they may", () => {
     const violations: string[] = [];
     for (const { name, dir } of workspaces()) {

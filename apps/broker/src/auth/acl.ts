@@ -1,4 +1,4 @@
-// What each kind of principal may publish, subscribe to and receive (DESIGN.md "MQTT namespace").
+// What each kind of principal may publish, subscribe to and receive (docs/architecture.md, "MQTT namespace").
 // Device rules come from @fleet/protocol, the only place that spells Fleet topics.
 import { deviceMayPublish, deviceMaySubscribe, filterCovers, topicMatches, TOPIC_ROOT } from "@fleet/protocol";
 import type { Principal } from "./principal.ts";

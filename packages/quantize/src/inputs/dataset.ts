@@ -1,4 +1,4 @@
-// Data set directories of DESIGN.md: x.npy (float32 [N, ...input shape]) and, for validation,
+// Data set directories (docs/architecture.md, "Data sets"): x.npy (float32 [N, ...input shape]) and, for validation,
 // y.npy (integer class labels [N]).
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// NumPy .npy (format 1.0/2.0, C order) for the x.npy / y.npy data sets of DESIGN.md.
+// NumPy .npy (format 1.0/2.0, C order) for the x.npy / y.npy data sets (docs/architecture.md, "Data sets").
 import { QuantizeError } from "../errors.ts";
 
 export interface NpyArray {
