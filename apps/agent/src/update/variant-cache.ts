@@ -8,6 +8,7 @@ import { MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
 import type { TDesiredVariant } from "@fleet/protocol";
 import type { DeviceEngines } from "../engines/device-engines.ts";
 import { AgentError } from "../errors.ts";
+import type { TInstalledVariant } from "../store/device-state.ts";
 import type { TBackoffOptions } from "../mqtt/backoff.ts";
 import { downloadFile } from "./download.ts";
 import { verifyManifestSignature } from "./signature.ts";
@@ -159,6 +160,38 @@ export class VariantCache {
     if (sha256(bytes) !== variant.sha256) return undefined;
     verifyManifestSignature(bytes, variant.signature, this.options.publicKey!);
     return { dir: target, dirName: path.basename(target), manifest: this.parse(bytes) };
+  }
+
+  /**
+   * Before a stored variant runs again (at boot): its manifest.json is still the one installed and
+   * still carries the console's signature. The files are then checked against that manifest by the
+   * runtime, which hashes every one before it parses any (ModelPool.acquire).
+   */
+  async verifyStored(variant: TInstalledVariant): Promise<void> {
+    const { publicKey } = this.options;
+    if (!publicKey)
+      throw new AgentError(
+        "no_public_key",
+        "no console public key configured (--public-key); a stored variant cannot be verified",
+      );
+    if (variant.signature === undefined)
+      throw new AgentError(
+        "bad_signature",
+        "no manifest signature recorded for it (installed by an older agent); it is verified again when the console's desired state is applied",
+      );
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.join(this.dirOf(variant.dir), MANIFEST_FILE));
+    } catch (error) {
+      throw new AgentError("bad_manifest", `manifest.json cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    }
+    const actual = sha256(bytes);
+    if (actual !== variant.manifestSha256)
+      throw new AgentError(
+        "hash_mismatch",
+        `manifest.json: sha256 ${actual} is not the installed manifest's (${variant.manifestSha256}): changed on disk`,
+      );
+    verifyManifestSignature(bytes, variant.signature, publicKey);
   }
 
   private parse(bytes: Uint8Array): TManifest {
