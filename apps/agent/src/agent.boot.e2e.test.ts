@@ -5,7 +5,13 @@
 import { createHash } from "node:crypto";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { desiredTopic, reportedTopic, type TDesiredVariant, type TReportedPayload } from "@fleet/protocol";
+import {
+  desiredTopic,
+  reportedTopic,
+  type TDesiredVariant,
+  type TDeviceId,
+  type TReportedPayload,
+} from "@fleet/protocol";
 import { captureLogger } from "@fleet/log/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agent } from "./agent.ts";
@@ -36,7 +42,7 @@ function waitReport(deviceId: string, match: (r: TReportedPayload) => boolean, w
 }
 
 /** A device that ran v1 (rev 1) and then v2 (rev 2), stopped; returns its data directory. */
-async function deviceWithTwoVariants(deviceId: string): Promise<string> {
+async function deviceWithTwoVariants(deviceId: TDeviceId): Promise<string> {
   const dataDir = await tempDir();
   const agent = await startTestAgent({ brokerUrl: broker.url, deviceId, dataDir, publicKeyPem: keys.publicKeyPem });
   try {
@@ -45,7 +51,7 @@ async function deviceWithTwoVariants(deviceId: string): Promise<string> {
       [2, "v2"],
     ] as const) {
       await observer.client.publishAsync(
-        desiredTopic(deviceId as never),
+        desiredTopic(deviceId),
         JSON.stringify({ v: 1, ts: Date.now(), rev, variant: variant(name) }),
         { qos: 1, retain: true },
       );
@@ -75,7 +81,7 @@ async function tamperConsistently(variantDir: string): Promise<string> {
 }
 
 /** Boots with no reachable broker: what runs is decided by the disk alone. */
-async function bootOffline(deviceId: string, dataDir: string): Promise<Agent> {
+async function bootOffline(deviceId: TDeviceId, dataDir: string): Promise<Agent> {
   return startTestAgent({ brokerUrl: "mqtt://127.0.0.1:9", deviceId, dataDir, publicKeyPem: keys.publicKeyPem });
 }
 
