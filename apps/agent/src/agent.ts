@@ -40,6 +40,8 @@ export interface TAgentOptions {
   inputs: readonly TInputKind[];
   inferRate: number;
   httpPort: number;
+  /** POST /infer requests handled at once (default 4) */
+  httpMaxConcurrent?: number | undefined;
   queue: "disk" | "memory";
   queueMax: number;
   maxModelBytes: number;
@@ -129,7 +131,7 @@ export class Agent {
       this.sensor.start();
     }
     if (options.inputs.includes("http")) {
-      this.http = new HttpInput(this.slot, this.logger);
+      this.http = new HttpInput(this.slot, this.logger, { maxConcurrent: options.httpMaxConcurrent ?? 4 });
       this.httpPort = await this.http.start(options.httpPort);
     }
     await this.probeEngines();

@@ -79,6 +79,7 @@ async function run(config: TAgentConfig): Promise<void> {
     inputs: config.inputs,
     inferRate: config.inferRate,
     httpPort: config.httpPort,
+    httpMaxConcurrent: config.httpMaxConcurrent,
     queue: "disk",
     queueMax: config.queueMax,
     maxModelBytes: config.maxModelMb * 1024 * 1024,

@@ -161,6 +161,17 @@ export const AGENT_SETTINGS = defineSettings([
     schema: ZNumber.int().min(0).max(65_535),
   },
   {
+    key: "httpMaxConcurrent",
+    env: "FLEET_AGENT_HTTP_MAX_CONCURRENT",
+    flag: "--http-max-concurrent",
+    arg: "N",
+    // Inference runs on one thread and a request may hold a 4 MB body: more at once only queue and
+    // cost memory on a small device.
+    default: "4",
+    meaning: "POST /infer requests handled at once; more are refused with 503 and Retry-After",
+    schema: ZNumber.int("must be a whole number").min(1).max(1024),
+  },
+  {
     key: "queueMax",
     env: "FLEET_AGENT_QUEUE_MAX",
     flag: "--queue-max",
