@@ -15,7 +15,7 @@ import type { ActiveModelSlot, TActiveModel } from "../inference/active-model-sl
 import type { ModelPool } from "../inference/model-pool.ts";
 import type { Logger } from "@fleet/log";
 import { EMPTY_STATE, type DeviceStateFile, type TDeviceState, type TInstalledVariant } from "../store/device-state.ts";
-import type { VariantCache } from "./variant-cache.ts";
+import { type VariantCache, variantDirName } from "./variant-cache.ts";
 
 export type TReport = Omit<TReportedPayload, "v" | "ts">;
 
@@ -47,6 +47,8 @@ export interface TReconcilerDeps {
 export class Reconciler {
   private state: TDeviceState = EMPTY_STATE;
   private pending: TDesiredPayload | undefined;
+  /** the install under way: cancelled when a newer revision wants another target */
+  private installing: { target: string; controller: AbortController } | undefined;
   private running: Promise<void> | undefined;
   /** replaced models waiting for their in-flight inferences before they are disposed */
   private readonly retiring = new Set<Promise<void>>();
@@ -148,9 +150,26 @@ export class Reconciler {
       return;
     }
     this.pending = desired;
+    this.supersede(desired);
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
+  }
+
+  /**
+   * A newer revision for another target makes the download under way pointless: it is cancelled
+   * (its request cut, its partial files removed) and its revision reported as superseded. One for
+   * the same target lets it finish and then finds it installed.
+   */
+  private supersede(desired: TDesiredPayload): void {
+    const installing = this.installing;
+    if (!installing || installing.target === (desired.variant ? variantDirName(desired.variant) : null)) return;
+    installing.controller.abort(
+      new AgentError(
+        "superseded",
+        `superseded by rev ${desired.rev} (${desired.variant?.id ?? "no variant"}) before it was installed; its download was cancelled`,
+      ),
+    );
   }
 
   /** Resolves when every received revision has been handled (tests, shutdown). */
@@ -214,20 +233,31 @@ export class Reconciler {
 
     let installed;
     let lastStep = -1;
+    const controller = new AbortController();
+    this.installing = { target: variantDirName(variant), controller };
     try {
       this.reportState(rev, "downloading", variant.id, undefined, 0);
-      installed = await this.deps.cache.install(variant, ({ phase, progress }) => {
-        const step = phase === "verifying" ? 11 : Math.floor(progress * 10);
-        if (step <= lastStep) return;
-        lastStep = step;
-        this.reportState(rev, phase === "verifying" ? "verifying" : "downloading", variant.id, undefined, progress);
-      });
+      installed = await this.deps.cache.install(
+        variant,
+        ({ phase, progress }) => {
+          const step = phase === "verifying" ? 11 : Math.floor(progress * 10);
+          if (step <= lastStep) return;
+          lastStep = step;
+          this.reportState(rev, phase === "verifying" ? "verifying" : "downloading", variant.id, undefined, progress);
+        },
+        controller.signal,
+      );
+      // superseded just as it finished: the newer revision runs next, this one is not activated
+      controller.signal.throwIfAborted();
     } catch (error) {
       const failure = describeFailure(error);
-      log.warn(failure, "variant refused");
+      if (failure.code === "superseded") log.info(failure, "download cancelled: a newer revision arrived");
+      else log.warn(failure, "variant refused");
       await this.saveRev(rev);
       this.reportState(rev, "failed", variant.id, failure);
       return;
+    } finally {
+      this.installing = undefined;
     }
 
     this.reportState(rev, "activating", variant.id);
