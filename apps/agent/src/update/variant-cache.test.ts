@@ -46,6 +46,17 @@ describe("an install shared by two callers", () => {
       await held.closedByClient;
       await expect.poll(() => readdir(path.join(cacheRoot, "staging"))).toEqual([]);
 
+      // a caller that comes while a cancelled install is still cleaning up gets an install of its own
+      held = server.holdOnce("/v1/weights.bin", 8);
+      const d = new AbortController();
+      const cancelled = cache.install(variant, undefined, d.signal);
+      await held.sending;
+      d.abort(new Error("device d moved on"));
+      const fresh = cache.install(variant);
+      await expect(cancelled).rejects.toThrow("device d moved on");
+      expect((await fresh).dirName).toMatch(/^v1-/);
+      await cache.remove((await fresh).dirName);
+
       // one gives up, the other still wants it: the download completes for the other
       held = server.holdOnce("/v1/weights.bin", 8);
       const c = new AbortController();

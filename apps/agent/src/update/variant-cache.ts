@@ -88,16 +88,24 @@ export class VariantCache {
   ): Promise<TInstalled> {
     const key = variantDirName(variant);
     let run = this.inFlight.get(key);
-    if (!run) {
+    if (!run || run.controller.signal.aborted) {
+      // A cancelled run is not joined (its callers gave up on it); a new one starts once it has
+      // removed its staging files, so the two never write the same directory.
+      const cancelled = run?.result.then(
+        () => {},
+        () => {},
+      );
       const controller = new AbortController();
       const started: TInstallRun = {
         controller,
         callers: 0,
         settled: false,
-        result: this.installOnce(variant, key, onProgress, controller.signal).finally(() => {
-          started.settled = true;
-          this.inFlight.delete(key);
-        }),
+        result: (cancelled ?? Promise.resolve())
+          .then(() => this.installOnce(variant, key, onProgress, controller.signal))
+          .finally(() => {
+            started.settled = true;
+            if (this.inFlight.get(key) === started) this.inFlight.delete(key);
+          }),
       };
       run = started;
       this.inFlight.set(key, run);
