@@ -40,6 +40,8 @@ export interface TAgentOptions {
   inputs: readonly TInputKind[];
   inferRate: number;
   httpPort: number;
+  /** POST /infer requests handled at once (default 4) */
+  httpMaxConcurrent?: number | undefined;
   queue: "disk" | "memory";
   queueMax: number;
   maxModelBytes: number;
@@ -73,6 +75,8 @@ export class Agent {
   private sensor: SensorInput | undefined;
   private http: HttpInput | undefined;
   private hardware: THardware | undefined;
+  /** the last report made before there was a connection to publish it on */
+  private unpublishedReport: TReport | undefined;
   /** port of POST /infer once listening */
   httpPort: number | undefined;
 
@@ -127,7 +131,7 @@ export class Agent {
       this.sensor.start();
     }
     if (options.inputs.includes("http")) {
-      this.http = new HttpInput(this.slot, this.logger);
+      this.http = new HttpInput(this.slot, this.logger, { maxConcurrent: options.httpMaxConcurrent ?? 4 });
       this.httpPort = await this.http.start(options.httpPort);
     }
     await this.probeEngines();
@@ -162,6 +166,10 @@ export class Agent {
       void this.reporter?.flush();
     });
     connection.on("desired", (payload) => this.reconciler.onDesired(payload));
+    // MQTT.js keeps it until connected; retained, and sent before any report about a desired state.
+    const bootReport = this.unpublishedReport;
+    this.unpublishedReport = undefined;
+    if (bootReport) this.publishReport(connection, bootReport);
     this.reporter.start();
   }
 
@@ -220,8 +228,15 @@ export class Agent {
       },
       "reported",
     );
-    const connection = this.connection;
-    if (!connection) return;
+    if (!this.connection) {
+      // Before the connection exists (a refusal at boot): the newest such report goes out with it.
+      this.unpublishedReport = report;
+      return;
+    }
+    this.publishReport(this.connection, report);
+  }
+
+  private publishReport(connection: DeviceConnection, report: TReport): void {
     connection
       .publish("reported", reportedPayload(report))
       .catch((error: unknown) => this.logger.warn({ err: error }, "report not published"));

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "@fleet/settings";
-import { loadAgentConfig } from "./config.ts";
+import { deviceIdentity, loadAgentConfig } from "./config.ts";
 
 const required = {
   FLEET_AGENT_BROKER_URL: "mqtt://127.0.0.1:1883",
@@ -129,5 +129,43 @@ describe("settings", () => {
     expect(loadAgentConfig({ FLEET_AGENT_BROKER_URL: "ws://b:8083" }, ["simulate", "--count", "5"]).config.count).toBe(
       5,
     );
+  });
+});
+
+describe("device secret", () => {
+  const base = { FLEET_AGENT_BROKER_URL: "mqtts://broker:8883", FLEET_AGENT_DEVICE_ID: "gw-1" };
+  const secret = "0123456789abcdef0123";
+  const identityOf = (env: Record<string, string>, argv: string[] = ["run"]) =>
+    deviceIdentity(loadAgentConfig(env, argv).config, { argv });
+
+  it("reads it from --secret-file or FLEET_AGENT_SECRET_FILE", async () => {
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), "agent-secret-")), "secret");
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    expect(identityOf(base, ["run", "--secret-file", file])).toEqual({
+      identity: { brokerUrl: "mqtts://broker:8883", deviceId: "gw-1", secret },
+      warnings: [],
+    });
+    expect(identityOf({ ...base, FLEET_AGENT_SECRET_FILE: file }).identity.secret).toBe(secret);
+    await writeFile(file, "short\n");
+    expect(() => identityOf(base, ["run", "--secret-file", file])).toThrow(
+      /--secret-file \(FLEET_AGENT_SECRET_FILE\) .*secret: the secret must be at least 16 characters/,
+    );
+  });
+
+  it("reads it from FLEET_AGENT_SECRET quietly, from --secret with a warning that every user sees it", () => {
+    expect(identityOf({ ...base, FLEET_AGENT_SECRET: secret })).toMatchObject({ identity: { secret }, warnings: [] });
+    const flagged = identityOf(base, ["run", "--secret", secret]);
+    expect(flagged.identity.secret).toBe(secret);
+    expect(flagged.warnings).toEqual([expect.stringMatching(/visible to every user of this device \(ps/)]);
+    expect(identityOf(base, ["run", `--secret=${secret}`]).warnings).toHaveLength(1);
+  });
+
+  it("refuses no secret, and two of them, naming the settings", () => {
+    expect(() => identityOf(base)).toThrow(
+      /device secret is required: --secret-file FILE \(FLEET_AGENT_SECRET_FILE\) or FLEET_AGENT_SECRET/,
+    );
+    const both = () => identityOf({ ...base, FLEET_AGENT_SECRET: secret, FLEET_AGENT_SECRET_FILE: "/etc/x" });
+    expect(both).toThrow(ConfigError);
+    expect(both).toThrow(/--secret-file .* and --secret .* are both set/);
   });
 });

@@ -2,7 +2,14 @@
 import type { KeyObject } from "node:crypto";
 import { ConfigError, helpRequest, helpText, maskSecrets } from "@fleet/settings";
 import { Agent } from "./agent.ts";
-import { deviceIdentity, onnxThreads, readAgentConfig, type TAgentCommandLine, type TAgentConfig } from "./config.ts";
+import {
+  commandLineArgs,
+  deviceIdentity,
+  onnxThreads,
+  readAgentConfig,
+  type TAgentCommandLine,
+  type TAgentConfig,
+} from "./config.ts";
 import { DeviceEngines, type TOnnxProber } from "./engines/device-engines.ts";
 import { probeOnnxInChild } from "./engines/probe-child.ts";
 import { verifyVariant } from "./engines/verify-variant.ts";
@@ -57,10 +64,11 @@ function childOnnxProber(): TOnnxProber | undefined {
 }
 
 async function run(config: TAgentConfig): Promise<void> {
-  const identity = deviceIdentity(config);
+  const { identity, warnings } = deviceIdentity(config, { argv: commandLineArgs });
   const logger = setRootLogger(
     createLogger({ name: "fleet-agent", level: config.logLevel, bindings: { deviceId: identity.deviceId } }),
   );
+  for (const warning of warnings) logger.warn(warning);
   const agent = new Agent({
     ...identity,
     dataDir: config.dataDir,
@@ -71,6 +79,7 @@ async function run(config: TAgentConfig): Promise<void> {
     inputs: config.inputs,
     inferRate: config.inferRate,
     httpPort: config.httpPort,
+    httpMaxConcurrent: config.httpMaxConcurrent,
     queue: "disk",
     queueMax: config.queueMax,
     maxModelBytes: config.maxModelMb * 1024 * 1024,
@@ -147,9 +156,13 @@ async function runCommand(parsed: TAgentCommandLine): Promise<void> {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;
     }
-    case "config":
+    case "config": {
+      // the secret is read (from its file too) and checked like `run` would, then masked
+      const { warnings } = deviceIdentity(parsed.config, { argv: commandLineArgs });
+      for (const warning of warnings) process.stderr.write(`fleet-agent: warning: ${warning}\n`);
       process.stdout.write(`${JSON.stringify(maskSecrets(AGENT_SETTINGS, parsed.config), null, 2)}\n`);
       return;
+    }
   }
 }
 

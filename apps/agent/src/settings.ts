@@ -36,6 +36,12 @@ const ZEngines = ZCommaList.pipe(
     .transform((list) => [...new Set(list)]),
 );
 
+/** The device secret, whichever way it comes (flag, variable, config file or --secret-file). */
+export const ZDeviceSecret = z
+  .string()
+  .min(16, "must be at least 16 characters (the console shows it once at provisioning)")
+  .max(256);
+
 const ZNumber = z.coerce.number<string>({ error: "must be a number" });
 const positiveNumber = (max: number) => ZNumber.positive("must be greater than 0").max(max);
 
@@ -61,9 +67,19 @@ export const AGENT_SETTINGS = defineSettings([
     env: "FLEET_AGENT_SECRET",
     flag: "--secret",
     arg: "S",
-    meaning: "device secret from provisioning",
-    schema: z.string().min(16, "must be at least 16 characters (the console shows it once at provisioning)").max(256),
+    meaning:
+      "device secret from provisioning; as a flag every user of the device sees it (ps): use FLEET_AGENT_SECRET or --secret-file",
+    schema: ZDeviceSecret,
     secret: true,
+  },
+  {
+    key: "secretFile",
+    env: "FLEET_AGENT_SECRET_FILE",
+    flag: "--secret-file",
+    arg: "FILE",
+    meaning:
+      "file holding the device secret (refused when other users may read it; 0600, or systemd's LoadCredential=)",
+    schema: z.string().min(1),
   },
   {
     key: "dataDir",
@@ -145,6 +161,17 @@ export const AGENT_SETTINGS = defineSettings([
     schema: ZNumber.int().min(0).max(65_535),
   },
   {
+    key: "httpMaxConcurrent",
+    env: "FLEET_AGENT_HTTP_MAX_CONCURRENT",
+    flag: "--http-max-concurrent",
+    arg: "N",
+    // Inference runs on one thread and a request may hold a 4 MB body: more at once only queue and
+    // cost memory on a small device.
+    default: "4",
+    meaning: "POST /infer requests handled at once; more are refused with 503 and Retry-After",
+    schema: ZNumber.int("must be a whole number").min(1).max(1024),
+  },
+  {
     key: "queueMax",
     env: "FLEET_AGENT_QUEUE_MAX",
     flag: "--queue-max",
@@ -219,8 +246,8 @@ export const AGENT_SETTINGS = defineSettings([
   },
 ]);
 
-/** The device's own identity, which `run` and `config` cannot do without. */
-const IDENTITY = ["brokerUrl", "deviceId", "secret"] as const;
+/** The device's own identity, which `run` and `config` cannot do without (and a secret: config.ts). */
+const IDENTITY = ["brokerUrl", "deviceId"] as const;
 
 export const AGENT_CLI = defineCli({
   bin: "fleet-agent",
@@ -252,6 +279,10 @@ export const AGENT_CLI = defineCli({
     config: { summary: "validate the settings and print them (the secret masked)", requires: IDENTITY },
   },
   notes: [
+    "Device secret (run and config need one): --secret-file FILE or FLEET_AGENT_SECRET_FILE (a file of mode 0600;",
+    "  refused when other users may read it, a warning when its group may), or FLEET_AGENT_SECRET. --secret S still",
+    "  works but puts the secret in the process list (ps, /proc/PID/cmdline), which every user of the device reads.",
+    "",
     "Memory (read by bin/fleet-agent.mjs before the agent loads; not for simulate):",
     '  FLEET_AGENT_V8_FLAGS  V8 flags applied at start (default "--liftoff-only --optimize-for-size"; "" = none)',
   ].join("\n"),

@@ -1,5 +1,10 @@
 // Local inference endpoint for other programs on the device: POST /infer on 127.0.0.1 only.
 // Body: { "input": [..] } (one example, flat) or { "input": [[..], [..]] } (a batch).
+// Listening on loopback is not enough against a browser on the device: a page whose name an attacker
+// re-points at 127.0.0.1 (DNS rebinding) reaches it as same-origin, with its own name in `Host`. So
+// only requests addressed to 127.0.0.1, localhost or [::1] at this port are answered (421 otherwise),
+// and at most `maxConcurrent` at a time (503 with Retry-After beyond): each holds a body of up to
+// 4 MB and runs on the device's one inference thread.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isRuntimeError } from "@fleet/runtime";
@@ -8,6 +13,10 @@ import { NoModelError, type ActiveModelSlot } from "../inference/active-model-sl
 import type { Logger } from "@fleet/log";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Seconds a client refused for concurrency is asked to wait (an inference takes milliseconds). */
+const RETRY_AFTER_S = 1;
+/** A request (headers and body) that takes longer is cut: a slow client must not hold a slot. */
+const REQUEST_TIMEOUT_MS = 30_000;
 // The models take float32: a JSON number beyond its range would silently become Infinity.
 const FLOAT32_MAX = 3.4028234663852886e38;
 const ZFinite = z
@@ -36,10 +45,19 @@ export function parseInferRequest(json: unknown): { rows: number[][] } | { error
   return { rows: batch ? (parsed.data as number[][]) : [parsed.data as number[]] };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** The `Host` values of a request addressed to this endpoint: the loopback names at its port. */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const names = ["127.0.0.1", "localhost", "[::1]"];
+  const value = host.toLowerCase();
+  // without a port only when it is HTTP's default, which a client may leave out
+  return names.some((name) => value === `${name}:${port}` || (port === 80 && value === name));
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -53,13 +71,45 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+export interface THttpInputOptions {
+  /** requests handled at once; more are refused with 503 and Retry-After */
+  maxConcurrent: number;
+}
+
 export class HttpInput {
   private server: Server | undefined;
+  private port = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly slot: ActiveModelSlot,
     private readonly logger: Logger,
+    private readonly options: THttpInputOptions,
   ) {}
+
+  /** Refuses (and answers) a request not addressed to this endpoint, or one over the concurrency cap. */
+  private refused(req: IncomingMessage, res: ServerResponse): boolean {
+    const host = req.headers.host;
+    if (!isLoopbackHost(host, this.port)) {
+      send(res, 421, {
+        error: `Host ${JSON.stringify(host ?? "")} is not this endpoint; it answers only 127.0.0.1:${this.port}, localhost:${this.port} or [::1]:${this.port} (requests through another name, as a web page's would be, are refused)`,
+      });
+      return true;
+    }
+    if (this.inFlight >= this.options.maxConcurrent) {
+      send(
+        res,
+        503,
+        {
+          error: `too many concurrent requests (at most ${this.options.maxConcurrent}, --http-max-concurrent); retry after ${RETRY_AFTER_S} s`,
+        },
+        // the body was not read: the connection is not reused
+        { "retry-after": String(RETRY_AFTER_S), connection: "close" },
+      );
+      return true;
+    }
+    return false;
+  }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.url !== "/infer") return send(res, 404, { error: "not found; use POST /infer" });
@@ -102,14 +152,19 @@ export class HttpInput {
   /** Listens on 127.0.0.1:port (0 = any free port); resolves with the bound port. */
   async start(port: number): Promise<number> {
     const server = createServer((req, res) => {
+      if (this.refused(req, res)) return;
+      this.inFlight++;
+      res.once("close", () => this.inFlight--);
       this.handle(req, res).catch(() => send(res, 500, { error: "inference failed" }));
     });
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => resolve());
     });
     const bound = (server.address() as AddressInfo).port;
+    this.port = bound;
     this.logger.info({ url: `http://127.0.0.1:${bound}/infer` }, "local inference endpoint listening");
     return bound;
   }

@@ -2,7 +2,7 @@
 // handled. Replacing this file (rename) is the atomic swap between variants.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ZEngine, ZEntityId, ZPrecision, ZSha256Hex } from "@fleet/protocol";
+import { ZEd25519SignatureBase64, ZEngine, ZEntityId, ZPrecision, ZSha256Hex } from "@fleet/protocol";
 import { z } from "zod";
 import type { Logger } from "@fleet/log";
 import { readFileIfExists, writeFileAtomic } from "./atomic-file.ts";
@@ -13,6 +13,12 @@ export const ZInstalledVariant = z.object({
   engine: ZEngine,
   /** sha256 of the signed manifest: identifies the content, not just the name */
   manifestSha256: ZSha256Hex,
+  /**
+   * the console's ed25519 signature of that manifest, checked again at every boot; absent in the state
+   * of agents before it was kept, whose variants cannot be verified until the console's desired state
+   * is applied again
+   */
+  signature: ZEd25519SignatureBase64.optional(),
   /** directory name under the variant cache */
   dir: z.string().min(1),
 });

@@ -74,10 +74,12 @@ export class TelemetryReporter {
   private async drain(): Promise<void> {
     try {
       while (this.connection.connected && this.queue.size > 0) {
-        const samples = await this.queue.peek(FLUSH_BATCH);
-        if (samples.length === 0) break;
+        const batch = await this.queue.peek(FLUSH_BATCH);
+        if (batch.length === 0) break;
+        const samples = batch.map((queued) => queued.sample);
         await this.connection.publish("telemetry", { v: SCHEMA_VERSION, ts: Date.now(), samples });
-        await this.queue.remove(samples.length);
+        // By id: a tick may have trimmed the queue while this batch was being published.
+        await this.queue.removeSent(batch.map((queued) => queued.id));
       }
       const dropped = this.queue.dropped;
       if (dropped > 0 && this.connection.connected) {

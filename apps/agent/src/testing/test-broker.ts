@@ -14,6 +14,11 @@ export interface TTestBroker {
   start(): Promise<void>;
   /** refuse this client's CONNECTs as if its secret were wrong (CONNACK 4); undefined accepts again */
   refuseClient(clientId: string | undefined): void;
+  /**
+   * The next PUBLISH on `topic` is held before the broker takes it (no PUBACK, no delivery) until
+   * released; `held` resolves once it arrived. Later packets of that client wait behind it.
+   */
+  holdNextPublish(topic: string): { held: Promise<void>; release(): void };
 }
 
 export async function startTestBroker(port = 0): Promise<TTestBroker> {
@@ -21,12 +26,21 @@ export async function startTestBroker(port = 0): Promise<TTestBroker> {
   let server: Server | undefined;
   const sockets = new Set<Socket>();
   let refused: string | undefined;
+  const holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
   const broker: TTestBroker = {
     url: "",
     port,
     connects: [],
     refuseClient: (clientId) => {
       refused = clientId;
+    },
+    holdNextPublish: (topic) => {
+      let arrived: () => void = () => {};
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(topic, { arrived, released });
+      return { held, release };
     },
     async start() {
       const instance = new Aedes({});
@@ -44,6 +58,13 @@ export async function startTestBroker(port = 0): Promise<TTestBroker> {
           return;
         }
         done(null, true);
+      };
+      instance.authorizePublish = (_client, packet, done) => {
+        const hold = holds.get(packet.topic);
+        if (!hold) return done(null);
+        holds.delete(packet.topic);
+        hold.arrived();
+        void hold.released.then(() => done(null));
       };
       await instance.listen();
       aedes = instance;

@@ -4,6 +4,7 @@ import { createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Transform } from "node:stream";
 import { AgentError } from "../errors.ts";
 import { backoffDelay, type TBackoffOptions } from "../mqtt/backoff.ts";
@@ -104,22 +105,29 @@ async function attemptDownload(url: string, part: string, options: TDownloadOpti
   }
 }
 
-/** Downloads `url` to `dest` (exactly `bytes` long), resuming across attempts and restarts. */
+/**
+ * Downloads `url` to `dest` (exactly `bytes` long), resuming across attempts and restarts. An abort
+ * of `signal` ends it at once (the request is cut, no retry) with the signal's reason.
+ */
 export async function downloadFile(url: string, dest: string, options: TDownloadOptions): Promise<void> {
   const part = `${dest}.part`;
   const attempts = options.attempts ?? 5;
+  const { signal } = options;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    if (options.signal?.aborted) throw options.signal.reason;
+    signal?.throwIfAborted();
     try {
       await attemptDownload(url, part, options);
       await rename(part, dest);
       return;
     } catch (error) {
+      signal?.throwIfAborted();
       lastError = error;
       if (error instanceof PermanentError) throw new AgentError(error.code, error.message);
       if (attempt + 1 < attempts)
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, options.backoff ?? RETRY_BACKOFF)));
+        await sleep(backoffDelay(attempt, options.backoff ?? RETRY_BACKOFF), undefined, { signal }).catch(() =>
+          signal?.throwIfAborted(),
+        );
     }
   }
   if (lastError instanceof AgentError) throw lastError;

@@ -15,9 +15,22 @@ import type { ActiveModelSlot, TActiveModel } from "../inference/active-model-sl
 import type { ModelPool } from "../inference/model-pool.ts";
 import type { Logger } from "@fleet/log";
 import { EMPTY_STATE, type DeviceStateFile, type TDeviceState, type TInstalledVariant } from "../store/device-state.ts";
-import type { VariantCache } from "./variant-cache.ts";
+import { type VariantCache, variantDirName } from "./variant-cache.ts";
 
 export type TReport = Omit<TReportedPayload, "v" | "ts">;
+
+interface TBootFailure {
+  variant: TInstalledVariant;
+  failure: { code: TAgentErrorCode; message: string };
+}
+
+/** Refusals at boot that mean the stored copy changed: it is deleted rather than trusted again. */
+const TAMPERED: ReadonlySet<TAgentErrorCode> = new Set([
+  "bad_signature",
+  "hash_mismatch",
+  "bad_manifest",
+  "download_truncated",
+]);
 
 export interface TReconcilerDeps {
   cache: VariantCache;
@@ -34,6 +47,8 @@ export interface TReconcilerDeps {
 export class Reconciler {
   private state: TDeviceState = EMPTY_STATE;
   private pending: TDesiredPayload | undefined;
+  /** the install under way: cancelled when a newer revision wants another target */
+  private installing: { target: string; controller: AbortController } | undefined;
   private running: Promise<void> | undefined;
   /** replaced models waiting for their in-flight inferences before they are disposed */
   private readonly retiring = new Set<Promise<void>>();
@@ -46,45 +61,73 @@ export class Reconciler {
 
   /**
    * Loads the last active variant from disk (before any network): a device that restarts offline
-   * keeps running its model. Falls back to the previous variant when the active one no longer loads.
+   * keeps running its model. Nothing stored runs unverified: its manifest must still be the installed
+   * one and carry the console's signature, and the runtime hashes every file before it loads it. When
+   * the active variant fails, the previous one runs if it verifies, else none; see refusedAtBoot.
    */
   async boot(): Promise<void> {
     this.state = await this.deps.stateFile.read();
+    const refused: TBootFailure[] = [];
     for (const candidate of [this.state.active, this.state.previous]) {
       if (!candidate) continue;
       const dir = this.deps.cache.dirOf(candidate.dir);
+      let model;
       try {
-        const model = await this.deps.pool.acquire(dir);
-        this.deps.logger.info(
-          {
-            variantId: candidate.id,
-            engine: model.engine,
-            runsOn: model.describe(),
-            loadMs: Math.round(model.loadMs),
-          },
-          "model loaded",
-        );
-        this.deps.slot.swap({ variant: candidate, model });
-        if (candidate !== this.state.active) {
-          this.state = { ...this.state, active: candidate, previous: null };
-          await this.deps.stateFile.write(this.state);
-        }
-        this.deps.logger.info({ variantId: candidate.id }, "booted with the last active variant");
-        return;
+        await this.deps.cache.verifyStored(candidate);
+        model = await this.deps.pool.acquire(dir);
       } catch (error) {
-        this.deps.logger.error(
-          {
-            variantId: candidate.id,
-            err: error,
-          },
-          "stored variant does not load; trying the previous one",
-        );
+        refused.push({ variant: candidate, failure: describeFailure(error) });
+        continue;
       }
+      this.deps.logger.info(
+        {
+          variantId: candidate.id,
+          engine: model.engine,
+          runsOn: model.describe(),
+          loadMs: Math.round(model.loadMs),
+        },
+        "model loaded",
+      );
+      this.deps.slot.swap({ variant: candidate, model });
+      if (candidate !== this.state.active) {
+        this.state = { ...this.state, active: candidate, previous: null };
+        await this.deps.stateFile.write(this.state);
+      }
+      this.deps.logger.info({ variantId: candidate.id }, "booted with the last active variant");
+      break;
     }
-    if (this.state.active) {
-      this.state = { ...this.state, active: null, previous: null };
-      await this.deps.stateFile.write(this.state);
+    if (refused.length > 0) await this.refusedAtBoot(refused);
+  }
+
+  /**
+   * Stored variants that did not verify or load at boot: logged and reported (`rolled_back` when the
+   * previous one runs instead, else `failed`, with the first refusal's code). One whose files or
+   * manifest changed on disk is deleted, so that nothing trusts that copy again. The last revision
+   * is forgotten (lastRev - 1), so that the console's retained desired state is applied again once
+   * connected: the variant is verified again against the signature it carries (or downloaded afresh).
+   */
+  private async refusedAtBoot(refused: readonly TBootFailure[]): Promise<void> {
+    for (const { variant, failure } of refused) {
+      this.deps.logger.error(
+        { variantId: variant.id, code: failure.code, error: failure.message },
+        "stored variant refused at boot",
+      );
+      // (one without a recorded signature is kept: the console's desired state can still vouch for it)
+      const tampered = TAMPERED.has(failure.code) && variant.signature !== undefined;
+      if (tampered && this.deps.cleanCache !== false) await this.deps.cache.remove(variant.dir);
     }
+    // What runs now (the previous variant, or none) is all that is left: the refused are not kept.
+    const running = this.deps.slot.active?.variant ?? null;
+    const rev = this.state.lastRev;
+    this.state = { v: 1, lastRev: Math.max(-1, rev - 1), active: running, previous: null };
+    await this.deps.stateFile.write(this.state);
+    const [first] = refused;
+    if (!first) return;
+    const others = refused.slice(1).map((r) => `; ${r.variant.id}: ${r.failure.message}`);
+    this.reportState(Math.max(0, rev), running ? "rolled_back" : "failed", first.variant.id, {
+      code: first.failure.code,
+      message: `stored variant ${first.variant.id} refused at boot: ${first.failure.message}${others.join("")}`,
+    });
   }
 
   /** Takes a raw `desired` payload; never throws (bad input is reported). */
@@ -107,9 +150,26 @@ export class Reconciler {
       return;
     }
     this.pending = desired;
+    this.supersede(desired);
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
+  }
+
+  /**
+   * A newer revision for another target makes the download under way pointless: it is cancelled
+   * (its request cut, its partial files removed) and its revision reported as superseded. One for
+   * the same target lets it finish and then finds it installed.
+   */
+  private supersede(desired: TDesiredPayload): void {
+    const installing = this.installing;
+    if (!installing || installing.target === (desired.variant ? variantDirName(desired.variant) : null)) return;
+    installing.controller.abort(
+      new AgentError(
+        "superseded",
+        `superseded by rev ${desired.rev} (${desired.variant?.id ?? "no variant"}) before it was installed; its download was cancelled`,
+      ),
+    );
   }
 
   /** Resolves when every received revision has been handled (tests, shutdown). */
@@ -173,20 +233,31 @@ export class Reconciler {
 
     let installed;
     let lastStep = -1;
+    const controller = new AbortController();
+    this.installing = { target: variantDirName(variant), controller };
     try {
       this.reportState(rev, "downloading", variant.id, undefined, 0);
-      installed = await this.deps.cache.install(variant, ({ phase, progress }) => {
-        const step = phase === "verifying" ? 11 : Math.floor(progress * 10);
-        if (step <= lastStep) return;
-        lastStep = step;
-        this.reportState(rev, phase === "verifying" ? "verifying" : "downloading", variant.id, undefined, progress);
-      });
+      installed = await this.deps.cache.install(
+        variant,
+        ({ phase, progress }) => {
+          const step = phase === "verifying" ? 11 : Math.floor(progress * 10);
+          if (step <= lastStep) return;
+          lastStep = step;
+          this.reportState(rev, phase === "verifying" ? "verifying" : "downloading", variant.id, undefined, progress);
+        },
+        controller.signal,
+      );
+      // superseded just as it finished: the newer revision runs next, this one is not activated
+      controller.signal.throwIfAborted();
     } catch (error) {
       const failure = describeFailure(error);
-      log.warn(failure, "variant refused");
+      if (failure.code === "superseded") log.info(failure, "download cancelled: a newer revision arrived");
+      else log.warn(failure, "variant refused");
       await this.saveRev(rev);
       this.reportState(rev, "failed", variant.id, failure);
       return;
+    } finally {
+      this.installing = undefined;
     }
 
     this.reportState(rev, "activating", variant.id);
@@ -195,6 +266,7 @@ export class Reconciler {
       precision: variant.precision,
       engine: variant.engine,
       manifestSha256: variant.sha256,
+      signature: variant.signature,
       dir: installed.dirName,
     };
     let model;

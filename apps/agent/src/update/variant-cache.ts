@@ -8,6 +8,7 @@ import { MANIFEST_FILE, parseManifest, type TManifest } from "@fleet/runtime";
 import type { TDesiredVariant } from "@fleet/protocol";
 import type { DeviceEngines } from "../engines/device-engines.ts";
 import { AgentError } from "../errors.ts";
+import type { TInstalledVariant } from "../store/device-state.ts";
 import type { TBackoffOptions } from "../mqtt/backoff.ts";
 import { downloadFile } from "./download.ts";
 import { verifyManifestSignature } from "./signature.ts";
@@ -52,8 +53,17 @@ export function fileUrl(manifestUrl: string, file: string): string {
   return url.toString();
 }
 
+/** One install of one variant directory, shared by every caller that wants it (simulated devices). */
+interface TInstallRun {
+  result: Promise<TInstalled>;
+  /** cancels the download: when every caller has given up on it */
+  controller: AbortController;
+  callers: number;
+  settled: boolean;
+}
+
 export class VariantCache {
-  private readonly inFlight = new Map<string, Promise<TInstalled>>();
+  private readonly inFlight = new Map<string, TInstallRun>();
   readonly variantsDir: string;
   readonly stagingDir: string;
 
@@ -66,20 +76,88 @@ export class VariantCache {
     return path.join(this.variantsDir, dirName);
   }
 
-  install(variant: TDesiredVariant, onProgress: (progress: TInstallProgress) => void = () => {}): Promise<TInstalled> {
+  /**
+   * Installs `variant` (or joins the install already under way). When `signal` aborts, this call
+   * rejects at once with its reason; once no caller wants the install any more, the download is cut
+   * and its partial files in staging are removed (a newer target cannot resume them).
+   */
+  install(
+    variant: TDesiredVariant,
+    onProgress: (progress: TInstallProgress) => void = () => {},
+    signal?: AbortSignal,
+  ): Promise<TInstalled> {
     const key = variantDirName(variant);
-    let running = this.inFlight.get(key);
-    if (!running) {
-      running = this.installOnce(variant, key, onProgress).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, running);
+    let run = this.inFlight.get(key);
+    if (!run || run.controller.signal.aborted) {
+      // A cancelled run is not joined (its callers gave up on it); a new one starts once it has
+      // removed its staging files, so the two never write the same directory.
+      const cancelled = run?.result.then(
+        () => {},
+        () => {},
+      );
+      const controller = new AbortController();
+      const started: TInstallRun = {
+        controller,
+        callers: 0,
+        settled: false,
+        result: (cancelled ?? Promise.resolve())
+          .then(() => this.installOnce(variant, key, onProgress, controller.signal))
+          .finally(() => {
+            started.settled = true;
+            if (this.inFlight.get(key) === started) this.inFlight.delete(key);
+          }),
+      };
+      run = started;
+      this.inFlight.set(key, run);
     }
-    return running;
+    const shared = run;
+    shared.callers++;
+    return new Promise<TInstalled>((resolve, reject) => {
+      const leave = () => {
+        signal?.removeEventListener("abort", onAbort);
+        shared.callers--;
+      };
+      const onAbort = () => {
+        leave();
+        if (shared.callers === 0 && !shared.settled) shared.controller.abort(signal?.reason);
+        reject(signal?.reason);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      shared.result.then(
+        (installed) => {
+          leave();
+          resolve(installed);
+        },
+        (error: unknown) => {
+          leave();
+          reject(error);
+        },
+      );
+    });
   }
 
   private async installOnce(
     variant: TDesiredVariant,
     dirName: string,
     onProgress: (progress: TInstallProgress) => void,
+    signal: AbortSignal,
+  ): Promise<TInstalled> {
+    try {
+      return await this.download(variant, dirName, onProgress, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      // Cancelled for another target: what was fetched so far cannot be resumed for it.
+      await rm(path.join(this.stagingDir, dirName), { recursive: true, force: true });
+      throw signal.reason;
+    }
+  }
+
+  private async download(
+    variant: TDesiredVariant,
+    dirName: string,
+    onProgress: (progress: TInstallProgress) => void,
+    signal: AbortSignal,
   ): Promise<TInstalled> {
     this.options.engines.check(variant.engine, variant.id);
     if (!this.options.publicKey)
@@ -100,7 +178,7 @@ export class VariantCache {
     await mkdir(staging, { recursive: true });
     onProgress({ phase: "downloading", progress: 0 });
     const manifestFile = path.join(staging, MANIFEST_FILE);
-    await this.download(variant.url, manifestFile, variant.bytes);
+    await this.fetchFile(variant.url, manifestFile, variant.bytes, signal);
     const manifestBytes = await readFile(manifestFile);
     if (sha256(manifestBytes) !== variant.sha256) {
       await rm(manifestFile, { force: true });
@@ -124,12 +202,13 @@ export class VariantCache {
       await mkdir(path.dirname(dest), { recursive: true });
       if (!(await this.holds(dest, file))) {
         await rm(dest, { force: true });
-        await this.download(fileUrl(variant.url, file.path), dest, file.bytes, (received) => {
+        await this.fetchFile(fileUrl(variant.url, file.path), dest, file.bytes, signal, (received) => {
           onProgress({ phase: "downloading", progress: Math.min(1, (done + received) / Math.max(1, manifest.bytes)) });
         });
       }
       done += file.bytes;
     }
+    signal.throwIfAborted();
     onProgress({ phase: "verifying", progress: 1 });
     for (const file of manifest.files) {
       const bytes = await readFile(path.join(staging, file.path));
@@ -161,6 +240,38 @@ export class VariantCache {
     return { dir: target, dirName: path.basename(target), manifest: this.parse(bytes) };
   }
 
+  /**
+   * Before a stored variant runs again (at boot): its manifest.json is still the one installed and
+   * still carries the console's signature. The files are then checked against that manifest by the
+   * runtime, which hashes every one before it parses any (ModelPool.acquire).
+   */
+  async verifyStored(variant: TInstalledVariant): Promise<void> {
+    const { publicKey } = this.options;
+    if (!publicKey)
+      throw new AgentError(
+        "no_public_key",
+        "no console public key configured (--public-key); a stored variant cannot be verified",
+      );
+    if (variant.signature === undefined)
+      throw new AgentError(
+        "bad_signature",
+        "no manifest signature recorded for it (installed by an older agent); it is verified again when the console's desired state is applied",
+      );
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.join(this.dirOf(variant.dir), MANIFEST_FILE));
+    } catch (error) {
+      throw new AgentError("bad_manifest", `manifest.json cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    }
+    const actual = sha256(bytes);
+    if (actual !== variant.manifestSha256)
+      throw new AgentError(
+        "hash_mismatch",
+        `manifest.json: sha256 ${actual} is not the installed manifest's (${variant.manifestSha256}): changed on disk`,
+      );
+    verifyManifestSignature(bytes, variant.signature, publicKey);
+  }
+
   private parse(bytes: Uint8Array): TManifest {
     try {
       return parseManifest(new TextDecoder().decode(bytes));
@@ -178,9 +289,16 @@ export class VariantCache {
     }
   }
 
-  private download(url: string, dest: string, bytes: number, onBytes?: (received: number) => void): Promise<void> {
+  private fetchFile(
+    url: string,
+    dest: string,
+    bytes: number,
+    signal: AbortSignal,
+    onBytes?: (received: number) => void,
+  ): Promise<void> {
     return downloadFile(url, dest, {
       bytes,
+      signal,
       ...(this.options.downloadAttempts !== undefined ? { attempts: this.options.downloadAttempts } : {}),
       ...(this.options.downloadBackoff ? { backoff: this.options.downloadBackoff } : {}),
       ...(this.options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.options.idleTimeoutMs } : {}),

@@ -17,6 +17,7 @@ import { signedVariantUrl } from "../server/artifacts/signed-url.ts";
 import { haveChromium, launchChromium } from "../testing/chromium.ts";
 import { MNIST_MODEL_FILES, writeMnistValidation } from "../testing/mnist-fixture.ts";
 import { binEnv, consoleBin, consoleDir, runBin, stopChild, waitForReady } from "../testing/run-bin.ts";
+import { runShownCommand } from "../testing/shown-command.ts";
 
 const repoRoot = path.resolve(consoleDir, "../..");
 const brokerBin = path.join(repoRoot, "apps/broker/bin/fleet-broker.mjs");
@@ -122,6 +123,7 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
   });
 
   let secret = "";
+  let command = "";
   let publicKey = "";
   it("settings show the manifest-signing public key agents are given", async () => {
     await page.goto(`${baseUrl}/settings`);
@@ -132,7 +134,7 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await shot("00-settings-keys");
   });
 
-  it("provisions a device: the secret and the exact fleet-agent command are shown once", async () => {
+  it("provisions a device: the secret and the exact command to start fleet-agent are shown once", async () => {
     await page.goto(`${baseUrl}/devices/new`);
     await page.fill('input[name="id"]', "Bad/Id");
     await page.getByRole("button", { name: "Create device", exact: true }).click();
@@ -140,32 +142,29 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
     await page.fill('input[name="id"]', "gw-e2e-1");
     await page.fill('input[name="tags"]', "lab e2e");
     await page.getByRole("button", { name: "Create device", exact: true }).click();
-    const command = (await page.getByTestId("agent-command").textContent()) ?? "";
+    command = (await page.getByTestId("agent-command").textContent()) ?? "";
     secret = (await page.getByTestId("device-secret").textContent()) ?? "";
     const keyWord = /^[A-Za-z0-9_./:=@-]+$/.test(publicKey) ? publicKey : `'${publicKey}'`;
+    // the secret goes to a 0600 file (the shell's printf builtin), never on the agent's command line
     expect(command).toBe(
-      `fleet-agent run --broker ${brokerUrl} --device-id gw-e2e-1 --secret ${secret} --public-key ${keyWord}`,
+      `install -m 600 /dev/null fleet-agent.secret && printf '%s\\n' ${secret} > fleet-agent.secret && fleet-agent run --broker ${brokerUrl} --device-id gw-e2e-1 --secret-file fleet-agent.secret --public-key ${keyWord}`,
     );
     await shot("02-provision-device");
     const row = await db.prisma.device.findUniqueOrThrow({ where: { id: "gw-e2e-1" } });
     expect(await verifySecret(secret, row.credentialHash)).toBe(true);
   });
 
-  it("a real fleet-agent started with the shown credentials comes online through the real broker", async () => {
+  it("a real fleet-agent started with the shown command comes online through the real broker", async () => {
     const agentDir = path.join(dataDir, "agent");
+    await mkdir(agentDir, { recursive: true });
+    // the shown command, run by sh in agentDir: it writes the secret file and names the agent's arguments
+    const shownArgs = await runShownCommand(command, agentDir);
+    expect(shownArgs).not.toContain(secret);
     agent = spawn(
       process.execPath,
       [
         agentBin,
-        "run",
-        "--broker",
-        brokerUrl,
-        "--device-id",
-        "gw-e2e-1",
-        "--secret",
-        secret,
-        "--public-key",
-        publicKey,
+        ...shownArgs,
         "--data-dir",
         agentDir,
         "--telemetry-interval",
@@ -177,7 +176,7 @@ describe.skipIf(!haveChromium)("console in Chromium", () => {
         "--log-level",
         "warn",
       ],
-      { cwd: repoRoot, env: binEnv(), stdio: ["ignore", "ignore", "pipe"] },
+      { cwd: agentDir, env: binEnv(), stdio: ["ignore", "ignore", "pipe"] },
     );
     agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
     await expect

@@ -34,6 +34,7 @@ describe("agent error codes on the wire", () => {
       "no_public_key",
       "unsupported_engine",
       "storage_failed",
+      "superseded",
     ]);
     expect(AGENT_ERROR_CODES.every(isAgentErrorCode)).toBe(true);
     expect(isAgentErrorCode("other")).toBe(false);

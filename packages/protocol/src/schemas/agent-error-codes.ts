@@ -20,6 +20,7 @@ export const AGENT_ERROR_CODES = [
   "no_public_key", // the agent has no key to verify signatures with
   "unsupported_engine", // the variant's engine does not load on this device
   "storage_failed", // the variant could not be written to the device's disk
+  "superseded", // a newer desired revision arrived before this one was installed: its download was cancelled
 ] as const;
 export const ZAgentErrorCode = z.enum(AGENT_ERROR_CODES);
 export type TAgentErrorCode = z.infer<typeof ZAgentErrorCode>;

@@ -13,7 +13,10 @@ export function SecretReveal({ device }: { device: { id: string; secret: string;
       <strong>Secret of {device.id}: shown only now.</strong> Copy it to the device; it cannot be shown again (rotate it
       if lost).
       <pre data-testid="device-secret">{device.secret}</pre>
-      <p style={{ margin: "10px 0 0" }}>Run on the device:</p>
+      <p style={{ margin: "10px 0 0" }}>
+        Run on the device (it writes the secret to a file only its user can read, so the secret never shows in the
+        process list):
+      </p>
       <pre data-testid="agent-command">{device.command}</pre>
       <div className="actions" style={{ marginTop: 8 }}>
         <button type="button" className="button" onClick={copy}>

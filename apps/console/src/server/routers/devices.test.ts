@@ -21,8 +21,9 @@ describe("provisioning", () => {
     // The console's public key rides along, so the agent can verify the models it will be sent.
     const key = (await viewer.caller.keys.publicKey()).base64;
     const publicKeyWord = /^[A-Za-z0-9_./:=@-]+$/.test(key) ? key : `'${key}'`;
+    // The secret goes to a 0600 file (shell builtin printf), never on the agent's command line.
     expect(created.command).toBe(
-      `fleet-agent run --broker mqtt://broker.test:1883 --device-id gw-001 --secret ${created.secret} --public-key ${publicKeyWord}`,
+      `install -m 600 /dev/null fleet-agent.secret && printf '%s\\n' ${created.secret} > fleet-agent.secret && fleet-agent run --broker mqtt://broker.test:1883 --device-id gw-001 --secret-file fleet-agent.secret --public-key ${publicKeyWord}`,
     );
     expect(created.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const row = await h.db.prisma.device.findUniqueOrThrow({ where: { id: "gw-001" } });

@@ -10,7 +10,7 @@ export interface TProvisionedDevice {
   name: string;
   /** Shown once, never stored in clear. */
   secret: string;
-  /** `fleet-agent run --broker … --device-id … --secret …` */
+  /** writes the secret to a 0600 file, then `fleet-agent run … --secret-file …` (agent-command.ts) */
   command: string;
 }
 

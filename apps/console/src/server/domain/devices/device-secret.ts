@@ -3,6 +3,8 @@ import { hashSecret } from "@fleet/db";
 import type { TConsoleConfig } from "../../../config.ts";
 import { getSigningKey } from "../../artifacts/keys.ts";
 
+export { agentCommand } from "./agent-command.ts";
+
 /** A new device secret: 32 base64url characters (192 bits). Shown once; only its scrypt hash is kept. */
 export async function newDeviceSecret(): Promise<{ secret: string; credentialHash: string }> {
   const secret = randomBytes(24).toString("base64url");
@@ -22,35 +24,6 @@ export function deviceBrokerUrl(config: Pick<TConsoleConfig, "mqttUrl" | "public
   }
   const host = config.publicUrl ? new URL(config.publicUrl).hostname : "localhost";
   return `mqtt://${host}:1883`;
-}
-
-/** Single-quotes a shell word when it needs it (secrets are base64url, so they rarely do). */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The exact command to run on the device. */
-export function agentCommand(options: {
-  brokerUrl: string;
-  deviceId: string;
-  secret: string;
-  deviceClass: string;
-  publicKey: string;
-}): string {
-  const parts = [
-    "fleet-agent",
-    "run",
-    "--broker",
-    options.brokerUrl,
-    "--device-id",
-    options.deviceId,
-    "--secret",
-    options.secret,
-  ];
-  // The console's manifest-signing key: without it the agent refuses every model.
-  parts.push("--public-key", options.publicKey);
-  if (options.deviceClass === "WEARABLE") parts.push("--class", "wearable");
-  return parts.map(shellWord).join(" ");
 }
 
 /** What the shown agent command needs from the console: broker URL and signing public key. */
